@@ -1,0 +1,28 @@
+"""bea -- backward error analysis of optimisers.
+
+>>> import bea
+>>> flow = bea.derive("alternating", order=2, m=1, k=1, time="per-player")
+>>> flow.coefficient("theta", "g[f]")
+v_phi - v_theta/2
+"""
+
+from .derive import derive, principal
+from .errors import BeaError, FormatError, OrderError, ParameterError, SchemeError, TreeSyntaxError
+from .flow import ModifiedFlow, Term
+from .schemes import SCHEMES
+
+__all__ = [
+    "derive",
+    "principal",
+    "ModifiedFlow",
+    "Term",
+    "SCHEMES",
+    "BeaError",
+    "SchemeError",
+    "ParameterError",
+    "OrderError",
+    "TreeSyntaxError",
+    "FormatError",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,166 @@
+"""Exact coefficient rings for the series solve.
+
+Every coefficient bea computes is a Laurent polynomial with rational coefficients in the
+scheme's symbolic parameters (``v_phi``, ``v_theta``, ``m``, ``k`` or symbols the user
+names): the one-step map is polynomial in the step sizes ``v h / m``, and the solve only
+ever divides by the block times ``T_b / h`` and the repetition counts ``m``, ``k``, which
+are non-zero rationals or single symbols, i.e. units of the Laurent ring.
+
+Two rings share one small interface (``zero``, ``one``, ``coerce``, ``inverse``,
+``to_sympy``; elements support ``+``, ``-``, ``*`` and truth testing):
+
+* :class:`RationalRing` -- plain exact rationals, used when every parameter is a number;
+* :class:`LaurentRing` -- Laurent polynomials over QQ in a tuple of SymPy symbols.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.polys.domains import QQ
+
+__all__ = ["RationalRing", "LaurentRing", "ring_for"]
+
+_WIDTH = 20                     # bits per exponent in a packed monomial
+_BIAS = 1 << (_WIDTH - 1)       # exponents are stored as e + _BIAS, so they may be negative
+
+
+class RationalRing:
+    """The field QQ of exact rationals (SymPy's ground type, gmpy2 when installed)."""
+
+    zero = QQ(0)
+    one = QQ(1)
+
+    def coerce(self, value) -> object:
+        """A SymPy Rational (or int) as an element of QQ."""
+        value = sympy.Rational(value)
+        return QQ(int(value.p), int(value.q))
+
+    def inverse(self, x):
+        return self.one / x
+
+    def to_sympy(self, x) -> sympy.Expr:
+        return sympy.Rational(int(x.numerator), int(x.denominator))
+
+
+class LaurentRing:
+    """Laurent polynomials over QQ in ``symbols``.
+
+    A monomial ``prod s_i^{e_i}`` is packed into one integer with ``e_i + BIAS`` in bits
+    ``[WIDTH i, WIDTH (i+1))``, so multiplying monomials is adding integers.
+    """
+
+    def __init__(self, symbols):
+        self.symbols = tuple(symbols)
+        self._unit_key = sum(_BIAS << (_WIDTH * i) for i in range(len(self.symbols)))
+        self.zero = Laurent(self, {})
+        self.one = Laurent(self, {self._unit_key: QQ(1)})
+
+    def monomial(self, exponents) -> "Laurent":
+        key = self._unit_key + sum(e << (_WIDTH * i) for i, e in enumerate(exponents))
+        return Laurent(self, {key: QQ(1)})
+
+    def coerce(self, value) -> "Laurent":
+        """A rational, a symbol of the ring, or a product of powers of them."""
+        value = sympy.sympify(value)
+        coeff, factors = value.as_coeff_mul()
+        result = Laurent(self, {self._unit_key: RationalRing().coerce(coeff)})
+        for factor in factors:
+            base, exp = factor.as_base_exp()
+            if base not in self.symbols or not exp.is_Integer:
+                raise ValueError(f"{value} is not a monomial in {self.symbols}")
+            exps = [0] * len(self.symbols)
+            exps[self.symbols.index(base)] = int(exp)
+            result = result * self.monomial(exps)
+        return result
+
+    def inverse(self, x: "Laurent") -> "Laurent":
+        """The inverse of a unit ``c * monomial``; other elements are not invertible."""
+        if len(x.terms) != 1:
+            raise ZeroDivisionError(f"{self.to_sympy(x)} is not a unit of the Laurent ring")
+        (key, c), = x.terms.items()
+        return Laurent(self, {2 * self._unit_key - key: QQ(1) / c})
+
+    def exponents(self, key: int) -> list[int]:
+        mask = (1 << _WIDTH) - 1
+        return [((key >> (_WIDTH * i)) & mask) - _BIAS for i in range(len(self.symbols))]
+
+    def to_sympy(self, x: "Laurent") -> sympy.Expr:
+        terms = []
+        for key, c in x.terms.items():
+            term = sympy.Rational(int(c.numerator), int(c.denominator))
+            for sym, e in zip(self.symbols, self.exponents(key)):
+                if e:
+                    term *= sym ** e
+            terms.append(term)
+        return sympy.Add(*terms)
+
+
+class Laurent:
+    """An element of a :class:`LaurentRing`: a dict from packed monomials to rationals."""
+
+    __slots__ = ("ring", "terms")
+
+    def __init__(self, ring: LaurentRing, terms: dict):
+        self.ring = ring
+        self.terms = terms
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def _lift(self, other) -> "Laurent":
+        if isinstance(other, Laurent):
+            return other
+        return Laurent(self.ring, {self.ring._unit_key: other} if other else {})
+
+    def __add__(self, other):
+        other = self._lift(other)
+        if len(other.terms) > len(self.terms):
+            self, other = other, self
+        terms = dict(self.terms)
+        for key, c in other.terms.items():
+            s = terms.get(key)
+            if s is None:
+                terms[key] = c
+            else:
+                s += c
+                if s:
+                    terms[key] = s
+                else:
+                    del terms[key]
+        return Laurent(self.ring, terms)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Laurent(self.ring, {key: -c for key, c in self.terms.items()})
+
+    def __sub__(self, other):
+        return self + (-self._lift(other))
+
+    def __rsub__(self, other):
+        return self._lift(other) + (-self)
+
+    def __mul__(self, other):
+        if not isinstance(other, Laurent):
+            if not other:
+                return Laurent(self.ring, {})
+            return Laurent(self.ring, {key: c * other for key, c in self.terms.items()})
+        unit = self.ring._unit_key
+        terms: dict = {}
+        for k1, c1 in self.terms.items():
+            for k2, c2 in other.terms.items():
+                key = k1 + k2 - unit
+                s = terms.get(key)
+                terms[key] = c1 * c2 if s is None else s + c1 * c2
+        return Laurent(self.ring, {key: c for key, c in terms.items() if c})
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return f"Laurent({self.ring.to_sympy(self)})"
+
+
+def ring_for(values) -> RationalRing | LaurentRing:
+    """The smallest ring holding the given SymPy values: QQ, or Laurent in their symbols."""
+    symbols = sorted(set().union(*(sympy.sympify(v).free_symbols for v in values)), key=str)
+    return LaurentRing(symbols) if symbols else RationalRing()

@@ -1,0 +1,27 @@
+"""The errors bea raises for bad input: all are ``ValueError`` subclasses."""
+
+__all__ = ["BeaError", "SchemeError", "ParameterError", "OrderError", "TreeSyntaxError", "FormatError"]
+
+
+class BeaError(ValueError):
+    """Bad input to bea; the message names what was wrong."""
+
+
+class SchemeError(BeaError):
+    """An unknown scheme, or an option the scheme does not take."""
+
+
+class ParameterError(BeaError):
+    """An unknown parameter, a value that does not parse, or a value out of range."""
+
+
+class OrderError(BeaError):
+    """An order that is not an integer >= 1."""
+
+
+class TreeSyntaxError(BeaError):
+    """A tree whose text form does not parse."""
+
+
+class FormatError(BeaError):
+    """An unknown output format."""

@@ -1,0 +1,146 @@
+"""The result of a derivation: a modified flow, with its text, LaTeX and JSON forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+import sympy
+
+from .render import block_latex, signed_sum, tree_latex
+from .trees import parse_tree
+
+__all__ = ["Term", "ModifiedFlow"]
+
+H = sympy.Symbol("h")
+
+
+@dataclass(frozen=True)
+class Term:
+    """``coefficient * h**power * F(tree)`` in the modified field of ``block``."""
+
+    block: str
+    power: int
+    tree: str
+    coefficient: sympy.Expr
+
+    def _repr_latex_(self) -> str:
+        return f"${self.to_latex()}$"
+
+    def to_latex(self, block_of=None) -> str:
+        power = "" if self.power == 0 else ("h " if self.power == 1 else f"h^{{{self.power}}} ")
+        thing = power + tree_latex(parse_tree(self.tree), block_of)
+        return signed_sum([(self.coefficient, thing)], sympy.latex)
+
+
+@dataclass(frozen=True)
+class ModifiedFlow:
+    """The modified vector field of a scheme, truncated after ``h**(order-1)``.
+
+    ``terms`` are sorted by block (in the order of ``blocks``), power and tree.  For each
+    block ``b`` the exact flow of the field, run for time ``time[b]`` and read on block
+    ``b``, agrees with one step of the scheme up to and including ``h**order``.
+    """
+
+    scheme: str
+    order: int
+    params: dict
+    blocks: dict
+    time: dict
+    terms: list
+    principal: bool = False
+    reference: dict | None = field(default=None)
+
+    # -- structure -----------------------------------------------------------------
+    def block_of(self, label: str) -> str:
+        for block, labels in self.blocks.items():
+            if label in labels:
+                return block
+        raise KeyError(label)
+
+    def coefficient(self, block: str, tree: str) -> sympy.Expr:
+        """The coefficient of ``F(tree)`` (times its power of h) in ``block``; 0 if absent."""
+        wanted = parse_tree(tree)
+        for term in self.terms:
+            if term.block == block and parse_tree(term.tree) is wanted:
+                return term.coefficient
+        return sympy.Integer(0)
+
+    def _grouped(self):
+        """``(block, power, [terms])`` in print order."""
+        for (block, power), group in groupby(self.terms, key=lambda t: (t.block, t.power)):
+            yield block, power, list(group)
+
+    # -- renderers -------------------------------------------------------------------
+    def to_json(self) -> dict:
+        """The object printed by ``bea derive --format json`` (CONTRACT §2)."""
+        out = {
+            "scheme": self.scheme,
+            "order": self.order,
+            "params": {name: str(value) for name, value in self.params.items()},
+            "blocks": {block: list(labels) for block, labels in self.blocks.items()},
+            "time": {block: str(value) for block, value in self.time.items()},
+            "terms": [
+                {"block": t.block, "power": t.power, "tree": t.tree, "coefficient": str(t.coefficient)}
+                for t in self.terms
+            ],
+        }
+        if self.reference is not None:
+            out["reference"] = dict(self.reference)
+        return out
+
+    def to_text(self) -> str:
+        """One line per block and power: ``phi: h^1: -v_phi*v_theta/2 f[g] - ...``."""
+        lines = [self._header()]
+        for block, power, group in self._grouped():
+            body = signed_sum([(t.coefficient, t.tree) for t in group], str)
+            lines.append(f"{block}: h^{power}: {body}")
+        if self.reference is not None:
+            verdict = "yes" if self.reference["agrees"] else "NO"
+            lines.append(f"agrees with the Taylor coefficients of {self.reference['series']}: {verdict}")
+        return "\n".join(lines)
+
+    def _header(self) -> str:
+        params = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        times = ", ".join(f"T_{b} = {v}" for b, v in self.time.items())
+        kind = "principal terms of the modified field" if self.principal else "modified field"
+        return f"# {self.scheme}{' (' + params + ')' if params else ''}: {kind} to order {self.order}; {times}"
+
+    def to_latex(self) -> str:
+        """An ``aligned`` environment: one equation per block, one line per power of h."""
+        block_of = self.block_of if len(self.blocks) > 1 else None
+        rows = []
+        for block in self.blocks:
+            lhs = f"\\dot{{{block_latex(block)}}}"
+            lines = []
+            for b, power, group in self._grouped():
+                if b != block:
+                    continue
+                body = signed_sum(
+                    [(t.coefficient, tree_latex(parse_tree(t.tree), block_of)) for t in group], sympy.latex
+                )
+                factor = "" if power == 0 else ("h" if power == 1 else f"h^{{{power}}}")
+                if not factor:
+                    lines.append(body)
+                elif len(group) == 1:
+                    lines.append(Term(block, power, group[0].tree, group[0].coefficient).to_latex(block_of))
+                else:
+                    lines.append(f"{factor} \\left({body}\\right)")
+            first, rest = (lines[0], lines[1:]) if lines else ("0", [])
+            rows.append(f"{lhs} &= {first}")
+            for line in rest:
+                sign = "" if line.startswith("-") else "+ "
+                rows.append(f"&\\quad {sign}{line}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def _repr_latex_(self) -> str:
+        return f"$$\n{self.to_latex()}\n$$"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return (
+            f"<ModifiedFlow {self.scheme} order={self.order} time={self.time} "
+            f"{len(self.terms)} terms{' (principal)' if self.principal else ''}>"
+        )

@@ -1,0 +1,89 @@
+"""Update programs and their interpretation as the B-series of the discrete one-step map.
+
+A scheme is a short *update program* (CONTRACT §1):
+
+* :class:`Step` -- one explicit update: each listed field ``l`` moves its block by
+  ``c_l h F_l(Y)``, all fields evaluated at the current stage value ``Y``;
+* :class:`Repeat` -- run a body ``count`` times; ``count`` is a positive integer or a
+  symbol.
+
+The interpreter turns a program into the series of its one-step map
+(:mod:`bea.series`).  A ``Repeat`` uses the Lie-group identity
+``body^m = exp(m log body)``: the body (run from the identity) is a near-identity map,
+``log body`` is its modified field with time ``h``, and ``m`` repetitions are the exact
+flow of ``m log body``.  This is exact for symbolic ``m`` (thesis Sec 4.2.2: ``m`` Euler
+steps of size ``v h / m`` with the other block frozen are the time-``h`` flow of a field
+whose coefficients are polynomials in ``1/m``).  The flow is then composed after the map
+built so far, through that map's own modified field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import sympy
+
+from .series import compose_after_flow, explicit_step, flow, modified_field
+
+__all__ = ["Step", "Repeat", "Program", "one_step_map"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """``block(l) <- block(l) + c_l h F_l(Y)`` for every ``(l, c_l)``, all at the same stage ``Y``."""
+
+    increments: tuple[tuple[str, sympy.Expr], ...]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Run ``body`` ``count`` times in a row."""
+
+    count: sympy.Expr
+    body: tuple
+
+
+Program = tuple[Union[Step, Repeat], ...]
+
+
+def one_step_map(program: Program, ring, universe) -> dict:
+    """The series (minus identity) of the map that ``program`` applies to the state."""
+    a, generator = _run(program, ring, universe)
+    return a
+
+
+def _run(program: Program, ring, universe):
+    """Interpret ``program``; return its map and, when known, the map's modified field."""
+    a: dict = {}
+    generator: dict | None = {}          # the identity is the flow of the zero field
+    for op in program:
+        if isinstance(op, Step):
+            increments = {label: ring.coerce(c) for label, c in op.increments}
+            a, generator = explicit_step(a, increments, universe), None
+        elif isinstance(op, Repeat):
+            phase = _repeat_field(op, ring, universe)
+            if not a:
+                a, generator = flow(phase, universe, ring.zero), phase
+                continue
+            if generator is None:
+                generator = _log(a, ring, universe)
+            a = compose_after_flow(flow(phase, universe, ring.zero), generator, universe, ring.zero)
+            generator = None
+        else:  # pragma: no cover - programs are built by bea.schemes
+            raise TypeError(f"not an update: {op!r}")
+    return a, generator
+
+
+def _repeat_field(op: Repeat, ring, universe) -> dict:
+    """``count * log(body)``: the field whose time-1 flow is ``count`` runs of the body."""
+    body_map, body_field = _run(op.body, ring, universe)
+    if body_field is None:
+        body_field = _log(body_map, ring, universe)
+    count = ring.coerce(op.count)
+    return {t: x * count for t, x in body_field.items()}
+
+
+def _log(a: dict, ring, universe) -> dict:
+    """The modified field of the map ``a`` with the same time ``h`` for every block."""
+    return modified_field(a, universe, lambda tree: ring.one, ring.inverse, ring.zero)

@@ -1,0 +1,218 @@
+"""Labelled rooted trees and their elementary differentials.
+
+A tree ``a[t1, ..., tk]`` stands for the elementary differential
+``F(a[t1..tk]) = D^k F_a (F(t1), ..., F(tk))`` (CONTRACT §1): the k-th derivative of
+the field labelled ``a`` with respect to the whole state, applied to the children's
+vectors.  Children form an unordered multiset.
+
+Trees are *interned*: each distinct tree exists once, so equality is identity and a
+tree can be used as a dictionary key at the cost of a pointer.  The canonical form of
+a tree is its label together with the sorted tuple of its children's serial numbers.
+
+The B-series machinery (:mod:`bea.series`) needs, for every tree, its *edge cuts*:
+removing one edge splits ``s`` into the part ``r`` that keeps the root and the
+branch ``u`` that was cut off.  Grafting is the inverse operation, and the Lie
+derivative of a series is a sum over these cuts (Hairer, Lubich & Wanner,
+*Geometric Numerical Integration*, 2nd ed., Lemma IX.9.1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cached_property
+from math import factorial
+
+from .errors import TreeSyntaxError
+
+__all__ = ["Tree", "leaf", "parse_tree", "trees_up_to", "chains_up_to"]
+
+
+class Tree:
+    """A labelled rooted tree; build with :func:`leaf`, :meth:`Tree.make` or :func:`parse_tree`."""
+
+    __slots__ = ("label", "children", "serial", "order", "__dict__")
+    _registry: dict[tuple, "Tree"] = {}
+
+    def __new__(cls, *args, **kwargs):  # pragma: no cover - guard against direct use
+        raise TypeError("use Tree.make(label, children) or parse_tree(text)")
+
+    @classmethod
+    def make(cls, label: str, children=()) -> "Tree":
+        """The unique tree with root ``label`` and the given multiset of child trees."""
+        kids = tuple(sorted(children, key=_serial))
+        key = (label, tuple(c.serial for c in kids))
+        tree = cls._registry.get(key)
+        if tree is None:
+            tree = object.__new__(cls)
+            tree.label = label
+            tree.children = kids
+            tree.serial = len(cls._registry)
+            tree.order = 1 + sum(c.order for c in kids)
+            cls._registry[key] = tree
+        return tree
+
+    # -- structure ---------------------------------------------------------------
+    def graft(self, branch: "Tree") -> "Tree":
+        """The tree ``self`` with ``branch`` added as one more child of the root."""
+        return Tree.make(self.label, self.children + (branch,))
+
+    @cached_property
+    def cuts(self) -> tuple[tuple["Tree", "Tree"], ...]:
+        """All pairs ``(root part, branch)`` obtained by cutting one edge.
+
+        Every edge of the tree is cut once (equal edges are listed once each), so for
+        ``a[b, b]`` the pair ``(a[b], b)`` appears twice.
+        """
+        pairs = []
+        for i, child in enumerate(self.children):
+            others = self.children[:i] + self.children[i + 1:]
+            pairs.append((Tree.make(self.label, others), child))
+            for rest, branch in child.cuts:
+                pairs.append((Tree.make(self.label, others + (rest,)), branch))
+        return tuple(pairs)
+
+    @cached_property
+    def symmetry(self) -> int:
+        """The symmetry coefficient ``sigma(t) = prod_i m_i! sigma(t_i)^{m_i}``."""
+        sigma = 1
+        for child, mult in Counter(self.children).items():
+            sigma *= factorial(mult) * child.symmetry ** mult
+        return sigma
+
+    @cached_property
+    def labels(self) -> tuple[str, ...]:
+        """The labels of all nodes, root first (depth first)."""
+        out = [self.label]
+        for child in self.children:
+            out.extend(child.labels)
+        return tuple(out)
+
+    @property
+    def is_chain(self) -> bool:
+        """True when every node has at most one child (``f``, ``f[f]``, ``f[g[f]]``, ...)."""
+        return len(self.children) == 0 or (len(self.children) == 1 and self.children[0].is_chain)
+
+    # -- text form ---------------------------------------------------------------
+    @cached_property
+    def sort_key(self) -> tuple:
+        """Canonical order: fewer nodes first, then by label, then by children."""
+        return (self.order, self.label, tuple(c.sort_key for c in self.printed_children))
+
+    @cached_property
+    def printed_children(self) -> tuple["Tree", ...]:
+        """The children in canonical print order."""
+        return tuple(sorted(self.children, key=lambda c: c.sort_key))
+
+    def __str__(self) -> str:
+        if not self.children:
+            return self.label
+        return f"{self.label}[{','.join(str(c) for c in self.printed_children)}]"
+
+    def __repr__(self) -> str:
+        return f"Tree({str(self)!r})"
+
+    def __reduce__(self):
+        return (parse_tree, (str(self),))
+
+
+def _serial(tree: Tree) -> int:
+    return tree.serial
+
+
+def leaf(label: str) -> Tree:
+    """The one-node tree ``label``: the field itself."""
+    return Tree.make(label)
+
+
+_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_]*)|(\[)|(\])|(,))")
+
+
+def parse_tree(text: str, labels=None) -> Tree:
+    """Parse the text form ``label`` or ``label[child,child,...]`` (children in any order).
+
+    ``labels``, if given, is the set of allowed field labels.
+    """
+    pos = 0
+
+    def token():
+        nonlocal pos
+        match = _TOKEN.match(text, pos)
+        if not match:
+            return None
+        pos = match.end()
+        return match
+
+    def node() -> Tree:
+        nonlocal pos
+        match = token()
+        if match is None or match.group(1) is None:
+            raise TreeSyntaxError(f"cannot parse tree {text!r}: expected a label at position {pos}")
+        label = match.group(1)
+        if labels is not None and label not in labels:
+            raise TreeSyntaxError(f"tree {text!r} uses unknown field label {label!r}; known: {sorted(labels)}")
+        save = pos
+        match = token()
+        if match is None or match.group(2) is None:
+            pos = save
+            return leaf(label)
+        kids = [node()]
+        while True:
+            match = token()
+            if match is not None and match.group(4):
+                kids.append(node())
+            elif match is not None and match.group(3):
+                return Tree.make(label, kids)
+            else:
+                raise TreeSyntaxError(f"cannot parse tree {text!r}: expected ',' or ']' at position {pos}")
+
+    tree = node()
+    if text[pos:].strip():
+        raise TreeSyntaxError(f"cannot parse tree {text!r}: unexpected text {text[pos:]!r}")
+    return tree
+
+
+def trees_up_to(order: int, labels) -> list[Tree]:
+    """All trees with at most ``order`` nodes whose labels are in ``labels``, by order.
+
+    Trees of order n are built as a root label times a multiset of smaller trees with
+    n - 1 nodes in total; multisets are generated with non-increasing positions in the
+    list, so each one appears exactly once.
+    """
+    labels = list(labels)
+    by_order: list[list[Tree]] = [[] for _ in range(order + 1)]
+    everything: list[Tree] = []
+    for n in range(1, order + 1):
+        for forest in _forests(n - 1, len(everything), everything, {}):
+            for label in labels:
+                by_order[n].append(Tree.make(label, forest))
+        everything.extend(by_order[n])
+    return everything
+
+
+def _forests(size: int, limit: int, pool: list[Tree], memo: dict):
+    """Multisets of trees from ``pool[:limit]`` with ``size`` nodes in total."""
+    if size == 0:
+        return [()]
+    key = (size, limit)
+    if key in memo:
+        return memo[key]
+    result = []
+    for i in range(limit):
+        first = pool[i]
+        if first.order <= size:
+            for rest in _forests(size - first.order, i + 1, pool, memo):
+                result.append((first,) + rest)
+    memo[key] = result
+    return result
+
+
+def chains_up_to(order: int, labels) -> list[Tree]:
+    """All chain trees (each node has at most one child) with at most ``order`` nodes."""
+    labels = list(labels)
+    level = [leaf(label) for label in labels]
+    everything = list(level)
+    for _ in range(order - 1):
+        level = [Tree.make(label, (child,)) for child in level for label in labels]
+        everything.extend(level)
+    return everything
