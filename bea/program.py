@@ -76,12 +76,26 @@ def _run(program: Program, ring, universe):
 
 
 def _repeat_field(op: Repeat, ring, universe) -> dict:
-    """``count * log(body)``: the field whose time-1 flow is ``count`` runs of the body."""
-    body_map, body_field = _run(op.body, ring, universe)
+    """``count * log(body)``: the field whose time-1 flow is ``count`` runs of the body.
+
+    The body's map and field involve only the fields the body uses, so they are computed
+    over the trees labelled by those fields alone.
+    """
+    used = _labels(op.body)
+    body_universe = [t for t in universe if used.issuperset(t.labels)]
+    body_map, body_field = _run(op.body, ring, body_universe)
     if body_field is None:
         body_field = _log(body_map, ring, universe)
     count = ring.coerce(op.count)
     return {t: x * count for t, x in body_field.items()}
+
+
+def _labels(program: Program) -> set[str]:
+    """The field labels a program evaluates."""
+    used = set()
+    for op in program:
+        used |= {label for label, _ in op.increments} if isinstance(op, Step) else _labels(op.body)
+    return used
 
 
 def _log(a: dict, ring, universe) -> dict:

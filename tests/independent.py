@@ -1,0 +1,254 @@
+"""An exact check of modified fields that shares no code with bea's tree machinery.
+
+Given a modified field as a list of ``(block, power, tree text, coefficient)`` terms, a
+concrete problem (random polynomial fields with rational coefficients) and a random
+rational point ``y0``:
+
+1. evaluate every elementary differential directly from its definition in CONTRACT §1,
+   ``F(a[t1..tk]) = D^k F_a(F(t1), ..., F(tk))``, by differentiating the polynomials;
+2. expand the exact flow of the truncated modified field at ``y0`` by Picard iteration,
+   as a polynomial in (time s, h), and read block ``b`` at time ``T_b``;
+3. run one step of the scheme from ``y0`` exactly as the contract defines it, with ``h``
+   symbolic, in plain loops;
+4. compare the two through ``h^order``: the difference must vanish identically.
+
+Polynomials are SymPy's sparse ``PolyElement``s over QQ, truncated in total degree.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import sympy
+from sympy import QQ
+from sympy.polys.rings import ring as poly_ring
+
+
+# -- tree text, parsed independently ----------------------------------------------------
+def parse(text: str):
+    """``label[child,...]`` -> ``(label, (children...))``."""
+    text = text.replace(" ", "")
+
+    def node(i):
+        j = i
+        while j < len(text) and (text[j].isalnum() or text[j] == "_"):
+            j += 1
+        label, kids = text[i:j], []
+        if j < len(text) and text[j] == "[":
+            j += 1
+            while True:
+                kid, j = node(j)
+                kids.append(kid)
+                if text[j] == ",":
+                    j += 1
+                    continue
+                assert text[j] == "]"
+                j += 1
+                break
+        return (label, tuple(kids)), j
+
+    tree, end = node(0)
+    assert end == len(text), text
+    return tree
+
+
+def _truncate(p, order: int, positions):
+    """Drop the terms of ``p`` whose degree in the generators at ``positions`` exceeds ``order``."""
+    return p.ring({m: c for m, c in p.items() if sum(m[i] for i in positions) <= order})
+
+
+# -- a concrete problem -----------------------------------------------------------------
+class Problem:
+    """Random polynomial fields on a state split into blocks; each label updates one block."""
+
+    def __init__(self, blocks: dict[str, list[str]], dims: dict[str, int], degree: int = 2, seed: int = 0):
+        rng = random.Random(seed)
+        self.blocks = blocks
+        self.names = [f"{b}{i}" for b in blocks for i in range(dims[b])]
+        self.block_slices = {}
+        start = 0
+        for b in blocks:
+            self.block_slices[b] = range(start, start + dims[b])
+            start += dims[b]
+        self.block_of = {label: b for b, labels in blocks.items() for label in labels}
+        self.ring, *self.y = poly_ring(",".join(self.names), QQ)
+        monomials = [
+            self.ring.one * sympy.prod(c, start=self.ring.one)
+            for d in range(degree + 1)
+            for c in itertools.combinations_with_replacement(self.y, d)
+        ]
+        self.fields = {
+            label: [
+                sum((QQ(rng.randint(-3, 3), rng.randint(1, 3)) * mono for mono in monomials), self.ring.zero)
+                for _ in self.block_slices[b]
+            ]
+            for label, b in self.block_of.items()
+        }
+        self.point = [QQ(rng.randint(-4, 4), rng.randint(1, 4)) for _ in self.names]
+        self._differentials: dict = {}
+
+    def embed(self, label: str, values: list) -> list:
+        """A block vector as a full-state vector (zero on the other blocks)."""
+        out = [self.ring.zero] * len(self.names)
+        for i, v in zip(self.block_slices[self.block_of[label]], values):
+            out[i] = v
+        return out
+
+    def elementary_differential(self, tree) -> list:
+        """``F(tree) = D^k F_a(F(t1), ..., F(tk))`` as a full-state vector of polynomials."""
+        if tree not in self._differentials:
+            label, kids = tree
+            vectors = [self.elementary_differential(k) for k in kids]
+            out = []
+            for component in self.fields[label]:
+                total = self.ring.zero
+                for idx in itertools.product(range(len(self.names)), repeat=len(kids)):
+                    if any(not vectors[j][i] for j, i in enumerate(idx)):
+                        continue
+                    derivative = component
+                    for i in idx:
+                        derivative = derivative.diff(self.y[i])
+                    if derivative:
+                        total += derivative * sympy.prod([vectors[j][i] for j, i in enumerate(idx)], start=self.ring.one)
+                out.append(total)
+            self._differentials[tree] = self.embed(label, out)
+        return self._differentials[tree]
+
+    def modified_field(self, terms, subs: dict, order: int) -> list:
+        """``sum c h^p F(tree)`` as polynomials in (state, s, h), for the Picard iteration."""
+        big, *gens = poly_ring(",".join(self.names + ["s", "h"]), QQ)
+        h = gens[-1]
+        total = [big.zero] * len(self.names)
+        for block, power, tree, coefficient in terms:
+            if power >= order:
+                continue
+            c = sympy.Rational(sympy.sympify(coefficient).subs(subs))
+            assert c.is_Rational, f"coefficient {coefficient} is not a number after substitution"
+            vector = self.elementary_differential(parse(tree))
+            for i, v in enumerate(vector):
+                if v:
+                    total[i] += QQ(c.p, c.q) * h**power * big(v.as_expr())
+        return total
+
+
+def flow_at_times(problem: Problem, field: list, times: dict, order: int) -> dict:
+    """The exact flow of ``field`` from the point, block ``b`` read at time ``T_b = tau_b h``.
+
+    Picard iteration ``y <- y0 + int_0^s F(y(s'), h) ds'`` with ``y`` a polynomial in
+    (s, h) truncated at total degree ``order``; each pass fixes one more degree.
+    Returns ``{state index: coefficients of h^0..h^order}``.
+    """
+    n = len(problem.names)
+    sh, s, h = poly_ring("s,h", QQ)
+    y0 = [sh(c) for c in problem.point]
+    y = list(y0)
+    for _ in range(order):
+        images = y + [s, h]
+        rhs = [_truncate(_compose(f, images, order), order - 1, (0, 1)) for f in field]
+        y = [a + sh({(i + 1, j): c / (i + 1) for (i, j), c in r.items()}) for a, r in zip(y0, rhs)]
+    out = {}
+    for b, idx in problem.block_slices.items():
+        tau = times[b]
+        for i in idx:
+            coeffs = [QQ(0)] * (order + 1)
+            for (i_s, i_h), c in y[i].items():
+                if i_s + i_h <= order:
+                    coeffs[i_s + i_h] += c * tau**i_s
+            out[i] = coeffs
+    return out
+
+
+def _compose(p, images, order):
+    """``p(images)`` for a polynomial ``p`` and images in a ring in (s, h), truncated."""
+    target = images[-1].ring
+    total = target.zero
+    powers: dict = {}
+    for monomial, c in p.items():
+        term = target(c)
+        for i, e in enumerate(monomial):
+            if e:
+                if (i, e) not in powers:
+                    powers[i, e] = _truncate(images[i] ** e, order, (0, 1))
+                term = _truncate(term * powers[i, e], order, (0, 1))
+        total += term
+    return total
+
+
+def scheme_step(problem: Problem, scheme: str, values: dict, order: int) -> dict:
+    """One step of ``scheme`` from the point, exactly as CONTRACT §1 defines it.
+
+    Returns ``{state index: coefficients of h^0..h^order}``.
+    """
+    hr, h = poly_ring("h", QQ)
+    y = [hr(c) for c in problem.point]
+
+    def field_at(label, state):
+        return [_truncate(_evaluate(f, state, hr), order, (0,)) for f in problem.fields[label]]
+
+    def update(state, label, step):
+        new = list(state)
+        for i, inc in zip(problem.block_slices[problem.block_of[label]], field_at(label, state)):
+            new[i] = _truncate(state[i] + step * inc, order, (0,))
+        return new
+
+    q = {name: QQ(sympy.Rational(v).p, sympy.Rational(v).q) for name, v in values.items()}
+    if scheme == "euler":
+        y = update(y, "f", h)
+    elif scheme == "sgd":
+        for i in range(1, values["n"] + 1):
+            y = update(y, f"f{i}", h)
+    elif scheme == "simultaneous":
+        phi_new, theta_new = update(y, "f", q["v_phi"] * h), update(y, "g", q["v_theta"] * h)
+        y = [phi_new[i] if i in problem.block_slices["phi"] else theta_new[i] for i in range(len(y))]
+    elif scheme == "alternating":
+        for _ in range(values["m"]):
+            y = update(y, "f", q["v_phi"] * h / values["m"])
+        for _ in range(values["k"]):
+            y = update(y, "g", q["v_theta"] * h / values["k"])
+    else:
+        raise ValueError(scheme)
+    return {i: [p.coeff(h**d) if d else p.coeff(1) for d in range(order + 1)] for i, p in enumerate(y)}
+
+
+def _evaluate(f, state, hr):
+    """``f(state)`` for a polynomial ``f`` in the state and a state of polynomials in h."""
+    total = hr.zero
+    for monomial, c in f.items():
+        term = hr(c)
+        for i, e in enumerate(monomial):
+            if e:
+                term *= state[i] ** e
+        total += term
+    return total
+
+
+def block_times(scheme: str, time: str, values: dict) -> dict:
+    """``T_b / h`` for each block."""
+    if scheme == "euler":
+        return {"theta": QQ(1)}
+    if scheme == "sgd":
+        return {"theta": QQ(values["n"])}
+    if time == "per-player":
+        return {b: QQ(sympy.Rational(values[f"v_{b}"]).p, sympy.Rational(values[f"v_{b}"]).q) for b in ("phi", "theta")}
+    return {"phi": QQ(1), "theta": QQ(1)}
+
+
+def blocks_of(scheme: str, values: dict) -> dict:
+    if scheme == "euler":
+        return {"theta": ["f"]}
+    if scheme == "sgd":
+        return {"theta": [f"f{i}" for i in range(1, values["n"] + 1)]}
+    return {"phi": ["f"], "theta": ["g"]}
+
+
+def mismatch(terms, scheme: str, time: str, values: dict, order: int, dims: dict, seed: int = 0, degree: int = 2):
+    """``(scheme step - flow)`` at the point: for each state component, the differences of
+    the coefficients of ``h^0..h^order``; all zero when the modified field is right."""
+    blocks = blocks_of(scheme, values)
+    problem = Problem(blocks, {b: dims.get(b, 1) for b in blocks}, degree=degree, seed=seed)
+    subs = {sympy.Symbol(name): value for name, value in values.items()}
+    field = problem.modified_field(terms, subs, order)
+    flow = flow_at_times(problem, field, block_times(scheme, time, values), order)
+    step = scheme_step(problem, scheme, values, order)
+    return [[a - b for a, b in zip(step[i], flow[i])] for i in range(len(problem.names))]

@@ -1,0 +1,147 @@
+"""The command line: every format, every bad input (exit status 2, one line, no traceback)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy
+
+import bea
+from bea.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def run_exit(capsys, *argv):
+    """Like run, for errors argparse reports by exiting."""
+    try:
+        status = main(list(argv))
+    except SystemExit as stop:
+        status = stop.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_json_is_the_contract_shape(capsys):
+    status, out, err = run(capsys, "derive", "--scheme", "alternating", "--order", "3", "--param", "m=2", "--format", "json")
+    assert status == 0 and err == ""
+    data = json.loads(out)
+    assert list(data) == ["scheme", "order", "params", "blocks", "time", "terms"]
+    assert data["params"] == {"v_phi": "v_phi", "v_theta": "v_theta", "m": "2", "k": "k"}
+    assert data["blocks"] == {"phi": ["f"], "theta": ["g"]}
+    assert data["time"] == {"phi": "h", "theta": "h"}
+    assert data["terms"][0] == {"block": "phi", "power": 0, "tree": "f", "coefficient": "v_phi"}
+    assert {"block": "phi", "power": 1, "tree": "f[g]", "coefficient": "-v_phi*v_theta/2"} in data["terms"]
+    flow = bea.derive("alternating", 3, m=2)
+    assert data == flow.to_json()
+    for term, parsed in zip(flow.terms, data["terms"]):
+        assert sympy.sympify(parsed["coefficient"]) == term.coefficient
+        assert parsed["coefficient"] != "0"
+
+
+def test_json_per_player_times(capsys):
+    status, out, _ = run(capsys, "derive", "--scheme", "simultaneous", "--order", "2", "--time", "per-player",
+                         "--format", "json", "--param", "v_phi=3/2")
+    data = json.loads(out)
+    assert data["time"] == {"phi": "3*h/2", "theta": "h*v_theta"}
+    assert sympy.sympify(data["time"]["phi"]) == sympy.Rational(3, 2) * sympy.Symbol("h")
+
+
+def test_sgd_json(capsys):
+    _, out, _ = run(capsys, "derive", "--scheme", "sgd", "--order", "2", "--param", "n=2", "--format", "json")
+    data = json.loads(out)
+    assert data["blocks"] == {"theta": ["f1", "f2"]} and data["time"] == {"theta": "2*h"}
+    assert data["params"] == {"n": "2"}
+
+
+def test_text(capsys):
+    status, out, _ = run(capsys, "derive", "--scheme", "alternating", "--order", "2")
+    lines = out.strip().splitlines()
+    assert status == 0
+    assert "phi: h^0: v_phi f" in lines
+    assert "phi: h^1: -v_phi**2/(2*m) f[f] - v_phi*v_theta/2 f[g]" in lines
+    assert "theta: h^1: v_phi*v_theta/2 g[f] - v_theta**2/(2*k) g[g]" in lines
+
+
+def test_latex(capsys):
+    _, out, _ = run(capsys, "derive", "--scheme", "alternating", "--order", "2", "--format", "latex")
+    assert "\\partial_{\\theta} f\\, g" in out and "\\dot{\\phi}" in out
+    assert out.count("{") == out.count("}")
+    _, out, _ = run(capsys, "derive", "--scheme", "euler", "--order", "3", "--format", "latex")
+    assert "f''(f, f)" in out and "f'f'f" in out and "f'f" in out
+
+
+def test_principal_json_reference(capsys):
+    _, out, _ = run(capsys, "principal", "--scheme", "euler", "--order", "30", "--format", "json")
+    data = json.loads(out)
+    assert data["reference"] == {"series": "log(1+z)/z", "agrees": True}
+    assert len(data["terms"]) == 30
+    _, out, _ = run(capsys, "principal", "--scheme", "simultaneous", "--order", "4")
+    assert "agrees with the Taylor coefficients of log(1+z)/z: yes" in out
+
+
+def test_params_several_after_one_flag(capsys):
+    _, out, _ = run(capsys, "derive", "--scheme", "alternating", "--order", "1", "--param", "m=2", "k=3",
+                    "--param", "v_phi=eta", "--format", "json")
+    assert json.loads(out)["params"] == {"v_phi": "eta", "v_theta": "v_theta", "m": "2", "k": "3"}
+
+
+BAD = [
+    (["derive", "--scheme", "nope", "--order", "2"], "scheme"),
+    (["derive", "--scheme", "euler", "--order", "0"], "order"),
+    (["derive", "--scheme", "euler", "--order", "-3"], "order"),
+    (["derive", "--scheme", "euler", "--order", "two"], "order"),
+    (["derive", "--scheme", "euler", "--order", "2.5"], "order"),
+    (["derive", "--scheme", "euler"], "order"),
+    (["derive", "--order", "2"], "scheme"),
+    (["derive", "--scheme", "euler", "--order", "2", "--param", "m=2"], "m"),
+    (["derive", "--scheme", "alternating", "--order", "2", "--param", "q=2"], "q"),
+    (["derive", "--scheme", "alternating", "--order", "2", "--param", "m=0"], "m"),
+    (["derive", "--scheme", "alternating", "--order", "2", "--param", "m=1/2"], "m"),
+    (["derive", "--scheme", "alternating", "--order", "2", "--param", "v_phi=1+"], "v_phi"),
+    (["derive", "--scheme", "alternating", "--order", "2", "--param", "v_phi=exec('1')"], "v_phi"),
+    (["derive", "--scheme", "alternating", "--order", "2", "--param", "m"], "NAME=VALUE"),
+    (["derive", "--scheme", "alternating", "--order", "2", "--param", "m=2", "--param", "m=3"], "twice"),
+    (["derive", "--scheme", "sgd", "--order", "2"], "n"),
+    (["derive", "--scheme", "sgd", "--order", "2", "--param", "n=0"], "n"),
+    (["derive", "--scheme", "alternating", "--order", "2", "--time", "later"], "time"),
+    (["derive", "--scheme", "euler", "--order", "2", "--time", "per-player"], "per-player"),
+    (["derive", "--scheme", "euler", "--order", "2", "--format", "xml"], "format"),
+    (["principal", "--scheme", "euler", "--order", "0"], "order"),
+    (["frobnicate"], "frobnicate"),
+    ([], "command"),
+]
+
+
+@pytest.mark.parametrize("argv,word", BAD)
+def test_bad_input_exits_2_with_one_line(capsys, argv, word):
+    status, out, err = run_exit(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert word in err and "Traceback" not in err
+
+
+def test_python_dash_m_and_console_script_agree():
+    argv = ["derive", "--scheme", "alternating", "--order", "3", "--format", "json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    via_module = subprocess.run([sys.executable, "-m", "bea", *argv], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert via_module.returncode == 0, via_module.stderr
+    assert json.loads(via_module.stdout) == bea.derive("alternating", 3).to_json()
+    bad = subprocess.run([sys.executable, "-m", "bea", "derive", "--scheme", "x", "--order", "1"],
+                         capture_output=True, text=True, env=env, cwd=ROOT)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1
+    script = shutil.which("bea")
+    if script is not None:  # present once the package is installed (as in .ci/run)
+        via_script = subprocess.run([script, *argv], capture_output=True, text=True)
+        assert via_script.stdout == via_module.stdout
