@@ -7,6 +7,7 @@ from itertools import groupby
 
 import sympy
 
+from .schemes import block_of
 from .render import block_latex, signed_sum, tree_latex
 from .trees import parse_tree
 
@@ -53,10 +54,8 @@ class ModifiedFlow:
 
     # -- structure -----------------------------------------------------------------
     def block_of(self, label: str) -> str:
-        for block, labels in self.blocks.items():
-            if label in labels:
-                return block
-        raise KeyError(label)
+        """The block that the field ``label`` updates."""
+        return block_of(self.blocks, label)
 
     def coefficient(self, block: str, tree: str) -> sympy.Expr:
         """The coefficient of ``F(tree)`` (times its power of h) in ``block``; 0 if absent."""

@@ -17,7 +17,7 @@ from .errors import ParameterError, SchemeError
 from .params import COUNT, NUMERIC_COUNT, RATE, check_value, parse_value
 from .program import Program, Repeat, Step
 
-__all__ = ["Scheme", "SCHEMES", "TIMES", "make_scheme"]
+__all__ = ["Scheme", "SCHEMES", "TIMES", "block_of", "make_scheme"]
 
 TIMES = ("same", "per-player")
 _REQUIRED = object()
@@ -39,10 +39,15 @@ class Scheme:
         return tuple(label for labels in self.blocks.values() for label in labels)
 
     def block_of(self, label: str) -> str:
-        for block, labels in self.blocks.items():
-            if label in labels:
-                return block
-        raise KeyError(label)
+        return block_of(self.blocks, label)
+
+
+def block_of(blocks: dict[str, tuple[str, ...]], label: str) -> str:
+    """The block that the field ``label`` updates."""
+    for block, labels in blocks.items():
+        if label in labels:
+            return block
+    raise KeyError(label)
 
 
 @dataclass(frozen=True)
