@@ -45,7 +45,32 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
         sub.add_argument("--format", default="text", choices=FORMATS, help="output format")
+    check = commands.add_parser("validate", help="measure the local error of a modified flow on a problem",
+                                description="measure the local error of a modified flow on a problem")
+    check.add_argument("--list", action="store_true", help="list the problems of the library")
+    check.add_argument("--scheme", choices=list(SCHEMES))
+    check.add_argument("--order", type=int)
+    check.add_argument("--problem", default="random-polynomial", help="a problem of the library (see --list)")
+    check.add_argument("--param", action="extend", nargs="+", default=[], metavar="NAME=VALUE")
+    check.add_argument("--time", default="same", choices=TIMES)
+    check.add_argument("--format", default="text", choices=("text", "json"))
     return parser
+
+
+def _validate(args) -> int:
+    from .problems import PROBLEMS
+    from .validate import validate
+
+    if args.list:
+        for name, spec in PROBLEMS.items():
+            print(f"{name:18s} {spec.description}{' (two-player schemes)' if spec.games_only else ''}")
+        return 0
+    if args.scheme is None or args.order is None:
+        raise BeaError("validate needs --scheme and --order (or --list)")
+    result = validate(args.scheme, args.order, args.problem, time=args.time,
+                      progress=sys.stderr.isatty(), **_params(args.param))
+    print(json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text())
+    return 0 if result.passed else 1
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -73,6 +98,8 @@ def main(argv=None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "validate":
+            return _validate(args)
         run = derive if args.command == "derive" else principal
         flow = run(args.scheme, args.order, time=args.time, **_params(args.param))
     except BeaError as error:

@@ -65,6 +65,35 @@ class ModifiedFlow:
                 return term.coefficient
         return sympy.Integer(0)
 
+    # -- concrete problems -------------------------------------------------------------
+    def problem(self, fields, variables):
+        """The concrete problem: fields ``{label: [expr, ...]}`` on variables ``{block: [symbol, ...]}``."""
+        from .concrete import Problem
+
+        return Problem(self.blocks, fields, variables)
+
+    def evaluate(self, fields, variables, params=None) -> sympy.Matrix:
+        """The modified field of a concrete problem as a column Matrix in the variables and ``h``.
+
+        ``params`` optionally gives values of the scheme's symbolic parameters.
+        """
+        problem = self.problem(fields, variables)
+        total = [sympy.Integer(0)] * len(problem.state)
+        subs = {sympy.Symbol(str(k)): sympy.sympify(v) for k, v in (params or {}).items()}
+        for term in self.terms:
+            coefficient = term.coefficient.xreplace(subs) * H**term.power
+            for i, value in enumerate(problem.differential(term.tree)):
+                if value != 0:
+                    total[i] += coefficient * value
+        return sympy.Matrix(total)
+
+    def lambdify(self, fields, variables, params=None):
+        """A NumPy callable ``F(y, h)`` of the concatenated state (blocks in order), batch-aware."""
+        from .codegen import numpy_field
+
+        problem = self.problem(fields, variables)
+        return numpy_field(list(self.evaluate(fields, variables, params)), problem.state)
+
     def _grouped(self):
         """``(block, power, [terms])`` in print order."""
         for (block, power), group in groupby(self.terms, key=lambda t: (t.block, t.power)):

@@ -20,13 +20,14 @@ built so far, through that map's own modified field.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import Callable, Union
 
 import sympy
 
+from .errors import ParameterError
 from .series import compose_after_flow, explicit_step, flow, modified_field
 
-__all__ = ["Step", "Repeat", "Program", "one_step_map"]
+__all__ = ["Step", "Repeat", "Program", "one_step_map", "run_numerically"]
 
 
 @dataclass(frozen=True)
@@ -101,3 +102,35 @@ def _labels(program: Program) -> set[str]:
 def _log(a: dict, ring, universe) -> dict:
     """The modified field of the map ``a`` with the same time ``h`` for every block."""
     return modified_field(a, universe, lambda tree: ring.one, ring.inverse, ring.zero)
+
+
+def run_numerically(program: Program, state: list, h, slices: dict, field: Callable) -> list:
+    """Run ``program`` on a concrete state: the discrete update itself, not its series.
+
+    ``slices`` maps each field label to the positions of its block in the state and
+    ``field(label, state)`` returns the field's value there; step coefficients and repeat
+    counts must be numbers.
+    """
+    for op in program:
+        if isinstance(op, Step):
+            new = list(state)
+            for label, c in op.increments:
+                c = _rational(c)
+                step = h * int(c.p) / int(c.q)
+                for i, value in zip(slices[label], field(label, state)):
+                    new[i] += step * value
+            state = new
+        else:
+            count = op.count
+            if not (isinstance(count, (int, sympy.Integer)) and int(count) > 0):
+                raise ParameterError(f"the number of repetitions {count} must be given as a positive integer")
+            for _ in range(int(count)):
+                state = run_numerically(op.body, state, h, slices, field)
+    return state
+
+
+def _rational(c) -> sympy.Rational:
+    c = sympy.sympify(c)
+    if c.free_symbols:
+        raise ParameterError(f"the step factor {c} still has symbolic parameters; give their values")
+    return sympy.Rational(c)

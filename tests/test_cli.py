@@ -118,6 +118,10 @@ BAD = [
     (["derive", "--scheme", "euler", "--order", "2", "--time", "per-player"], "per-player"),
     (["derive", "--scheme", "euler", "--order", "2", "--format", "xml"], "format"),
     (["principal", "--scheme", "euler", "--order", "0"], "order"),
+    (["validate", "--scheme", "euler", "--order", "2", "--problem", "nope"], "nope"),
+    (["validate", "--scheme", "euler", "--order", "2", "--problem", "linear-game"], "two-player"),
+    (["validate", "--scheme", "euler"], "--order"),
+    (["validate", "--scheme", "alternating", "--order", "2", "--param", "m=k"], "repetitions"),
     (["frobnicate"], "frobnicate"),
     ([], "command"),
 ]
@@ -145,3 +149,13 @@ def test_python_dash_m_and_console_script_agree():
     if script is not None:  # present once the package is installed (as in .ci/run)
         via_script = subprocess.run([script, *argv], capture_output=True, text=True)
         assert via_script.stdout == via_module.stdout
+
+
+def test_validate_command(capsys):
+    status, out, _ = run(capsys, "validate", "--list")
+    assert status == 0 and "linear-game" in out and "rosenbrock" in out
+    status, out, _ = run(capsys, "validate", "--scheme", "alternating", "--order", "2", "--problem", "linear-game",
+                         "--param", "m=2", "--format", "json")
+    data = json.loads(out)
+    assert status == 0 and data["passed"] and data["expected"] == 3
+    assert all(abs(row["observed"] - 3) < 0.3 for row in data["rows"][1:])

@@ -1,0 +1,164 @@
+"""A small library of concrete problems, for code generation and numerical validation.
+
+Each problem gives SymPy fields for the blocks and labels of a scheme, a starting point,
+and the largest step of a sensible validation ladder.  Objective-based problems adapt to
+every scheme: one block and ``f = -grad E``; ``n`` SGD steps with ``f_i = -grad E_i``
+(the loss on batch ``i``); two players splitting the variables with
+``f = -grad_phi E``, ``g = -grad_theta E`` (common payoff).  Games fit two-player schemes only.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy
+
+from .errors import BeaError
+
+__all__ = ["PROBLEMS", "ProblemSpec", "get_problem", "UnknownProblem"]
+
+
+class UnknownProblem(BeaError):
+    """A problem name that is not in the library, or a problem that does not fit the scheme."""
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Fields ``{label: [expr]}``, variables ``{block: [symbol]}`` and a point ``{symbol: value}``."""
+
+    fields: dict
+    variables: dict
+    point: dict
+    h_max: sympy.Rational
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    name: str
+    description: str
+    build: Callable[[dict], Instance]
+    games_only: bool = False
+    params: dict = field(default_factory=dict)
+
+    def instance(self, blocks: dict) -> Instance:
+        """The problem for a scheme with these blocks ``{block: (labels...)}``."""
+        if self.games_only and list(blocks) != ["phi", "theta"]:
+            raise UnknownProblem(f"problem {self.name!r} is a two-player game; use a two-player scheme")
+        return self.build(blocks)
+
+
+def _objective(variables, losses, point, h_max) -> Callable[[dict], Instance]:
+    """Fields from losses: ``losses(i)`` is the loss on batch ``i`` (``None``: the full loss)."""
+
+    def build(blocks):
+        if list(blocks) == ["phi", "theta"]:
+            half = max(1, len(variables) // 2)
+            phi, theta = variables[:half], variables[half:]
+            if not theta:
+                raise UnknownProblem("this problem has one variable; it cannot be split between two players")
+            loss = losses(None)
+            fields = {"f": [-sympy.diff(loss, v) for v in phi], "g": [-sympy.diff(loss, v) for v in theta]}
+            return Instance(fields, {"phi": phi, "theta": theta}, point, h_max)
+        (labels,) = blocks.values()
+        if len(labels) == 1:
+            loss = losses(None)
+            return Instance({labels[0]: [-sympy.diff(loss, v) for v in variables]}, {"theta": variables}, point, h_max)
+        fields = {label: [-sympy.diff(losses(i), v) for v in variables] for i, label in enumerate(labels)}
+        return Instance(fields, {"theta": variables}, point, h_max)
+
+    return build
+
+
+def _quadratic():
+    x, y = sympy.symbols("x y")
+    condition = 10
+
+    def loss(i):
+        shift = 0 if i is None else sympy.Rational(i + 1, 4)
+        return ((x - shift) ** 2 + condition * (y + shift) ** 2) / 2
+
+    return _objective([x, y], loss, {x: sympy.Rational(1), y: sympy.Rational(1, 2)}, sympy.Rational(1, 40))
+
+
+def _rosenbrock():
+    x, y = sympy.symbols("x y")
+
+    def loss(i):
+        a = 1 if i is None else sympy.Rational(4 + i, 4)
+        return (a - x) ** 2 + 100 * (y - x**2) ** 2
+
+    return _objective([x, y], loss, {x: sympy.Rational(-1, 2), y: sympy.Rational(1, 2)}, sympy.Rational(1, 2000))
+
+
+def _two_layer():
+    a, b = sympy.symbols("a b")
+    data = [(sympy.Rational(1), sympy.Rational(2)), (sympy.Rational(2), sympy.Rational(1)),
+            (sympy.Rational(-1), sympy.Rational(1, 2)), (sympy.Rational(1, 2), sympy.Rational(-1))]
+
+    def loss(i):
+        xs = data if i is None else [data[i % len(data)]]
+        return sympy.Add(*((a * b * xv - yv) ** 2 / 2 for xv, yv in xs)) / len(xs)
+
+    return _objective([a, b], loss, {a: sympy.Rational(1, 2), b: sympy.Rational(3, 4)}, sympy.Rational(1, 80))
+
+
+def _linear_game(blocks, epsilon1=sympy.Rational(9, 100), epsilon2=sympy.Rational(9, 100)):
+    """Thesis Eq 4.23: ``phi' = -epsilon1 phi + theta``, ``theta' = epsilon2 theta - phi``."""
+    phi, theta = sympy.symbols("phi theta")
+    fields = {"f": [-epsilon1 * phi + theta], "g": [epsilon2 * theta - phi]}
+    return Instance(fields, {"phi": [phi], "theta": [theta]}, {phi: sympy.Rational(1), theta: sympy.Rational(1, 2)}, sympy.Rational(1, 10))
+
+
+def _dirac_gan(blocks):
+    """Thesis Eq 4.37 with ``l(z) = -log(1 + exp(-z))``: ``f = l'(theta phi) theta``, ``g = -l'(theta phi) phi``."""
+    phi, theta = sympy.symbols("phi theta")
+    z = sympy.Symbol("z")
+    lprime = sympy.diff(-sympy.log(1 + sympy.exp(-z)), z)
+    fields = {"f": [lprime.subs(z, theta * phi) * theta], "g": [-lprime.subs(z, theta * phi) * phi]}
+    return Instance(fields, {"phi": [phi], "theta": [theta]}, {phi: sympy.Rational(1, 2), theta: sympy.Rational(1)}, sympy.Rational(1, 10))
+
+
+def _random_polynomial(seed: int = 0, degree: int = 2):
+    """Random polynomial fields with rational coefficients (two variables per block)."""
+
+    def build(blocks):
+        rng = random.Random(seed)
+        variables = {b: list(sympy.symbols(f"{b}_0:2")) for b in blocks}
+        state = [v for vs in variables.values() for v in vs]
+        monomials = [sympy.Mul(*c) for d in range(degree + 1) for c in _combinations(state, d)]
+        fields = {
+            label: [sympy.Add(*(sympy.Rational(rng.randint(-3, 3), rng.randint(1, 4)) * m for m in monomials)) for _ in variables[b]]
+            for b, labels in blocks.items() for label in labels
+        }
+        point = {v: sympy.Rational(rng.randint(-3, 3), 4) for v in state}
+        return Instance(fields, variables, point, sympy.Rational(1, 20))
+
+    return build
+
+
+def _combinations(state, d):
+    from itertools import combinations_with_replacement
+
+    return combinations_with_replacement(state, d)
+
+
+PROBLEMS: dict[str, ProblemSpec] = {
+    spec.name: spec
+    for spec in (
+        ProblemSpec("quadratic", "ill-conditioned quadratic E = (x^2 + 10 y^2)/2 (batch i shifted)", _quadratic()),
+        ProblemSpec("rosenbrock", "Rosenbrock banana E = (1 - x)^2 + 100 (y - x^2)^2 (TMLR Fig 6)", _rosenbrock()),
+        ProblemSpec("two-layer", "scalar two-layer network E = (a b x - y)^2 / 2 on four data points", _two_layer()),
+        ProblemSpec("linear-game", "thesis Eq 4.23 with epsilon1 = epsilon2 = 0.09", _linear_game, games_only=True),
+        ProblemSpec("dirac-gan", "Dirac-GAN, thesis Sec 4.5.1 / App B.6, l(z) = -log(1 + e^-z)", _dirac_gan, games_only=True),
+        ProblemSpec("random-polynomial", "random quadratic polynomial fields, seed 0", _random_polynomial()),
+    )
+}
+
+
+def get_problem(name: str) -> ProblemSpec:
+    spec = PROBLEMS.get(name)
+    if spec is None:
+        raise UnknownProblem(f"unknown problem {name!r}; choose one of {', '.join(PROBLEMS)}")
+    return spec

@@ -1,0 +1,119 @@
+"""Numerical validation: the local error of a truncated modified flow must shrink like h^(order+1).
+
+For each step size of a ladder, one step of the scheme (the update program run on the
+concrete problem) is compared with the exact flow of the truncated modified field,
+integrated by mpmath's arbitrary-precision Taylor-series method, each block read at its
+own time ``T_b``.  Working precision is chosen so that the integration error is far below
+the smallest local error measured.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+
+from .concrete import Problem
+from .derive import derive
+from .flow import H
+from .problems import get_problem
+from .program import run_numerically
+from .schemes import make_scheme
+
+__all__ = ["validate", "Validation", "VALIDATION_DEFAULTS"]
+
+# Parameters of a scheme that validation needs as numbers, when the user leaves them unset.
+VALIDATION_DEFAULTS = {"v_phi": 1, "v_theta": 1, "m": 1, "k": 1}
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The ladder of step sizes, local errors and observed orders of one validation run."""
+
+    scheme: str
+    order: int
+    problem: str
+    params: dict
+    steps: list
+    errors: list
+    observed: list      # observed[i] compares steps i and i + 1
+    expected: int
+    tolerance: float = 0.3
+
+    @property
+    def passed(self) -> bool:
+        """True when every observed order is within ``tolerance`` of ``order + 1``."""
+        return all(abs(p - self.expected) <= self.tolerance for p in self.observed)
+
+    def to_json(self) -> dict:
+        return {
+            "scheme": self.scheme, "order": self.order, "problem": self.problem,
+            "params": {k: str(v) for k, v in self.params.items()},
+            "expected": self.expected, "passed": self.passed,
+            "rows": [{"h": str(h), "error": float(e), "observed": (None if i == 0 else self.observed[i - 1])}
+                     for i, (h, e) in enumerate(zip(self.steps, self.errors))],
+        }
+
+    def to_text(self) -> str:
+        lines = [f"# {self.scheme} order {self.order} on {self.problem} ({', '.join(f'{k}={v}' for k, v in self.params.items())})",
+                 f"{'h':>14s} {'local error':>14s} {'observed order':>15s}"]
+        for i, (h, e) in enumerate(zip(self.steps, self.errors)):
+            observed = "" if i == 0 else f"{self.observed[i - 1]:15.3f}"
+            lines.append(f"{str(h):>14s} {mpmath.nstr(e, 6):>14s} {observed}")
+        lines.append(f"expected order {self.expected}: {'PASS' if self.passed else 'FAIL'}")
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        rows = " \\\\ ".join(
+            f"{sympy.latex(h)} & {mpmath.nstr(e, 4)} & {'' if i == 0 else f'{self.observed[i - 1]:.3f}'}"
+            for i, (h, e) in enumerate(zip(self.steps, self.errors))
+        )
+        return f"$\\begin{{array}}{{rrr}} h & \\text{{local error}} & \\text{{order}} \\\\ \\hline {rows} \\end{{array}}$"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def validate(scheme: str, order: int, problem: str = "random-polynomial", *, time: str = "same",
+             levels: int = 5, progress: bool = False, **params) -> Validation:
+    """Measure the local error of the order-``order`` modified flow over ``levels`` halvings of h."""
+    spec = get_problem(problem)
+    names = make_scheme(scheme, time=time, **params).params
+    values = {k: params.get(k, VALIDATION_DEFAULTS.get(k)) for k in names}
+    flow = derive(scheme, order, time=time, **values)
+    machine = make_scheme(scheme, time=time, **values)
+    instance = spec.instance(machine.blocks)
+    concrete = Problem(machine.blocks, instance.fields, instance.variables)
+    modified = list(flow.evaluate(instance.fields, instance.variables))
+
+    steps = [instance.h_max / 2**i for i in range(levels)]
+    # Local errors reach about C h^(order+1); carry enough digits to resolve them well.
+    smallest = float(instance.h_max) / 2 ** (levels - 1)
+    digits = int(30 + (order + 1) * -math.log10(smallest))
+    errors = []
+    with mpmath.workdps(digits):
+        state = concrete.state
+        point = [mpmath.mpf(sympy.Rational(instance.point[v]).p) / sympy.Rational(instance.point[v]).q for v in state]
+        field_fns = {label: sympy.lambdify(state, exprs, modules="mpmath") for label, exprs in concrete.fields.items()}
+        slices = {label: range(concrete.offset(b), concrete.offset(b) + len(concrete.variables[b]))
+                  for label, b in concrete.block_of.items()}
+        modified_fn = sympy.lambdify([*state, H], modified, modules="mpmath", cse=True)
+        times = {b: tau for b, tau in machine.times.items()}
+        for i, h in enumerate(steps):
+            if progress:
+                print(f"validate: step {i + 1}/{levels}, h = {h}", file=sys.stderr, flush=True)
+            hm = mpmath.mpf(h.p) / h.q
+            discrete = run_numerically(machine.program, point, hm, slices, lambda label, y: field_fns[label](*y))
+            solution = mpmath.odefun(lambda t, y: modified_fn(*y, hm), 0, point)
+            error = mpmath.mpf(0)
+            for b in machine.blocks:
+                tau = sympy.Rational(times[b])
+                exact = solution(hm * tau.p / tau.q)
+                for j in slices[machine.blocks[b][0]]:
+                    error = max(error, abs(discrete[j] - exact[j]))
+            errors.append(error)
+    observed = [float(mpmath.log(errors[i] / errors[i + 1]) / mpmath.log(2)) for i in range(levels - 1)]
+    return Validation(scheme, order, problem, values, steps, errors, observed, order + 1)

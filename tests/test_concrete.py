@@ -1,0 +1,102 @@
+"""Concrete problems: evaluate, lambdify (CSE, batches) and numerical validation."""
+
+import numpy as np
+import pytest
+import sympy
+
+import bea
+from bea.errors import BeaError, ParameterError
+from bea.validate import validate
+
+e1, e2, h, phi, theta = sympy.symbols("epsilon1 epsilon2 h phi theta")
+GAME = ({"f": [-e1 * phi + theta], "g": [e2 * theta - phi]}, {"phi": [phi], "theta": [theta]})
+
+
+def modified_jacobian(scheme, **params):
+    flow = bea.derive(scheme, 2, time="per-player", v_phi=1, v_theta=1, **params)
+    return sympy.expand(flow.evaluate(*GAME).jacobian([phi, theta]))
+
+
+def test_thesis_eq_4_27_simultaneous_modified_jacobian():
+    printed = sympy.Matrix([
+        [-e1 - h / 2 * e1**2 + h / 2, 1 + h / 2 * e1 - h / 2 * e2],
+        [-1 - h / 2 * e1 + h / 2 * e2, e2 + h / 2 - h / 2 * e2**2],
+    ])
+    assert sympy.expand(modified_jacobian("simultaneous") - printed) == sympy.zeros(2, 2)
+
+
+def test_thesis_eq_4_28_alternating_modified_jacobian():
+    printed = sympy.Matrix([
+        [-e1 - h / 2 * e1**2 + h / 2, 1 + h / 2 * e1 - h / 2 * e2],
+        [-1 + h / 2 * e1 + h / 2 * e2, e2 - h / 2 - h / 2 * e2**2],
+    ])
+    assert sympy.expand(modified_jacobian("alternating", m=1, k=1) - printed) == sympy.zeros(2, 2)
+
+
+def test_evaluate_euler_against_direct_derivatives():
+    """f - h/2 f'f + h^2 (1/3 f'f'f + 1/12 f''(f,f)) by explicit Jacobian and Hessians."""
+    x, y = sympy.symbols("x y")
+    E = x**4 / 4 + x * y**2 + 3 * y**2 / 2
+    f = sympy.Matrix([-sympy.diff(E, x), -sympy.diff(E, y)])
+    J = f.jacobian([x, y])
+    second = sympy.Matrix([(f[i].diff(x, 2) * f[0] ** 2 + 2 * f[i].diff(x, y) * f[0] * f[1] + f[i].diff(y, 2) * f[1] ** 2)
+                           for i in range(2)])
+    expected = f - h / 2 * J * f + h**2 * (J * J * f / 3 + second / 12)
+    derived = bea.derive("euler", 3).evaluate({"f": list(f)}, {"theta": [x, y]})
+    assert sympy.expand(derived - expected) == sympy.zeros(2, 1)
+
+
+def test_lambdify_matches_evaluate_and_takes_batches():
+    p0, t0, t1 = sympy.symbols("p0 t0 t1")
+    fields = {"f": [-p0 * t0 + t1**2], "g": [p0 - t0, sympy.sin(t1) * p0]}
+    variables = {"phi": [p0], "theta": [t0, t1]}
+    flow = bea.derive("alternating", 3, m=2)
+    params = {"v_phi": 1, "v_theta": sympy.Rational(1, 2), "k": 3}
+    F = flow.lambdify(fields, variables, params)
+    exact = flow.evaluate(fields, variables, params)
+    rng = np.random.default_rng(0)
+    ys = rng.normal(size=(4, 5, 3))
+    values = F(ys, 0.1)
+    assert values.shape == (4, 5, 3)
+    for index in [(0, 0), (3, 4), (2, 1)]:
+        y = ys[index]
+        point = {p0: y[0], t0: y[1], t1: y[2], h: 0.1}
+        expected = np.array([float(e.subs(point)) for e in exact])
+        np.testing.assert_allclose(values[index], expected, rtol=1e-12)
+        np.testing.assert_allclose(F(y, 0.1), expected, rtol=1e-12)
+
+
+def test_lambdify_needs_parameter_values():
+    with pytest.raises(ParameterError, match="v_phi"):
+        bea.derive("simultaneous", 2).lambdify(*GAME)
+
+
+@pytest.mark.parametrize("fields,variables,words", [
+    ({"f": [phi]}, {"phi": [phi], "theta": [theta]}, "fields must be given"),
+    ({"f": [phi], "g": [theta, phi]}, {"phi": [phi], "theta": [theta]}, "components"),
+    ({"f": [phi], "g": [theta]}, {"theta": [theta]}, "variables must be given"),
+])
+def test_problem_errors(fields, variables, words):
+    with pytest.raises(BeaError, match=words):
+        bea.derive("simultaneous", 2, v_phi=1, v_theta=1).evaluate(fields, variables)
+
+
+@pytest.mark.parametrize("scheme,order,problem,params", [
+    ("euler", 3, "quadratic", {}),
+    ("euler", 4, "rosenbrock", {}),
+    ("alternating", 3, "linear-game", {"m": 2, "v_theta": "1/2"}),
+    ("alternating", 2, "dirac-gan", {"time": "per-player", "v_phi": 2}),
+    ("simultaneous", 3, "dirac-gan", {}),
+    ("sgd", 3, "two-layer", {"n": 2}),
+])
+def test_validation_shows_the_expected_order(scheme, order, problem, params):
+    result = validate(scheme, order, problem, **params)
+    assert result.passed, result.to_text()
+    assert all(abs(p - (order + 1)) < 0.3 for p in result.observed)
+    assert result.errors[-1] < result.errors[0]
+
+
+def test_validation_measures_the_order_it_sees():
+    """The unmodified flow (order 1) has local error O(h^2): validate observes 2, not 3."""
+    result = validate("alternating", 1, "linear-game", m=2)
+    assert result.passed and all(abs(p - 2) < 0.3 for p in result.observed)
