@@ -10,7 +10,8 @@ every scheme: one block and ``f = -grad E``; ``n`` SGD steps with ``f_i = -grad 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import combinations_with_replacement
 from typing import Callable
 
 import sympy
@@ -40,7 +41,6 @@ class ProblemSpec:
     description: str
     build: Callable[[dict], Instance]
     games_only: bool = False
-    params: dict = field(default_factory=dict)
 
     def instance(self, blocks: dict) -> Instance:
         """The problem for a scheme with these blocks ``{block: (labels...)}``."""
@@ -127,7 +127,7 @@ def _random_polynomial(seed: int = 0, degree: int = 2):
         rng = random.Random(seed)
         variables = {b: list(sympy.symbols(f"{b}_0:2")) for b in blocks}
         state = [v for vs in variables.values() for v in vs]
-        monomials = [sympy.Mul(*c) for d in range(degree + 1) for c in _combinations(state, d)]
+        monomials = [sympy.Mul(*c) for d in range(degree + 1) for c in combinations_with_replacement(state, d)]
         fields = {
             label: [sympy.Add(*(sympy.Rational(rng.randint(-3, 3), rng.randint(1, 4)) * m for m in monomials)) for _ in variables[b]]
             for b, labels in blocks.items() for label in labels
@@ -136,12 +136,6 @@ def _random_polynomial(seed: int = 0, degree: int = 2):
         return Instance(fields, variables, point, sympy.Rational(1, 20))
 
     return build
-
-
-def _combinations(state, d):
-    from itertools import combinations_with_replacement
-
-    return combinations_with_replacement(state, d)
 
 
 PROBLEMS: dict[str, ProblemSpec] = {
