@@ -25,6 +25,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _scheme_options(sub: argparse.ArgumentParser, required: bool) -> None:
+    """The options naming a scheme, its order, parameters and time convention."""
+    sub.add_argument("--scheme", required=required, choices=list(SCHEMES), help="the discrete update")
+    sub.add_argument("--order", required=required, type=int, help="number of powers of h (order 1: the unmodified field)")
+    sub.add_argument(
+        "--param",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter value: integer, rational (3/2) or symbol; unset parameters stay symbolic",
+    )
+    sub.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="bea", description="Backward error analysis of optimisers.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -33,26 +48,13 @@ def _parser() -> argparse.ArgumentParser:
         ("principal", "derive only the principal (chain) terms of the modified field"),
     ):
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--scheme", required=True, choices=list(SCHEMES), help="the discrete update")
-        sub.add_argument("--order", required=True, type=int, help="number of powers of h (order 1: the unmodified field)")
-        sub.add_argument(
-            "--param",
-            action="extend",
-            nargs="+",
-            default=[],
-            metavar="NAME=VALUE",
-            help="a parameter value: integer, rational (3/2) or symbol; unset parameters stay symbolic",
-        )
-        sub.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
+        _scheme_options(sub, required=True)
         sub.add_argument("--format", default="text", choices=FORMATS, help="output format")
-    check = commands.add_parser("validate", help="measure the local error of a modified flow on a problem",
-                                description="measure the local error of a modified flow on a problem")
+    help_text = "measure the local error of a modified flow on a problem"
+    check = commands.add_parser("validate", help=help_text, description=help_text)
     check.add_argument("--list", action="store_true", help="list the problems of the library")
-    check.add_argument("--scheme", choices=list(SCHEMES))
-    check.add_argument("--order", type=int)
+    _scheme_options(check, required=False)
     check.add_argument("--problem", default="random-polynomial", help="a problem of the library (see --list)")
-    check.add_argument("--param", action="extend", nargs="+", default=[], metavar="NAME=VALUE")
-    check.add_argument("--time", default="same", choices=TIMES)
     check.add_argument("--format", default="text", choices=("text", "json"))
     return parser
 

@@ -8,10 +8,9 @@ import numpy as np
 import sympy
 
 from .errors import ParameterError
+from .flow import H
 
 __all__ = ["numpy_field"]
-
-H = sympy.Symbol("h")
 
 
 def numpy_field(exprs: Sequence[sympy.Expr], state: Sequence[sympy.Symbol]) -> Callable:

@@ -97,24 +97,28 @@ def validate(scheme: str, order: int, problem: str = "random-polynomial", *, tim
     errors = []
     with mpmath.workdps(digits):
         state = concrete.state
-        point = [mpmath.mpf(sympy.Rational(instance.point[v]).p) / sympy.Rational(instance.point[v]).q for v in state]
+        point = [_mpf(instance.point[v]) for v in state]
         field_fns = {label: sympy.lambdify(state, exprs, modules="mpmath") for label, exprs in concrete.fields.items()}
         slices = {label: range(concrete.offset(b), concrete.offset(b) + len(concrete.variables[b]))
                   for label, b in concrete.block_of.items()}
         modified_fn = sympy.lambdify([*state, H], modified, modules="mpmath", cse=True)
-        times = {b: tau for b, tau in machine.times.items()}
         for i, h in enumerate(steps):
             if progress:
                 print(f"validate: step {i + 1}/{levels}, h = {h}", file=sys.stderr, flush=True)
-            hm = mpmath.mpf(h.p) / h.q
+            hm = _mpf(h)
             discrete = run_numerically(machine.program, point, hm, slices, lambda label, y: field_fns[label](*y))
             solution = mpmath.odefun(lambda t, y: modified_fn(*y, hm), 0, point)
             error = mpmath.mpf(0)
             for b in machine.blocks:
-                tau = sympy.Rational(times[b])
-                exact = solution(hm * tau.p / tau.q)
+                exact = solution(hm * _mpf(machine.times[b]))
                 for j in slices[machine.blocks[b][0]]:
                     error = max(error, abs(discrete[j] - exact[j]))
             errors.append(error)
     observed = [float(mpmath.log(errors[i] / errors[i + 1]) / mpmath.log(2)) for i in range(levels - 1)]
     return Validation(scheme, order, problem, values, steps, errors, observed, order + 1)
+
+
+def _mpf(value) -> mpmath.mpf:
+    """An exact rational as an mpmath number at the working precision."""
+    value = sympy.Rational(value)
+    return mpmath.mpf(int(value.p)) / int(value.q)
