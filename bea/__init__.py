@@ -9,11 +9,17 @@ v_phi - v_theta/2
 from .derive import derive, principal
 from .errors import BeaError, FormatError, OrderError, ParameterError, SchemeError, TreeSyntaxError
 from .flow import ModifiedFlow, Term
+from .principal_flow import PrincipalFlow, SingularFlowError, principal_flow
+from .stability import Stability
 from .schemes import SCHEMES
 
 __all__ = [
     "derive",
     "principal",
+    "principal_flow",
+    "PrincipalFlow",
+    "Stability",
+    "SingularFlowError",
     "ModifiedFlow",
     "Term",
     "SCHEMES",

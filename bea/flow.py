@@ -13,6 +13,14 @@ from .trees import parse_tree
 
 __all__ = ["Term", "ModifiedFlow"]
 
+
+def _exact(value) -> sympy.Expr:
+    """A value as an exact SymPy number; floats are read as the decimal they print as."""
+    if isinstance(value, float):
+        return sympy.Rational(repr(value))
+    return sympy.sympify(value)
+
+
 H = sympy.Symbol("h")
 
 
@@ -93,6 +101,30 @@ class ModifiedFlow:
 
         problem = self.problem(fields, variables)
         return numpy_field(list(self.evaluate(fields, variables, params)), problem.state)
+
+    def jacobian(self, fields, variables, at, params=None):
+        """The exact Jacobian of the modified field at the point ``at``, as a :class:`~bea.stability.Stability`.
+
+        ``at`` maps variables (symbols or their names) to values and may also fix ``h`` and
+        the scheme's parameters; whatever is left symbolic stays in the matrix.  Floats are
+        read as the decimals they print as (``0.2`` is ``1/5``).  Thesis Sec 4.3.
+        """
+        from .concrete import ProblemError
+        from .stability import Stability
+
+        problem = self.problem(fields, variables)
+        field_ = self.evaluate(fields, variables, params)
+        names = {str(s): s for s in field_.free_symbols | set(problem.state) | {H}}
+        point = {}
+        for key, value in at.items():
+            symbol = names.get(str(key))
+            if symbol is None:
+                raise ProblemError(f"the point names {key}, which is neither a variable, h nor a parameter of the field")
+            point[symbol] = _exact(value)
+        matrix = field_.jacobian(problem.state).xreplace(point).applyfunc(sympy.simplify)
+        at_point = field_.xreplace(point)
+        fixed = None if at_point.free_symbols else all(sympy.simplify(x) == 0 for x in at_point)
+        return Stability(matrix, point, fixed)
 
     def _grouped(self):
         """``(block, power, [terms])`` in print order."""

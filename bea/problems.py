@@ -10,15 +10,16 @@ every scheme: one block and ``f = -grad E``; ``n`` SGD steps with ``f_i = -grad 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations_with_replacement
 from typing import Callable
 
 import sympy
 
-from .errors import BeaError
+from .errors import BeaError, ParameterError
+from .params import parse_value
 
-__all__ = ["PROBLEMS", "ProblemSpec", "get_problem", "UnknownProblem"]
+__all__ = ["PROBLEMS", "ProblemSpec", "Instance", "get_problem", "user_problem", "UnknownProblem"]
 
 
 class UnknownProblem(BeaError):
@@ -37,22 +38,34 @@ class Instance:
 
 @dataclass(frozen=True)
 class ProblemSpec:
+    """A named problem; ``build(blocks, **values)`` makes its :class:`Instance` for a scheme's blocks.
+
+    ``params`` maps the problem's own parameters (e.g. ``epsilon1``) to default values.
+    """
+
     name: str
     description: str
-    build: Callable[[dict], Instance]
+    build: Callable[..., Instance]
     games_only: bool = False
+    params: dict = field(default_factory=dict)
 
-    def instance(self, blocks: dict) -> Instance:
-        """The problem for a scheme with these blocks ``{block: (labels...)}``."""
+    def instance(self, blocks: dict, **values) -> Instance:
+        """The problem for a scheme with these blocks ``{block: (labels...)}`` and parameter values."""
         if self.games_only and list(blocks) != ["phi", "theta"]:
             raise UnknownProblem(f"problem {self.name!r} is a two-player game; use a two-player scheme")
-        return self.build(blocks)
+        unknown = sorted(set(values) - set(self.params))
+        if unknown:
+            known = ", ".join(self.params) or "none"
+            raise ParameterError(f"problem {self.name!r} has no parameter {unknown[0]!r} (its parameters: {known})")
+        chosen = {name: parse_value(name, values.get(name, default)) for name, default in self.params.items()}
+        return self.build(blocks, **chosen)
 
 
 def _objective(variables, losses, point, h_max) -> Callable[[dict], Instance]:
     """Fields from losses: ``losses(i)`` is the loss on batch ``i`` (``None``: the full loss)."""
 
     def build(blocks):
+        """Gradient fields of the losses for the blocks and labels of a scheme."""
         if list(blocks) == ["phi", "theta"]:
             half = max(1, len(variables) // 2)
             phi, theta = variables[:half], variables[half:]
@@ -104,7 +117,7 @@ def _two_layer():
     return _objective([a, b], loss, {a: sympy.Rational(1, 2), b: sympy.Rational(3, 4)}, sympy.Rational(1, 80))
 
 
-def _linear_game(blocks, epsilon1=sympy.Rational(9, 100), epsilon2=sympy.Rational(9, 100)):
+def _linear_game(blocks, epsilon1, epsilon2):
     """Thesis Eq 4.23: ``phi' = -epsilon1 phi + theta``, ``theta' = epsilon2 theta - phi``."""
     phi, theta = sympy.symbols("phi theta")
     fields = {"f": [-epsilon1 * phi + theta], "g": [epsilon2 * theta - phi]}
@@ -144,7 +157,9 @@ PROBLEMS: dict[str, ProblemSpec] = {
         ProblemSpec("quadratic", "ill-conditioned quadratic E = (x^2 + 10 y^2)/2 (batch i shifted)", _quadratic()),
         ProblemSpec("rosenbrock", "Rosenbrock banana E = (1 - x)^2 + 100 (y - x^2)^2 (TMLR Fig 6)", _rosenbrock()),
         ProblemSpec("two-layer", "scalar two-layer network E = (a b x - y)^2 / 2 on four data points", _two_layer()),
-        ProblemSpec("linear-game", "thesis Eq 4.23 with epsilon1 = epsilon2 = 0.09", _linear_game, games_only=True),
+        ProblemSpec("linear-game", "thesis Eq 4.23, phi' = -epsilon1 phi + theta, theta' = epsilon2 theta - phi "
+                    "(default epsilon1 = epsilon2 = 9/100)", _linear_game, games_only=True,
+                    params={"epsilon1": sympy.Rational(9, 100), "epsilon2": sympy.Rational(9, 100)}),
         ProblemSpec("dirac-gan", "Dirac-GAN, thesis Sec 4.5.1 / App B.6, l(z) = -log(1 + e^-z)", _dirac_gan, games_only=True),
         ProblemSpec("random-polynomial", "random quadratic polynomial fields, seed 0", _random_polynomial()),
     )
@@ -156,3 +171,27 @@ def get_problem(name: str) -> ProblemSpec:
     if spec is None:
         raise UnknownProblem(f"unknown problem {name!r}; choose one of {', '.join(PROBLEMS)}")
     return spec
+
+
+def user_problem(fields: dict, variables: dict, point: dict, h_max=sympy.Rational(1, 10),
+                 params: dict | None = None, name: str = "user") -> ProblemSpec:
+    """A problem from the user's own fields ``{label: [expr]}`` on variables ``{block: [symbol]}``.
+
+    ``point`` gives the starting value of every variable; ``params`` the parameters that
+    the expressions may contain, with default values.
+    """
+    params = {str(k): v for k, v in (params or {}).items()}
+    state = [v for vs in variables.values() for v in vs]
+    missing = [str(v) for v in state if v not in point]
+    if missing:
+        raise ParameterError(f"the starting point gives no value for {', '.join(missing)}")
+
+    def build(blocks, **values):
+        if set(variables) != set(blocks):
+            raise UnknownProblem(f"the fields are for the blocks {list(variables)}; the scheme has {list(blocks)}")
+        subs = {sympy.Symbol(k): v for k, v in values.items()}
+        chosen = {label: [sympy.sympify(e).xreplace(subs) for e in exprs] for label, exprs in fields.items()}
+        start = {v: sympy.Rational(point[v]) for v in state}
+        return Instance(chosen, {b: list(variables[b]) for b in blocks}, start, sympy.Rational(h_max))
+
+    return ProblemSpec(name, "fields given by the user", build, params=params)

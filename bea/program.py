@@ -118,7 +118,7 @@ def run_numerically(program: Program, state: list, h, slices: dict, field: Calla
                 c = _rational(c)
                 step = h * int(c.p) / int(c.q)
                 for i, value in zip(slices[label], field(label, state)):
-                    new[i] += step * value
+                    new[i] = new[i] + step * value     # never in place: entries may be arrays
             state = new
         else:
             count = op.count

@@ -19,11 +19,12 @@ import sympy
 from .concrete import Problem
 from .derive import derive
 from .flow import H
-from .problems import get_problem
+from .errors import ParameterError
+from .problems import ProblemSpec, get_problem
 from .program import run_numerically
-from .schemes import make_scheme
+from .schemes import SCHEMES, make_scheme
 
-__all__ = ["validate", "Validation", "VALIDATION_DEFAULTS"]
+__all__ = ["validate", "Validation", "VALIDATION_DEFAULTS", "split_params"]
 
 # Parameters of a scheme that validation needs as numbers, when the user leaves them unset.
 VALIDATION_DEFAULTS = {"v_phi": 1, "v_theta": 1, "m": 1, "k": 1}
@@ -78,15 +79,21 @@ class Validation:
         return self.to_text()
 
 
-def validate(scheme: str, order: int, problem: str = "random-polynomial", *, time: str = "same",
+def validate(scheme: str, order: int, problem="random-polynomial", *, time: str = "same",
              levels: int = 5, progress: bool = False, **params) -> Validation:
-    """Measure the local error of the order-``order`` modified flow over ``levels`` halvings of h."""
-    spec = get_problem(problem)
-    names = make_scheme(scheme, time=time, **params).params
-    values = {k: params.get(k, VALIDATION_DEFAULTS.get(k)) for k in names}
+    """Measure the local error of the order-``order`` modified flow over ``levels`` halvings of h.
+
+    ``problem`` is a name from :data:`bea.problems.PROBLEMS` or a :class:`~bea.problems.ProblemSpec`
+    (e.g. from :func:`~bea.problems.user_problem`); ``params`` holds the scheme's parameters
+    and the problem's.
+    """
+    spec = get_problem(problem) if isinstance(problem, str) else problem
+    scheme_params, problem_params = split_params(scheme, spec, params)
+    names = make_scheme(scheme, time=time, **scheme_params).params
+    values = {k: scheme_params.get(k, VALIDATION_DEFAULTS.get(k)) for k in names}
     flow = derive(scheme, order, time=time, **values)
     machine = make_scheme(scheme, time=time, **values)
-    instance = spec.instance(machine.blocks)
+    instance = spec.instance(machine.blocks, **problem_params)
     concrete = Problem(machine.blocks, instance.fields, instance.variables)
     modified = list(flow.evaluate(instance.fields, instance.variables))
 
@@ -115,7 +122,18 @@ def validate(scheme: str, order: int, problem: str = "random-polynomial", *, tim
                     error = max(error, abs(discrete[j] - exact[j]))
             errors.append(error)
     observed = [float(mpmath.log(errors[i] / errors[i + 1]) / mpmath.log(2)) for i in range(levels - 1)]
-    return Validation(scheme, order, problem, values, steps, errors, observed, order + 1)
+    return Validation(scheme, order, spec.name, {**values, **problem_params}, steps, errors, observed, order + 1)
+
+
+def split_params(scheme: str, spec: ProblemSpec, params: dict) -> tuple[dict, dict]:
+    """Split parameter values into the scheme's and the problem's; reject names known to neither."""
+    scheme_names = set(SCHEMES[scheme].params) if scheme in SCHEMES else set()
+    unknown = sorted(set(params) - scheme_names - set(spec.params))
+    if unknown:
+        known = ", ".join(sorted(scheme_names | set(spec.params))) or "none"
+        raise ParameterError(f"neither scheme {scheme!r} nor problem {spec.name!r} has a parameter {unknown[0]!r} (known: {known})")
+    return ({k: v for k, v in params.items() if k in scheme_names},
+            {k: v for k, v in params.items() if k not in scheme_names})
 
 
 def _mpf(value) -> mpmath.mpf:

@@ -1,0 +1,356 @@
+"""The principal flow (PF): the principal terms of the modified field summed to all orders.
+
+On an affine problem ``F_l(z) = F_l(y) + A_l (z - y)`` every elementary differential with
+a node of two or more children vanishes: only the chains (the principal terms, TMLR
+Thm 3.1) survive.  One step of any scheme is then an affine map ``z -> y + M (z - y) + c``
+and the modified field is its exact generator: with ``T`` the scheme's step time,
+
+    PF(y) = (1/T) phi(M - I) c,        phi(z) = log(1 + z) / z,
+
+the last column of ``(1/T) log [[M, c], [0, 1]]`` (the log of the augmented affine map).
+The PF of a non-linear problem linearises at the current point ``y``.
+
+* Gradient descent, ``f = -grad E``: ``M - I = -h Hess E``, ``c = h f`` and
+  ``PF = sum_i log(1 - h lambda_i)/(h lambda_i) (grad E . u_i) u_i`` (TMLR Def 3.1, Eq 12).
+* Simultaneous two-player updates with rates ``V``: ``M - I = -h H`` with ``H = -V J`` and
+  ``PF = psi(h H) V F``, ``psi(z) = -log(1 - z)/z`` (thesis Def 4.8.1 without inverting ``J``).
+* Alternating updates: ``M`` is the product of the two players' maps (any scheme works).
+
+``phi`` is entire apart from the branch point ``z = -1`` (``h lambda = 1``: ``M`` is
+singular and the flow does not exist) and ``phi(0) = 1`` is a removable singularity.
+The logarithm is the principal one: ``log(1 - h lambda) = log(h lambda - 1) + i pi`` for
+``h lambda > 1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Sequence
+
+import numpy as np
+import sympy
+
+from .concrete import Problem
+from .errors import BeaError, ParameterError
+from .flow import _exact
+from .program import run_numerically
+from .schemes import make_scheme
+
+__all__ = ["principal_flow", "PrincipalFlow", "SingularFlowError", "METHODS", "phi_derivative"]
+
+METHODS = ("jordan", "schur", "eig")
+
+_Z = sympy.Symbol("z")
+
+
+class SingularFlowError(BeaError):
+    """``h lambda = 1`` for an eigenvalue: ``log(I - h H)`` does not exist."""
+
+
+def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=None, *,
+                   scheme: str | None = None, time: str = "same", nonprincipal: int | None = None,
+                   **params) -> "PrincipalFlow":
+    """The PF of ``scheme`` (default: gradient descent for one block, simultaneous updates for two).
+
+    ``learning_rates=(v_phi, v_theta)`` sets the players' rates under the same-physical-time
+    convention.  ``nonprincipal=p`` adds the non-principal terms of the modified field up to
+    order ``p`` (``p = 3``: TMLR Def 3.3).  ``method``: ``jordan`` (exact, SymPy's Jordan form,
+    works for defective and singular Jacobians), ``schur`` (``scipy.linalg.logm`` of the
+    augmented map), ``eig`` (eigendecomposition, the logarithm continued along trajectories).
+    """
+    if method not in METHODS:
+        raise ParameterError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if scheme is None:
+        scheme = "euler" if len(variables) == 1 else "simultaneous"
+    if learning_rates is not None:
+        if len(learning_rates) != 2:
+            raise ParameterError("learning_rates must be a pair (v_phi, v_theta)")
+        params = {**params, "v_phi": learning_rates[0], "v_theta": learning_rates[1]}
+    if scheme in ("simultaneous", "alternating"):
+        params = {"v_phi": 1, "v_theta": 1, **params}
+    if scheme == "alternating":
+        params = {"m": 1, "k": 1, **params}
+    machine = make_scheme(scheme, time=time, **params)
+    times = set(machine.times.values())
+    if len(times) != 1:
+        raise ParameterError("the principal flow needs one time for all blocks; use time='same' or equal rates")
+    step = _exact(h)
+    if not (step.is_number and step > 0):
+        raise ParameterError(f"the step size h must be a positive number, got {h!r}")
+    extra = None
+    if nonprincipal is not None:
+        from .derive import derive
+
+        full = derive(scheme, nonprincipal, time=time, **machine.params)
+        extra = [t for t in full.terms if not _is_chain(t.tree)]
+    return PrincipalFlow(machine, Problem(machine.blocks, fields, variables), step, step * times.pop(), method, extra)
+
+
+def _is_chain(tree: str) -> bool:
+    from .trees import parse_tree
+
+    return parse_tree(tree).is_chain
+
+
+@dataclass
+class PrincipalFlow:
+    """``PF(y) = (1/T) phi(M_y - I) c_y`` for the affine one-step map ``(M_y, c_y)`` of the problem linearised at ``y``."""
+
+    scheme: object
+    problem: Problem
+    h: sympy.Rational
+    T: sympy.Rational
+    method: str
+    nonprincipal_terms: list | None = None
+
+    def __post_init__(self):
+        self._T, self._h = complex(self.T), complex(self.h)
+
+    # -- the linearised problem -------------------------------------------------------
+    @cached_property
+    def _numeric(self):
+        """NumPy callables ``F_l(y)`` and ``A_l(y)`` (rows of the block of ``l``)."""
+        state = self.problem.state
+        out = {}
+        for label, exprs in self.problem.fields.items():
+            jac = sympy.Matrix(exprs).jacobian(state)
+            out[label] = (sympy.lambdify([state], exprs, "numpy"), sympy.lambdify([state], jac, "numpy"))
+        return out
+
+    @cached_property
+    def constant_jacobian(self) -> bool:
+        """True when the fields are affine (the PF is then exact for every ``y``)."""
+        state = set(self.problem.state)
+        return all(not (sympy.Matrix(e).jacobian(self.problem.state).free_symbols & state)
+                   for e in self.problem.fields.values())
+
+    def affine_map(self, y, exact: bool = False, h=None):
+        """``(M, c)``: one step of the scheme on the problem linearised at ``y``, as ``delta -> M delta + c``.
+
+        The update program runs on linear forms in ``(delta, 1)``, so it is the scheme's own
+        step (alternating: the product of the players' maps).  ``exact=True`` computes in
+        SymPy, where ``h`` may also be a symbol.
+        """
+        n = len(self.problem.state)
+        if exact:
+            point = {v: _exact_number(x) for v, x in zip(self.problem.state, y)}
+            values = {label: ([e.xreplace(point) for e in exprs],
+                              sympy.Matrix(exprs).jacobian(self.problem.state).xreplace(point))
+                      for label, exprs in self.problem.fields.items()}
+            forms = np.array([[sympy.Integer(int(i == j)) for j in range(n + 1)] for i in range(n)], dtype=object)
+            step = self.h if h is None else h
+        else:
+            y = np.asarray(y, dtype=complex)
+            values = {label: (np.asarray(F(y), dtype=complex).reshape(-1), np.asarray(A(y), dtype=complex))
+                      for label, (F, A) in self._numeric.items()}
+            forms = np.eye(n, n + 1, dtype=complex)
+            step = self._h
+        last = forms[0] * 0
+        last[n] = 1
+
+        def field(label, state):
+            F, A = values[label]
+            A = np.array(A.tolist(), dtype=object) if exact else A
+            return list(A.dot(np.array(state)) + np.outer(F, last))
+
+        slices = {label: range(self.problem.offset(b), self.problem.offset(b) + len(self.problem.variables[b]))
+                  for label, b in self.problem.block_of.items()}
+        image = np.array(run_numerically(self.scheme.program, list(forms), step, slices, field))
+        M, c = image[:, :n], image[:, n]
+        return (sympy.Matrix(M.tolist()), sympy.Matrix(c.tolist())) if exact else (M, c)
+
+    # -- the field ----------------------------------------------------------------------
+    def field(self, y, _branch=None) -> np.ndarray:
+        """The PF vector field at the state ``y`` (complex NumPy vector)."""
+        if self.method == "jordan":
+            value = self._jordan(y)
+        elif self.method == "schur":
+            value = self._schur(y)
+        else:
+            value = self._eig(y, _branch)
+        if self.nonprincipal_terms:
+            value = value + self._nonprincipal(np.asarray(y, dtype=complex), self._h)
+        return value
+
+    __call__ = field
+
+    def _jordan(self, y) -> np.ndarray:
+        """``(1/T) phi(N) c`` with ``phi`` applied exactly on the Jordan blocks of ``N = M - I``.
+
+        For affine fields ``N`` does not depend on ``y``: ``phi(N)`` is computed once, exactly.
+        """
+        if self.constant_jacobian:
+            _, c = self.affine_map(y)
+            return self._constant_phi @ c / self._T
+        M, c = self.affine_map(y, exact=True)
+        value = jordan_function(M - sympy.eye(M.rows), phi_derivative) * c / self.T
+        return np.array([complex(sympy.N(x, 20)) for x in value])
+
+    @cached_property
+    def _constant_phi(self) -> np.ndarray:
+        M, _ = self.affine_map([0] * len(self.problem.state), exact=True)
+        Phi = jordan_function(M - sympy.eye(M.rows), phi_derivative)
+        return np.array([[complex(sympy.N(x, 20)) for x in row] for row in Phi.tolist()])
+
+    def _schur(self, y) -> np.ndarray:
+        """The last column of ``(1/T) logm [[M, c], [0, 1]]`` (Schur-Pade inverse scaling and squaring).
+
+        For affine fields ``M`` is constant and the column is linear in ``c``: the top-right
+        block of ``logm [[M, I], [0, I]]`` is ``phi(M - I)``, computed once.
+        """
+        M, c = self.affine_map(y)
+        if self.constant_jacobian:
+            return self._schur_phi @ c / self._T
+        return _log_column(M, c[:, None])[:, 0] / self._T
+
+    @cached_property
+    def _schur_phi(self) -> np.ndarray:
+        M, _ = self.affine_map(np.zeros(len(self.problem.state)))
+        return _log_column(M, np.eye(len(M), dtype=complex))
+
+    def _eig(self, y, branch=None) -> np.ndarray:
+        """``(1/T) V phi(nu) V^-1 c`` from the eigendecomposition of ``N = M - I`` (TMLR Def 3.1).
+
+        ``branch`` carries the logarithms used at a nearby earlier point; each eigenvalue's
+        logarithm is continued from there instead of jumping across the principal cut.
+        """
+        M, c = self.affine_map(y)
+        nu, V = np.linalg.eig(M - np.eye(len(c)))
+        _check_regular(1 + nu)
+        logs = _continued_log(1 + nu, branch)
+        if branch is not None:
+            branch[:] = list(zip(1 + nu, logs))
+        small = np.abs(nu) < 1e-8
+        ratio = np.where(small, 1 - nu / 2 + nu**2 / 3, logs / np.where(small, 1, nu))
+        return V @ (ratio * np.linalg.solve(V, c)) / self._T
+
+    @cached_property
+    def _nonprincipal(self):
+        from .codegen import numpy_field
+        from .flow import H
+
+        total = [sympy.Integer(0)] * len(self.problem.state)
+        for term in self.nonprincipal_terms:
+            for i, value in enumerate(self.problem.differential(term.tree)):
+                total[i] += term.coefficient * H**term.power * value
+        return numpy_field(total, self.problem.state)
+
+    # -- stability at critical points (TMLR Eq 16, thesis Sec 4.8.1) -----------------------
+    def eigenvalues(self, y) -> np.ndarray:
+        """Eigenvalues ``(1/T) log mu_k`` of the PF Jacobian ``(1/T) log M`` at a critical point ``y``."""
+        M, _ = self.affine_map(y)
+        mu = np.linalg.eigvals(M)
+        _check_regular(mu)
+        return np.log(mu) / self._T
+
+    def converges(self, y) -> bool:
+        """All ``Re (1/T) log mu_k < 0``, i.e. ``|mu_k| < 1`` (thesis Eq 4.74, Mescheder et al. Lemma 4)."""
+        return bool(np.all(self.eigenvalues(y).real < 0))
+
+    # -- following the flow ---------------------------------------------------------------
+    def trajectory(self, y0, steps: int, substeps: int = 4) -> np.ndarray:
+        """States at times ``0, T, 2T, ..., steps T`` of the PF started at ``y0``.
+
+        Gragg-Bulirsch-Stoer extrapolation (order 16) on ``substeps`` macro-steps per ``T``.
+        With ``method="eig"`` the logarithm of every eigenvalue is continued from the start
+        of each macro-step, so a complex PF never flips between the branches of the log.
+        """
+        y = np.asarray(y0, dtype=complex)
+        branch: list = []
+        self.field(y, branch)
+        out = [y]
+        H = self._T / substeps
+        for _ in range(steps):
+            for _ in range(substeps):
+                memory = list(branch)
+                y = _gbs_step(lambda z: self.field(z, list(memory)), y, H)
+                self.field(y, branch)
+            out.append(y)
+        return np.array(out)
+
+    def __repr__(self) -> str:
+        return f"<PrincipalFlow {self.scheme.name} h={self.h} method={self.method}>"
+
+
+def _exact_number(x):
+    if isinstance(x, (complex, np.complexfloating)):
+        return sympy.Rational(float(x.real)) + sympy.I * sympy.Rational(float(x.imag))
+    if isinstance(x, (float, np.floating)):
+        return sympy.Rational(float(x))
+    return sympy.sympify(x)
+
+
+def _log_column(M: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """``phi(M - I) C``: the top-right block of ``logm [[M, C], [0, I]]``."""
+    from scipy.linalg import logm
+
+    _check_regular(np.linalg.eigvals(M))
+    n, k = C.shape
+    augmented = np.zeros((n + k, n + k), dtype=complex)
+    augmented[:n, :n], augmented[:n, n:], augmented[n:, n:] = M, C, np.eye(k)
+    return logm(augmented)[:n, n:]
+
+
+def _check_regular(mu) -> None:
+    if np.any(np.abs(mu) < 1e-13):
+        raise SingularFlowError("h*lambda = 1 for an eigenvalue: the step map is singular and its logarithm does not exist")
+
+
+def phi_derivative(j: int, z) -> sympy.Expr:
+    """The ``j``-th derivative of ``phi(z) = log(1 + z)/z``, exact; ``phi^(j)(0) = (-1)^j j!/(j+1)``."""
+    if z == 0:
+        return sympy.Integer(-1) ** j * sympy.factorial(j) / (j + 1)
+    if sympy.simplify(1 + z) == 0:
+        raise SingularFlowError("h*lambda = 1 for an eigenvalue: log(I - h H) does not exist")
+    return sympy.diff(sympy.log(1 + _Z) / _Z, _Z, j).subs(_Z, z)
+
+
+def jordan_function(N: sympy.Matrix, derivative) -> sympy.Matrix:
+    """``f(N)`` through the Jordan form ``N = P J P^-1``: on a block ``lambda I + Z`` of size ``s``,
+    ``f(lambda I + Z) = sum_{j<s} f^(j)(lambda)/j! Z^j`` (Higham, Functions of Matrices, Def 1.2)."""
+    P, J = N.jordan_form()
+    F = sympy.zeros(*J.shape)
+    start = 0
+    while start < J.rows:
+        end = start + 1
+        while end < J.rows and J[end - 1, end] == 1:
+            end += 1
+        value = J[start, start]
+        for j in range(end - start):
+            entry = derivative(j, value) / sympy.factorial(j)
+            for i in range(start, end - j):
+                F[i, i + j] = entry
+        start = end
+    return P * F * P.inv()
+
+
+def _continued_log(mu: np.ndarray, branch: Sequence | None) -> np.ndarray:
+    """``log mu`` with each value's branch chosen closest to the logarithm of the nearest earlier eigenvalue."""
+    logs = np.log(mu)
+    if not branch:
+        return logs
+    previous = list(branch)
+    out = np.empty_like(logs)
+    for i, value in enumerate(mu):
+        j = min(range(len(previous)), key=lambda k: abs(previous[k][0] - value))
+        reference = previous.pop(j)[1] if len(previous) > 1 else previous[j][1]
+        turns = np.round((reference - logs[i]).imag / (2 * np.pi))
+        out[i] = logs[i] + 2j * np.pi * turns
+    return out
+
+
+def _gbs_step(f, y, H, sequence=(2, 4, 6, 8, 10, 12, 14, 16)):
+    """One Gragg-Bulirsch-Stoer step: modified midpoint rule extrapolated in ``(H/n)^2``."""
+    table: list[list] = []
+    for j, n in enumerate(sequence):
+        s = H / n
+        z0, z1 = y, y + s * f(y)
+        for _ in range(n - 1):
+            z0, z1 = z1, z0 + 2 * s * f(z1)
+        row = [(z0 + z1 + s * f(z1)) / 2]
+        for k in range(1, j + 1):
+            ratio = (sequence[j] / sequence[j - k]) ** 2
+            row.append(row[k - 1] + (row[k - 1] - table[j - 1][k - 1]) / (ratio - 1))
+        table.append(row)
+    return table[-1][-1]
