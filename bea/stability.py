@@ -25,6 +25,8 @@ UNSTABLE = "unstable"
 INCONCLUSIVE = "inconclusive"
 
 _DIGITS = 60
+_MAX_DIGITS = 4000
+_POSITIVE = {"h", "v_phi", "v_theta", "m", "k", "n"}      # positive by the contract's conventions
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,14 @@ class Stability:
 
     @cached_property
     def _numeric_roots(self) -> list:
+        return self._roots(_DIGITS)
+
+    def _roots(self, digits: int) -> list:
+        """Roots of the characteristic polynomial at ``digits`` significant digits."""
         coefficients = [sympy.Rational(c) for c in self.characteristic_polynomial.all_coeffs()]
-        with mpmath.workdps(_DIGITS):
+        with mpmath.workdps(digits):
             return mpmath.polyroots([mpmath.mpf(int(c.p)) / int(c.q) for c in coefficients],
-                                    maxsteps=500, extraprec=4 * _DIGITS)
+                                    maxsteps=50 + 10 * digits, extraprec=4 * digits)
 
     @cached_property
     def on_imaginary_axis(self) -> int:
@@ -85,15 +91,30 @@ class Stability:
     def verdict(self) -> str:
         """``stable`` (all real parts < 0), ``unstable`` (some > 0) or ``inconclusive``."""
         if self.symbols:
-            return INCONCLUSIVE
-        tolerance = mpmath.mpf(10) ** (-_DIGITS // 2)
-        with mpmath.workdps(_DIGITS):
-            if any(mpmath.re(r) > tolerance for r in self._numeric_roots):
-                return UNSTABLE
-        return INCONCLUSIVE if self.on_imaginary_axis else STABLE
+            return UNSTABLE if self._trace_positive else INCONCLUSIVE
+        axis = self.on_imaginary_axis
+        digits = _DIGITS
+        while digits <= _MAX_DIGITS:
+            roots = self._roots(digits)
+            with mpmath.workdps(digits):
+                tolerance = mpmath.mpf(10) ** (-digits // 3)
+                if any(mpmath.re(r) > tolerance for r in roots):
+                    return UNSTABLE
+                if axis or all(mpmath.re(r) < -tolerance for r in roots):
+                    return INCONCLUSIVE if axis else STABLE
+            digits *= 2          # a real part is tiny but (no root being on the axis) not zero: resolve it
+        return INCONCLUSIVE
+
+    @cached_property
+    def _trace_positive(self) -> bool:
+        """The trace (the sum of the eigenvalues) is positive for all positive step sizes and rates."""
+        positive = {s: sympy.Dummy(s.name, positive=True) for s in self.symbols if s.name in _POSITIVE}
+        return bool(sympy.simplify(self.trace.xreplace(positive)).is_positive)
 
     @property
     def reason(self) -> str:
+        if self.symbols and self._trace_positive:
+            return "the trace is positive for every positive " + ", ".join(sorted(map(str, self.symbols)))
         if self.symbols:
             return "the Jacobian still has symbols: " + ", ".join(sorted(map(str, self.symbols)))
         return {
