@@ -1,4 +1,4 @@
-"""The ``bea`` command line (CONTRACT §2 and §4).
+"""The ``bea`` command line (CONTRACT §2, §4 and §5).
 
 Bad input exits with status 2 and one line on stderr naming what was wrong.
 """
@@ -25,19 +25,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+# -- options -------------------------------------------------------------------------------
 def _scheme_options(sub: argparse.ArgumentParser, required: bool) -> None:
     """The options naming a scheme, its order, parameters and time convention."""
     sub.add_argument("--scheme", required=required, choices=list(SCHEMES), help="the discrete update")
     sub.add_argument("--order", required=required, type=int, help="number of powers of h (order 1: the unmodified field)")
+    _param_option(sub)
+    sub.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
+
+
+def _param_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "--param",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="NAME=VALUE",
+        "--param", action="extend", nargs="+", default=[], metavar="NAME=VALUE",
         help="a parameter value: integer, rational (3/2) or symbol; unset parameters stay symbolic",
     )
-    sub.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
+
+
+def _problem_options(sub: argparse.ArgumentParser, at_help: str, at_required: bool = False) -> None:
+    """A problem from the library, or fields typed on the command line, and a point."""
+    sub.add_argument("--problem", help="a problem of the library (see `bea validate --list`)")
+    sub.add_argument("--field", action="append", default=[], metavar="LABEL=EXPR",
+                     help='a field as arithmetic in the variables and parameters, e.g. f="-e1*phi + theta"; '
+                          "repeat a label for a block with several variables")
+    sub.add_argument("--var", action="append", default=[], metavar="BLOCK=X,Y",
+                     help="the variables of a block (default: one variable named after the block)")
+    sub.add_argument("--at", action="extend", nargs="+", default=[], required=at_required,
+                     metavar="X=VALUE", help=at_help)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,31 +63,35 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         _scheme_options(sub, required=True)
         sub.add_argument("--format", default="text", choices=FORMATS, help="output format")
+
     help_text = "measure the local error of a modified flow on a problem"
     check = commands.add_parser("validate", help=help_text, description=help_text)
     check.add_argument("--list", action="store_true", help="list the problems of the library")
     _scheme_options(check, required=False)
-    check.add_argument("--problem", default="random-polynomial", help="a problem of the library (see --list)")
+    _problem_options(check, "starting point of user fields, e.g. --at phi=1 theta=1/2")
+    check.add_argument("--h-max", default="1/10", help="largest step of the ladder for user fields")
     check.add_argument("--format", default="text", choices=("text", "json"))
+
+    help_text = "exact Jacobian of the modified field at a point, its eigenvalues and a stability verdict"
+    stab = commands.add_parser("stability", help=help_text, description=help_text)
+    _scheme_options(stab, required=True)
+    _problem_options(stab, "the point (usually an equilibrium), e.g. --at phi=0 theta=0", at_required=True)
+    stab.add_argument("--h", help="the step size (left symbolic when not given)")
+    stab.add_argument("--format", default="text", choices=FORMATS)
+
+    help_text = "the principal flow at a point and, with --steps, against the scheme's own iterates"
+    pf = commands.add_parser("pf", help=help_text, description=help_text)
+    pf.add_argument("--scheme", choices=list(SCHEMES), help="default: euler for one block, simultaneous for two")
+    _param_option(pf)
+    _problem_options(pf, "the point (default: the problem's starting point)")
+    pf.add_argument("--h", required=True, help="the step size")
+    pf.add_argument("--method", default="jordan", choices=["jordan", "schur", "eig"])
+    pf.add_argument("--steps", type=int, default=0, help="follow the PF for this many steps and compare")
+    pf.add_argument("--format", default="text", choices=("text", "json"))
     return parser
 
 
-def _validate(args) -> int:
-    from .problems import PROBLEMS
-    from .validate import validate
-
-    if args.list:
-        for name, spec in PROBLEMS.items():
-            print(f"{name:18s} {spec.description}{' (two-player schemes)' if spec.games_only else ''}")
-        return 0
-    if args.scheme is None or args.order is None:
-        raise BeaError("validate needs --scheme and --order (or --list)")
-    result = validate(args.scheme, args.order, args.problem, time=args.time,
-                      progress=sys.stderr.isatty(), **_params(args.param))
-    print(json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text())
-    return 0 if result.passed else 1
-
-
+# -- parsing values ------------------------------------------------------------------------
 def _params(items: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in items:
@@ -88,27 +105,175 @@ def _params(items: list[str]) -> dict[str, str]:
     return params
 
 
-def _render(flow, fmt: str) -> str:
-    if fmt == "json":
+def _assignments(items: list[str]) -> dict:
+    """``["phi=0,theta=1/2", "x=1"]`` as ``{name: exact value}``."""
+    out = {}
+    for item in items:
+        for part in item.split(","):
+            name, sep, value = part.partition("=")
+            if not sep or not name.strip():
+                raise ParameterError(f"--at expects NAME=VALUE, got {part!r}")
+            out[name.strip()] = _number(name.strip(), value)
+    return out
+
+
+def _number(name: str, text: str):
+    from .params import parse_value
+
+    value = parse_value(name, text)
+    if value.free_symbols:
+        raise ParameterError(f"{name}: expected a number, got {text!r}")
+    return value
+
+
+# -- problems ------------------------------------------------------------------------------
+def _problem(args, scheme: str):
+    """The problem spec of ``--problem``/``--field`` and ``--param`` split into (scheme, problem) values."""
+    from .problems import get_problem
+    from .validate import split_params
+
+    params = _params(args.param)
+    if not args.field:
+        spec = get_problem(args.problem or "random-polynomial")
+        return (spec, *split_params(scheme, spec, params))
+    if args.problem:
+        raise BeaError("give either --problem or --field, not both")
+    scheme_names = set(SCHEMES[scheme].params) if scheme in SCHEMES else set()
+    scheme_params = {k: v for k, v in params.items() if k in scheme_names}
+    problem_params = {k: v for k, v in params.items() if k not in scheme_names}
+    return _user_problem(args, scheme, scheme_params, problem_params), scheme_params, problem_params
+
+
+def _user_problem(args, scheme: str, scheme_params: dict, problem_params: dict):
+    """A problem from ``--field``, ``--var`` and ``--at``, parsed safely (:mod:`bea.expressions`)."""
+    import sympy
+
+    from .expressions import parse_expression
+    from .problems import user_problem
+    from .schemes import make_scheme
+
+    blocks = make_scheme(scheme, time=getattr(args, "time", "same"), **scheme_params).blocks
+    variables = {block: [sympy.Symbol(block)] for block in blocks}
+    for item in args.var:
+        block, _, names = item.partition("=")
+        if block.strip() not in blocks:
+            raise BeaError(f"--var names the block {block.strip()!r}; the scheme's blocks are {', '.join(blocks)}")
+        variables[block.strip()] = [sympy.Symbol(n.strip()) for n in names.split(",") if n.strip()]
+    names = [str(v) for vs in variables.values() for v in vs] + list(problem_params)
+    fields: dict = {}
+    for item in args.field:
+        label, sep, text = item.partition("=")
+        if not sep:
+            raise BeaError(f"--field expects LABEL=EXPR, got {item!r}")
+        fields.setdefault(label.strip(), []).append(parse_expression(text, names))
+    at = _assignments(args.at)
+    point = {v: at.get(str(v), sympy.Integer(0)) for vs in variables.values() for v in vs}
+    return user_problem(fields, variables, point, h_max=_number("--h-max", getattr(args, "h_max", "1/10")),
+                        params=problem_params)
+
+
+# -- commands ------------------------------------------------------------------------------
+def _validate(args) -> str:
+    from .problems import PROBLEMS
+    from .validate import validate
+
+    if args.list:
+        return "\n".join(f"{name:18s} {spec.description}{' (two-player schemes)' if spec.games_only else ''}"
+                         for name, spec in PROBLEMS.items())
+    if args.scheme is None or args.order is None:
+        raise BeaError("validate needs --scheme and --order (or --list)")
+    if args.field and not args.at:
+        raise BeaError("give the starting point of your fields with --at (e.g. --at phi=1 theta=1/2)")
+    spec, scheme_params, problem_params = _problem(args, args.scheme)
+    result = validate(args.scheme, args.order, spec, time=args.time,
+                      progress=sys.stderr.isatty(), **scheme_params, **problem_params)
+    args.failed = not result.passed
+    return json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text()
+
+
+def _stability(args) -> str:
+    spec, scheme_params, problem_params = _problem(args, args.scheme)
+    flow = derive(args.scheme, args.order, time=args.time, **scheme_params)
+    instance = spec.instance(flow.blocks, **problem_params)
+    at = _assignments(args.at)
+    if args.h is not None:
+        at["h"] = _number("h", args.h)
+    result = flow.jacobian(instance.fields, instance.variables, at)
+    if args.format == "json":
+        return json.dumps(result.to_json(), indent=2)
+    return result.to_latex() if args.format == "latex" else result.to_text()
+
+
+def _pf(args) -> str:
+    import numpy as np
+
+    from .principal_flow import principal_flow
+
+    from .problems import get_problem
+    from .schemes import make_scheme
+
+    if args.field:
+        two_players = len({item.partition("=")[0].strip() for item in args.field}) > 1
+    else:
+        two_players = get_problem(args.problem or "random-polynomial").games_only
+    scheme = args.scheme or ("simultaneous" if two_players else "euler")
+    spec, scheme_params, problem_params = _problem(args, scheme)
+    instance = spec.instance(make_scheme(scheme, **scheme_params).blocks, **problem_params)
+    state = [v for vs in instance.variables.values() for v in vs]
+    at = {**{str(k): v for k, v in instance.point.items()}, **_assignments(args.at)}
+    y0 = np.array([float(at.get(str(v), 0)) for v in state])
+    pf = principal_flow(instance.fields, instance.variables, _number("h", args.h), method=args.method,
+                        scheme=scheme, **scheme_params)
+    out = {"scheme": scheme, "h": str(pf.h), "method": args.method,
+           "at": {str(v): str(at.get(str(v), 0)) for v in state},
+           "field": [_complex(z) for z in pf.field(y0)],
+           "eigenvalues": [_complex(z) for z in pf.eigenvalues(y0)], "converges": pf.converges(y0)}
+    if args.steps:
+        flow, discrete = pf.trajectory(y0, args.steps), pf.iterates(y0, args.steps)
+        out["steps"] = [{"n": n, "pf": [_complex(z) for z in a], "discrete": [float(z) for z in b],
+                         "difference": float(np.abs(a - b).max())} for n, (a, b) in enumerate(zip(flow, discrete))]
+    if args.format == "json":
+        return json.dumps(out, indent=2)
+    lines = [f"# principal flow of {scheme} with h = {out['h']} ({args.method}) at "
+             + ", ".join(f"{k} = {v}" for k, v in out["at"].items()),
+             "field: " + ", ".join(out["field"]),
+             "eigenvalues of (1/T) log M: " + ", ".join(out["eigenvalues"])
+             + ("  (all real parts < 0)" if out["converges"] else "  (a real part >= 0)")]
+    for row in out.get("steps", []):
+        lines.append(f"n = {row['n']:3d}  PF: {', '.join(row['pf'])}   {scheme}: "
+                     f"{', '.join(f'{z:.12g}' for z in row['discrete'])}   |difference| = {row['difference']:.3g}")
+    return "\n".join(lines)
+
+
+def _complex(z) -> str:
+    z = complex(z)
+    if abs(z.imag) <= 1e-14 * max(1.0, abs(z.real)):
+        return f"{z.real:.12g}"
+    return f"{z.real:.12g}{'+' if z.imag >= 0 else '-'}{abs(z.imag):.12g}j"
+
+
+def _derive(args) -> str:
+    run = derive if args.command == "derive" else principal
+    flow = run(args.scheme, args.order, time=args.time, **_params(args.param))
+    if args.format == "json":
         return json.dumps(flow.to_json(), indent=2)
-    if fmt == "latex":
-        return flow.to_latex()
-    return flow.to_text()
+    return flow.to_latex() if args.format == "latex" else flow.to_text()
+
+
+COMMANDS = {"derive": _derive, "principal": _derive, "validate": _validate, "stability": _stability, "pf": _pf}
 
 
 def main(argv=None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (1: a validation failed, 2: bad input)."""
     args = _parser().parse_args(argv)
+    args.failed = False
     try:
-        if args.command == "validate":
-            return _validate(args)
-        run = derive if args.command == "derive" else principal
-        flow = run(args.scheme, args.order, time=args.time, **_params(args.param))
+        output = COMMANDS[args.command](args)
     except BeaError as error:
         print(f"bea {args.command}: error: {error}", file=sys.stderr)
         return 2
-    print(_render(flow, args.format))
-    return 0
+    print(output)
+    return 1 if args.failed else 0
 
 
 def entry_point() -> None:  # pragma: no cover - the console script

@@ -249,6 +249,17 @@ class PrincipalFlow:
         return bool(np.all(self.eigenvalues(y).real < 0))
 
     # -- following the flow ---------------------------------------------------------------
+    def iterates(self, y0, steps: int) -> np.ndarray:
+        """The scheme's own discrete iterates ``y_0, ..., y_steps`` (for comparison with :meth:`trajectory`)."""
+        slices = {label: range(self.problem.offset(b), self.problem.offset(b) + len(self.problem.variables[b]))
+                  for label, b in self.problem.block_of.items()}
+        out = [np.asarray(y0, dtype=float)]
+        for _ in range(steps):
+            state = run_numerically(self.scheme.program, list(out[-1]), float(self.h), slices,
+                                    lambda label, z: np.asarray(self._numeric[label][0](np.array(z)), dtype=float).reshape(-1))
+            out.append(np.array(state, dtype=float))
+        return np.array(out)
+
     def trajectory(self, y0, steps: int, substeps: int = 4) -> np.ndarray:
         """States at times ``0, T, 2T, ..., steps T`` of the PF started at ``y0``.
 

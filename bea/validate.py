@@ -60,7 +60,8 @@ class Validation:
         }
 
     def to_text(self) -> str:
-        lines = [f"# {self.scheme} order {self.order} on {self.problem} ({', '.join(f'{k}={v}' for k, v in self.params.items())})",
+        params = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        lines = [f"# {self.scheme} order {self.order} on {self.problem}" + (f" ({params})" if params else ""),
                  f"{'h':>14s} {'local error':>14s} {'observed order':>15s}"]
         for i, (h, e) in enumerate(zip(self.steps, self.errors)):
             observed = "" if i == 0 else f"{self.observed[i - 1]:15.3f}"

@@ -122,6 +122,20 @@ BAD = [
     (["validate", "--scheme", "euler", "--order", "2", "--problem", "linear-game"], "two-player"),
     (["validate", "--scheme", "euler"], "--order"),
     (["validate", "--scheme", "alternating", "--order", "2", "--param", "m=k"], "repetitions"),
+    (["validate", "--scheme", "euler", "--order", "2", "--field", "f=__import__('os')", "--at", "theta=1"], "unexpected"),
+    (["validate", "--scheme", "euler", "--order", "2", "--field", "f=open(theta)", "--at", "theta=1"], "open"),
+    (["validate", "--scheme", "euler", "--order", "2", "--field", "f=-x", "--at", "theta=1"], "'x'"),
+    (["validate", "--scheme", "euler", "--order", "2", "--field", "f=-theta"], "--at"),
+    (["validate", "--scheme", "euler", "--order", "2", "--field", "f=-theta", "--problem", "quadratic", "--at", "theta=1"], "either"),
+    (["validate", "--scheme", "euler", "--order", "2", "--field", "f=-theta", "--at", "theta"], "NAME=VALUE"),
+    (["validate", "--scheme", "euler", "--order", "2", "--field", "f=-theta", "--var", "phi=x", "--at", "theta=1"], "phi"),
+    (["validate", "--scheme", "alternating", "--order", "2", "--problem", "linear-game", "--param", "eps=1"], "eps"),
+    (["stability", "--scheme", "simultaneous", "--order", "2", "--problem", "linear-game"], "--at"),
+    (["stability", "--scheme", "simultaneous", "--order", "2", "--problem", "linear-game", "--at", "psi=0"], "psi"),
+    (["stability", "--scheme", "simultaneous", "--order", "2", "--problem", "linear-game", "--at", "phi=0", "--h", "x"], "h"),
+    (["pf", "--problem", "quadratic", "--h", "1/10"], "h*lambda = 1"),
+    (["pf", "--problem", "quadratic", "--h", "0"], "positive"),
+    (["pf", "--problem", "quadratic"], "--h"),
     (["frobnicate"], "frobnicate"),
     ([], "command"),
 ]
@@ -159,3 +173,35 @@ def test_validate_command(capsys):
     data = json.loads(out)
     assert status == 0 and data["passed"] and data["expected"] == 3
     assert all(abs(row["observed"] - 3) < 0.3 for row in data["rows"][1:])
+
+
+def test_stability_command_thesis_sec_4_3(capsys):
+    common = ["--problem", "linear-game", "--param", "v_phi=1", "v_theta=1", "--at", "phi=0", "theta=0", "--h", "1/5"]
+    status, out, _ = run(capsys, "stability", "--scheme", "simultaneous", "--order", "2", *common)
+    assert status == 0 and "trace = 9919/50000 = 0.19838" in out and "verdict: unstable" in out
+    status, out, _ = run(capsys, "stability", "--scheme", "alternating", "--order", "2", *common, "--param", "m=1", "k=1",
+                         "--format", "json")
+    data = json.loads(out)
+    assert data["trace"] == "-81/50000" and data["determinant"] == "9819006561/10000000000" and data["verdict"] == "stable"
+
+
+def test_user_fields_on_the_command_line(capsys):
+    """Thesis Eq 4.23 typed as expressions, with decimal parameters read exactly."""
+    status, out, _ = run(capsys, "stability", "--scheme", "simultaneous", "--order", "2",
+                         "--field", "f=-e1*phi + theta", "--field", "g=e2*theta - phi",
+                         "--param", "e1=0.09", "e2=0.09", "v_phi=1", "v_theta=1", "--at", "phi=0,theta=0", "--h", "0.2")
+    assert status == 0 and "trace = 9919/50000" in out
+    status, out, _ = run(capsys, "validate", "--scheme", "euler", "--order", "3", "--field", "f=-x^3 + sin(y)",
+                         "--field", "f=-y/2", "--var", "theta=x,y", "--at", "x=1/2", "y=1/3", "--format", "json")
+    data = json.loads(out)
+    assert status == 0 and data["passed"] and data["problem"] == "user"
+
+
+def test_pf_command_tracks_the_iterates(capsys):
+    status, out, _ = run(capsys, "pf", "--problem", "linear-game", "--scheme", "alternating", "--param", "m=2",
+                         "--h", "1/5", "--method", "schur", "--steps", "3", "--format", "json")
+    data = json.loads(out)
+    assert status == 0 and data["converges"]
+    assert max(row["difference"] for row in data["steps"]) < 1e-12
+    status, out, _ = run(capsys, "pf", "--problem", "quadratic", "--h", "3/20", "--steps", "2")
+    assert status == 0 and "|difference|" in out and "j" in out.splitlines()[1]   # complex: h lambda = 1.5
