@@ -1,4 +1,13 @@
-"""NumPy code generation for modified fields of concrete problems."""
+"""NumPy code generation for modified fields of concrete problems.
+
+The generated field is *staged* like the series itself: for every label ``l`` and number
+of children ``k`` one NumPy function evaluates the contracted derivative
+``D^k F_l(y)(w_1, ..., w_k)`` (generated once, with common-subexpression elimination);
+the elementary differentials are then computed numerically in order of tree size,
+``F(l[t_1..t_k]) = D^k F_l(y)(F(t_1), ..., F(t_k))``, each tree once, and summed with the
+numeric coefficients.  Nothing of size (number of trees) x (size of a derivative) is ever
+built symbolically, so problems with many parameters stay cheap.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +18,101 @@ import sympy
 
 from .errors import ParameterError
 from .flow import H
+from .trees import parse_tree
 
-__all__ = ["numpy_field"]
+__all__ = ["numpy_field", "staged_field"]
 
 
-def numpy_field(exprs: Sequence[sympy.Expr], state: Sequence[sympy.Symbol]) -> Callable:
-    """A NumPy function ``F(y, h)`` of the concatenated state, generated with common-subexpression elimination.
-
-    ``y`` may be one state (shape ``(dim,)``) or a batch (shape ``(..., dim)``); ``h`` a number
-    or an array broadcastable against the batch.  The result has the shape of ``y``.
-    """
-    free = set().union(*(sympy.sympify(e).free_symbols for e in exprs)) - set(state) - {H}
+def _check_numeric(exprs, allowed) -> None:
+    free = set().union(*(sympy.sympify(e).free_symbols for e in exprs)) - set(allowed)
     if free:
         names = ", ".join(sorted(str(s) for s in free))
         raise ParameterError(f"the field still has symbolic parameters ({names}); give their values")
+
+
+def _columns(y, dim: int):
+    y = np.asarray(y)
+    if y.shape[-1:] != (dim,):
+        raise ValueError(f"the state must have last dimension {dim}, got shape {y.shape}")
+    return y, [y[..., i] for i in range(dim)]
+
+
+def _stack(columns, like) -> np.ndarray:
+    base = np.zeros(like.shape[:-1], dtype=np.result_type(like, float))
+    return np.stack([base + c for c in columns], axis=-1)
+
+
+def numpy_field(exprs: Sequence[sympy.Expr], state: Sequence[sympy.Symbol]) -> Callable:
+    """A NumPy function ``F(y, h)`` of given expressions in the state and ``h`` (CSE, batch-aware)."""
+    _check_numeric(exprs, [*state, H])
     raw = sympy.lambdify([*state, H], list(exprs), modules="numpy", cse=True)
     dim = len(state)
 
     def field(y, h):
-        y = np.asarray(y)
-        if y.shape[-1:] != (dim,):
-            raise ValueError(f"the state must have last dimension {dim}, got shape {y.shape}")
-        columns = raw(*(y[..., i] for i in range(dim)), h)
-        base = np.zeros(y.shape[:-1], dtype=np.result_type(y, float))
-        return np.stack([base + c for c in columns], axis=-1)
+        y, cols = _columns(y, dim)
+        return _stack(raw(*cols, h), y)
 
     field.expressions = list(exprs)
     field.state = list(state)
     return field
+
+
+def staged_field(terms, problem, params: dict | None = None) -> Callable:
+    """``F(y, h) = sum_terms c h^p F(tree)(y)``, the elementary differentials evaluated in stages.
+
+    ``terms`` are :class:`~bea.flow.Term` objects, ``problem`` a :class:`~bea.concrete.Problem`;
+    ``params`` gives values of symbolic coefficients.  ``y`` may be a batch ``(..., dim)``.
+    """
+    subs = {sympy.Symbol(str(k)): sympy.sympify(v) for k, v in (params or {}).items()}
+    weights = []
+    for term in terms:
+        coefficient = sympy.sympify(term.coefficient).xreplace(subs)
+        _check_numeric([coefficient], [])
+        weights.append((parse_tree(term.tree), term.power, complex(coefficient) if not coefficient.is_real else float(coefficient)))
+    _check_numeric([e for exprs in problem.fields.values() for e in exprs], problem.state)
+    trees = _closure([tree for tree, _, _ in weights])
+    derivative = {}
+    for tree in trees:
+        key = (tree.label, len(tree.children))
+        if key not in derivative:
+            derivative[key] = _derivative_function(problem, *key)
+    dim = len(problem.state)
+    spans = {label: (problem.offset(b), problem.offset(b) + len(problem.variables[b])) for label, b in problem.block_of.items()}
+
+    def field(y, h):
+        y, cols = _columns(y, dim)
+        zero = np.zeros(y.shape[:-1], dtype=np.result_type(y, float))
+        values: dict = {}
+        for tree in trees:
+            start, stop = spans[tree.label]
+            args = [c for child in tree.children for c in values[child]]
+            block = derivative[(tree.label, len(tree.children))](*cols, *args)
+            full = [zero] * dim
+            full[start:stop] = [zero + b for b in block]
+            values[tree] = full
+        total = [zero] * dim
+        for tree, power, weight in weights:
+            scale = weight * h**power
+            total = [t + scale * v for t, v in zip(total, values[tree])]
+        return np.stack(total, axis=-1)
+
+    field.state = list(problem.state)
+    return field
+
+
+def _closure(trees) -> list:
+    """The trees and all their subtrees, smallest first (children before parents)."""
+    seen: set = set()
+    stack = list(trees)
+    while stack:
+        tree = stack.pop()
+        if tree not in seen:
+            seen.add(tree)
+            stack.extend(tree.children)
+    return sorted(seen, key=lambda t: (t.order, t.sort_key))
+
+
+def _derivative_function(problem, label: str, k: int) -> Callable:
+    """NumPy ``(y..., w_1..., ..., w_k...) -> D^k F_label(y)(w_1, ..., w_k)`` with CSE."""
+    directions = [w for ws in problem.directions(k) for w in ws]
+    return sympy.lambdify([*problem.state, *directions], problem.derivative(label, k), modules="numpy", cse=True)

@@ -20,6 +20,9 @@ from .trees import Tree, parse_tree
 __all__ = ["Problem", "ProblemError"]
 
 
+_EPSILON = sympy.Dummy("epsilon")
+
+
 class ProblemError(BeaError):
     """Fields and variables that do not fit the flow's blocks and labels."""
 
@@ -58,20 +61,26 @@ class Problem:
     def offset(self, block: str) -> int:
         return sum(len(self.variables[b]) for b in list(self.blocks)[: list(self.blocks).index(block)])
 
-    def _directions(self, k: int) -> list[list[sympy.Symbol]]:
+    def directions(self, k: int) -> list[list[sympy.Symbol]]:
         return [list(sympy.symbols(f"_w{i}_0:{len(self.state)}")) for i in range(k)]
 
-    def _derivative(self, label: str, k: int) -> list[sympy.Expr]:
-        """``D^k F_label(w_1, ..., w_k)`` with frozen direction symbols."""
+    def derivative(self, label: str, k: int) -> list[sympy.Expr]:
+        """``D^k F_label(w_1, ..., w_k)`` with frozen direction symbols.
+
+        One directional derivative per level, ``D^k F(..., w_k) = d/de D^(k-1) F(y + e w_k)(...)|_(e=0)``:
+        a single derivative in ``e`` instead of a sum of ``dim`` partial derivatives, so the
+        result keeps the fields' structure (shared sums stay shared).
+        """
         key = (label, k)
         if key not in self._contracted:
             if k == 0:
                 self._contracted[key] = list(self.fields[label])
             else:
-                lower = self._derivative(label, k - 1)
-                w = self._directions(k)[k - 1]
+                lower = self.derivative(label, k - 1)
+                w = self.directions(k)[k - 1]
+                shift = {y: y + _EPSILON * wj for y, wj in zip(self.state, w)}
                 self._contracted[key] = [
-                    sympy.Add(*(sympy.diff(g, y) * wj for y, wj in zip(self.state, w))) for g in lower
+                    sympy.diff(g.xreplace(shift), _EPSILON).xreplace({_EPSILON: 0}) for g in lower
                 ]
         return self._contracted[key]
 
@@ -80,10 +89,10 @@ class Problem:
         tree = parse_tree(tree) if isinstance(tree, str) else tree
         if tree not in self._differentials:
             kids = tree.children
-            values = self._derivative(tree.label, len(kids))
+            values = self.derivative(tree.label, len(kids))
             if kids:
                 subs = {}
-                for w, child in zip(self._directions(len(kids)), kids):
+                for w, child in zip(self.directions(len(kids)), kids):
                     subs.update(zip(w, self.differential(child)))
                 values = [v.xreplace(subs) for v in values]
             block = self.block_of[tree.label]

@@ -96,11 +96,13 @@ class ModifiedFlow:
         return sympy.Matrix(total)
 
     def lambdify(self, fields, variables, params=None):
-        """A NumPy callable ``F(y, h)`` of the concatenated state (blocks in order), batch-aware."""
-        from .codegen import numpy_field
+        """A NumPy callable ``F(y, h)`` of the concatenated state (blocks in order), batch-aware.
 
-        problem = self.problem(fields, variables)
-        return numpy_field(list(self.evaluate(fields, variables, params)), problem.state)
+        The elementary differentials are evaluated in stages (:func:`bea.codegen.staged_field`).
+        """
+        from .codegen import staged_field
+
+        return staged_field(self.terms, self.problem(fields, variables), params)
 
     def jacobian(self, fields, variables, at, params=None):
         """The exact Jacobian of the modified field at the point ``at``, as a :class:`~bea.stability.Stability`.

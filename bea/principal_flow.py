@@ -227,14 +227,9 @@ class PrincipalFlow:
 
     @cached_property
     def _nonprincipal(self):
-        from .codegen import numpy_field
-        from .flow import H
+        from .codegen import staged_field
 
-        total = [sympy.Integer(0)] * len(self.problem.state)
-        for term in self.nonprincipal_terms:
-            for i, value in enumerate(self.problem.differential(term.tree)):
-                total[i] += term.coefficient * H**term.power * value
-        return numpy_field(total, self.problem.state)
+        return staged_field(self.nonprincipal_terms, self.problem)
 
     # -- stability at critical points (TMLR Eq 16, thesis Sec 4.8.1) -----------------------
     def eigenvalues(self, y) -> np.ndarray:
