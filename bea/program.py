@@ -27,13 +27,27 @@ import sympy
 from .errors import ParameterError
 from .series import compose_after_flow, explicit_step, flow, modified_field
 
-__all__ = ["Step", "Repeat", "Program", "one_step_map", "run_numerically"]
+__all__ = ["Step", "Stages", "Repeat", "Program", "one_step_map", "run_numerically"]
 
 
 @dataclass(frozen=True)
 class Step:
     """``block(l) <- block(l) + c_l h F_l(Y)`` for every ``(l, c_l)``, all at the same stage ``Y``."""
 
+    increments: tuple[tuple[str, sympy.Expr], ...]
+
+
+@dataclass(frozen=True)
+class Stages:
+    """An explicit Runge-Kutta step from the Butcher tableau ``(a, b)`` (``a`` strictly lower triangular).
+
+    ``K_i = h F(Y_i)`` with ``Y_i = Y + sum_{j<i} a_ij K_j``; the new state is
+    ``Y + sum_i b_i K_i``.  ``F`` moves each listed field's block by ``c_l`` times the field
+    (``increments`` as in :class:`Step`); ``Step`` is the one-stage tableau ``a = [[0]], b = [1]``.
+    """
+
+    a: tuple[tuple[sympy.Expr, ...], ...]
+    b: tuple[sympy.Expr, ...]
     increments: tuple[tuple[str, sympy.Expr], ...]
 
 
@@ -45,7 +59,7 @@ class Repeat:
     body: tuple
 
 
-Program = tuple[Union[Step, Repeat], ...]
+Program = tuple[Union[Step, Stages, Repeat], ...]
 
 
 def one_step_map(program: Program, ring, universe) -> dict:
@@ -62,6 +76,8 @@ def _run(program: Program, ring, universe):
         if isinstance(op, Step):
             increments = {label: ring.coerce(c) for label, c in op.increments}
             a, generator = explicit_step(a, increments, universe), None
+        elif isinstance(op, Stages):
+            a, generator = _stages(a, op, ring, universe), None
         elif isinstance(op, Repeat):
             phase = _repeat_field(op, ring, universe)
             if not a:
@@ -74,6 +90,33 @@ def _run(program: Program, ring, universe):
         else:  # pragma: no cover - programs are built by bea.schemes
             raise TypeError(f"not an update: {op!r}")
     return a, generator
+
+
+def _stages(a: dict, op: Stages, ring, universe) -> dict:
+    """The series of ``Y + sum_i b_i K_i`` (Butcher; HLW III.1): each stage value
+    ``Y_i = Y + sum_j a_ij K_j`` is a series, and ``K_i = h F(Y_i)`` is :func:`explicit_step` minus ``Y_i``."""
+    increments = {label: ring.coerce(c) for label, c in op.increments}
+    slopes: list[dict] = []
+    for row in op.a:
+        stage = _combine(a, [(ring.coerce(x), k) for x, k in zip(row, slopes)])
+        stepped = explicit_step(stage, increments, universe)
+        slopes.append(_combine(stepped, [(-ring.one, stage)]))
+    return _combine(a, [(ring.coerce(x), k) for x, k in zip(op.b, slopes)])
+
+
+def _combine(base: dict, parts: list) -> dict:
+    """``base + sum_j c_j s_j`` for series ``s_j``, dropping zero coefficients."""
+    out = dict(base)
+    for c, series in parts:
+        if not c:
+            continue
+        for t, x in series.items():
+            total = out[t] + c * x if t in out else c * x
+            if total:
+                out[t] = total
+            else:
+                out.pop(t, None)
+    return out
 
 
 def _repeat_field(op: Repeat, ring, universe) -> dict:
@@ -95,7 +138,7 @@ def _labels(program: Program) -> set[str]:
     """The field labels a program evaluates."""
     used = set()
     for op in program:
-        used |= {label for label, _ in op.increments} if isinstance(op, Step) else _labels(op.body)
+        used |= _labels(op.body) if isinstance(op, Repeat) else {label for label, _ in op.increments}
     return used
 
 
@@ -113,13 +156,13 @@ def run_numerically(program: Program, state: list, h, slices: dict, field: Calla
     """
     for op in program:
         if isinstance(op, Step):
-            new = list(state)
-            for label, c in op.increments:
-                c = _rational(c)
-                step = h * int(c.p) / int(c.q)
-                for i, value in zip(slices[label], field(label, state)):
-                    new[i] = new[i] + step * value     # never in place: entries may be arrays
-            state = new
+            state = _add(state, [(1, _slope(op.increments, state, h, slices, field))])
+        elif isinstance(op, Stages):
+            slopes = []
+            for row in op.a:
+                stage = _add(state, [(_rational(x), k) for x, k in zip(row, slopes)])
+                slopes.append(_slope(op.increments, stage, h, slices, field))
+            state = _add(state, [(_rational(x), k) for x, k in zip(op.b, slopes)])
         else:
             count = op.count
             if not (isinstance(count, (int, sympy.Integer)) and int(count) > 0):
@@ -127,6 +170,27 @@ def run_numerically(program: Program, state: list, h, slices: dict, field: Calla
             for _ in range(int(count)):
                 state = run_numerically(op.body, state, h, slices, field)
     return state
+
+
+def _slope(increments, state: list, h, slices: dict, field: Callable) -> dict:
+    """``{position: c_l h F_l(state)}`` for the fields of one explicit evaluation."""
+    out: dict = {}
+    for label, c in increments:
+        c = _rational(c)
+        step = h * int(c.p) / int(c.q)
+        for i, value in zip(slices[label], field(label, state)):
+            out[i] = out[i] + step * value if i in out else step * value
+    return out
+
+
+def _add(state: list, parts: list) -> list:
+    """``state + sum_j c_j slope_j`` (never in place: entries may be arrays)."""
+    new = list(state)
+    for c, slope in parts:
+        if c:
+            for i, value in slope.items():
+                new[i] = new[i] + (value if c == 1 else value * int(c.p) / int(c.q))
+    return new
 
 
 def _rational(c) -> sympy.Rational:

@@ -15,7 +15,7 @@ import sympy
 
 from .errors import ParameterError, SchemeError
 from .params import COUNT, NUMERIC_COUNT, RATE, check_value, parse_value
-from .program import Program, Repeat, Step
+from .program import Program, Repeat, Stages, Step
 
 __all__ = ["Scheme", "SCHEMES", "TIMES", "block_of", "make_scheme"]
 
@@ -84,6 +84,28 @@ def _sgd(time, n):
     return {"theta": labels}, program, {"theta": n}
 
 
+def _tableau(a, b, doc):
+    """A one-field explicit Runge-Kutta scheme from its Butcher tableau; ``T = h``."""
+    R = sympy.Rational
+    a = tuple(tuple(R(x) for x in row) for row in a)
+    b = tuple(R(x) for x in b)
+
+    def build(time):
+        return {"theta": ("f",)}, (Stages(a, b, (("f", sympy.Integer(1)),)),), {"theta": sympy.Integer(1)}
+
+    build.__doc__ = doc
+    return build
+
+
+TABLEAUX = {
+    "midpoint": _tableau([[0, 0], ["1/2", 0]], [0, 1], "explicit midpoint: K1 = h f(y), y+ = y + h f(y + K1/2)"),
+    "heun": _tableau([[0, 0], [1, 0]], ["1/2", "1/2"], "Heun (explicit trapezoid): y+ = y + h/2 (f(y) + f(y + h f(y)))"),
+    "rk4": _tableau([[0, 0, 0, 0], ["1/2", 0, 0, 0], [0, "1/2", 0, 0], [0, 0, 1, 0]],
+                    ["1/6", "1/3", "1/3", "1/6"], "classical Runge-Kutta 4 (HLW Table II.1.2)"),
+    "extragradient": _tableau([[0, 0], [1, 0]], [0, 1], "extragradient: y+ = y + h f(y + h f(y))"),
+}
+
+
 def _two_players():
     return {"phi": ("f",), "theta": ("g",)}
 
@@ -103,6 +125,7 @@ SCHEMES: dict[str, _Spec] = {
         2,
     ),
     "sgd": _Spec(_sgd, {"n": (NUMERIC_COUNT, _REQUIRED)}, 1),
+    **{name: _Spec(build, {}, 1) for name, build in TABLEAUX.items()},
 }
 
 

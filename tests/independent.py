@@ -206,9 +206,30 @@ def scheme_step(problem: Problem, scheme: str, values: dict, order: int) -> dict
             y = update(y, "f", q["v_phi"] * h / values["m"])
         for _ in range(values["k"]):
             y = update(y, "g", q["v_theta"] * h / values["k"])
+    elif scheme in TABLEAUX:
+        a, b = TABLEAUX[scheme]
+        slopes = []
+        for row in a:
+            stage = list(y)
+            for coefficient, k in zip(row, slopes):
+                stage = [s + QQ(coefficient.p, coefficient.q) * h * v for s, v in zip(stage, k)]
+            slopes.append(field_at("f", stage))
+        for coefficient, k in zip(b, slopes):
+            y = [_truncate(s + QQ(coefficient.p, coefficient.q) * h * v, order, (0,)) for s, v in zip(y, k)]
     else:
         raise ValueError(scheme)
     return {i: [p.coeff(h**d) if d else p.coeff(1) for d in range(order + 1)] for i, p in enumerate(y)}
+
+
+# Butcher tableaux typed from Hairer, Norsett & Wanner I, Sec II.1 (extragradient: y + h f(y + h f(y))).
+TABLEAUX = {
+    "midpoint": ([[], ["1/2"]], ["0", "1"]),
+    "heun": ([[], ["1"]], ["1/2", "1/2"]),
+    "rk4": ([[], ["1/2"], ["0", "1/2"], ["0", "0", "1"]], ["1/6", "1/3", "1/3", "1/6"]),
+    "extragradient": ([[], ["1"]], ["0", "1"]),
+}
+TABLEAUX = {name: ([[sympy.Rational(x) for x in row] for row in a], [sympy.Rational(x) for x in b])
+            for name, (a, b) in TABLEAUX.items()}
 
 
 def _evaluate(f, state, hr):
@@ -225,7 +246,7 @@ def _evaluate(f, state, hr):
 
 def block_times(scheme: str, time: str, values: dict) -> dict:
     """``T_b / h`` for each block."""
-    if scheme == "euler":
+    if scheme == "euler" or scheme in TABLEAUX:
         return {"theta": QQ(1)}
     if scheme == "sgd":
         return {"theta": QQ(values["n"])}
@@ -235,7 +256,7 @@ def block_times(scheme: str, time: str, values: dict) -> dict:
 
 
 def blocks_of(scheme: str, values: dict) -> dict:
-    if scheme == "euler":
+    if scheme == "euler" or scheme in TABLEAUX:
         return {"theta": ["f"]}
     if scheme == "sgd":
         return {"theta": [f"f{i}" for i in range(1, values["n"] + 1)]}

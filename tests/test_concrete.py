@@ -100,3 +100,16 @@ def test_validation_measures_the_order_it_sees():
     """The unmodified flow (order 1) has local error O(h^2): validate observes 2, not 3."""
     result = validate("alternating", 1, "linear-game", m=2)
     assert result.passed and all(abs(p - 2) < 0.3 for p in result.observed)
+
+
+@pytest.mark.parametrize("scheme", ["midpoint", "heun", "rk4", "extragradient"])
+@pytest.mark.parametrize("problem", ["rosenbrock", "two-layer"])
+def test_runge_kutta_validation(scheme, problem):
+    result = validate(scheme, 4, problem, levels=4)
+    assert result.passed, result.to_text()
+
+
+def test_validation_reports_a_higher_order_honestly():
+    """RK4 truncated at order 3 equals order 4 (no h^3 term): observed 5, reported as higher than expected."""
+    result = validate("rk4", 3, "two-layer", levels=4)
+    assert result.passed and result.exceeds and "higher than expected" in result.to_text()

@@ -135,3 +135,23 @@ def test_alternating_symbolic_order_7():
 @pytest.mark.slow
 def test_euler_order_8():
     assert_exact(bea.derive("euler", 8), "euler", "same", {}, 8, {"theta": 2}, degree=3)
+
+
+RUNGE_KUTTA = ["midpoint", "heun", "rk4", "extragradient"]
+
+
+@pytest.mark.parametrize("scheme", RUNGE_KUTTA)
+def test_runge_kutta_tableaux_against_the_independent_check(scheme):
+    """Explicit Runge-Kutta schemes (Stages programs) to order 6 on random polynomial fields."""
+    flow = bea.derive(scheme, 6)
+    diff = mismatch(terms_of(flow), scheme, "same", {}, 6, {"theta": 2}, seed=3)
+    assert all(x == 0 for row in diff for x in row)
+    euler = bea.derive("euler", 6)           # and the check tells the schemes apart
+    assert any(x != 0 for row in mismatch(terms_of(euler), scheme, "same", {}, 6, {"theta": 2}, seed=3) for x in row)
+
+
+def test_rk4_has_no_drift_below_h4():
+    """RK4 is of order 4: its modified field is f + O(h^4); the chain coefficient is that of log R(z) (-1/120)."""
+    flow = bea.derive("rk4", 5)
+    assert {t.power for t in flow.terms} == {0, 4}
+    assert flow.coefficient("theta", "f[f[f[f[f]]]]") == sympy.Rational(-1, 120)
