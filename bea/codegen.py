@@ -77,7 +77,7 @@ def staged_field(terms, problem, params: dict | None = None) -> Callable:
         if key not in derivative:
             derivative[key] = _derivative_function(problem, *key)
     dim = len(problem.state)
-    spans = {label: (problem.offset(b), problem.offset(b) + len(problem.variables[b])) for label, b in problem.block_of.items()}
+    spans = {label: (r.start, r.stop) for label, r in problem.slices.items()}
 
     def field(y, h):
         y, cols = _columns(y, dim)

@@ -58,6 +58,11 @@ class Problem:
         self._contracted: dict = {}
         self._differentials: dict = {}
 
+    @property
+    def slices(self) -> dict[str, range]:
+        """For each field label, the positions of its block in the concatenated state."""
+        return {label: range(self.offset(b), self.offset(b) + len(self.variables[b])) for label, b in self.block_of.items()}
+
     def offset(self, block: str) -> int:
         return sum(len(self.variables[b]) for b in list(self.blocks)[: list(self.blocks).index(block)])
 

@@ -109,21 +109,22 @@ class PrincipalFlow:
 
     # -- the linearised problem -------------------------------------------------------
     @cached_property
+    def _jacobians(self) -> dict:
+        """Exact ``A_l = dF_l/dy`` (rows of the block of ``l``, columns of the whole state)."""
+        return {label: sympy.Matrix(exprs).jacobian(self.problem.state) for label, exprs in self.problem.fields.items()}
+
+    @cached_property
     def _numeric(self):
-        """NumPy callables ``F_l(y)`` and ``A_l(y)`` (rows of the block of ``l``)."""
+        """NumPy callables ``F_l(y)`` and ``A_l(y)``."""
         state = self.problem.state
-        out = {}
-        for label, exprs in self.problem.fields.items():
-            jac = sympy.Matrix(exprs).jacobian(state)
-            out[label] = (sympy.lambdify([state], exprs, "numpy"), sympy.lambdify([state], jac, "numpy"))
-        return out
+        return {label: (sympy.lambdify([state], exprs, "numpy"), sympy.lambdify([state], self._jacobians[label], "numpy"))
+                for label, exprs in self.problem.fields.items()}
 
     @cached_property
     def constant_jacobian(self) -> bool:
         """True when the fields are affine (the PF is then exact for every ``y``)."""
         state = set(self.problem.state)
-        return all(not (sympy.Matrix(e).jacobian(self.problem.state).free_symbols & state)
-                   for e in self.problem.fields.values())
+        return all(not (A.free_symbols & state) for A in self._jacobians.values())
 
     def affine_map(self, y, exact: bool = False, h=None):
         """``(M, c)``: one step of the scheme on the problem linearised at ``y``, as ``delta -> M delta + c``.
@@ -135,8 +136,7 @@ class PrincipalFlow:
         n = len(self.problem.state)
         if exact:
             point = {v: _exact_number(x) for v, x in zip(self.problem.state, y)}
-            values = {label: ([e.xreplace(point) for e in exprs],
-                              sympy.Matrix(exprs).jacobian(self.problem.state).xreplace(point))
+            values = {label: ([e.xreplace(point) for e in exprs], self._jacobians[label].xreplace(point))
                       for label, exprs in self.problem.fields.items()}
             forms = np.array([[sympy.Integer(int(i == j)) for j in range(n + 1)] for i in range(n)], dtype=object)
             step = self.h if h is None else h
@@ -154,9 +154,7 @@ class PrincipalFlow:
             A = np.array(A.tolist(), dtype=object) if exact else A
             return list(A.dot(np.array(state)) + np.outer(F, last))
 
-        slices = {label: range(self.problem.offset(b), self.problem.offset(b) + len(self.problem.variables[b]))
-                  for label, b in self.problem.block_of.items()}
-        image = np.array(run_numerically(self.scheme.program, list(forms), step, slices, field))
+        image = np.array(run_numerically(self.scheme.program, list(forms), step, self.problem.slices, field))
         M, c = image[:, :n], image[:, n]
         return (sympy.Matrix(M.tolist()), sympy.Matrix(c.tolist())) if exact else (M, c)
 
@@ -246,8 +244,7 @@ class PrincipalFlow:
     # -- following the flow ---------------------------------------------------------------
     def iterates(self, y0, steps: int) -> np.ndarray:
         """The scheme's own discrete iterates ``y_0, ..., y_steps`` (for comparison with :meth:`trajectory`)."""
-        slices = {label: range(self.problem.offset(b), self.problem.offset(b) + len(self.problem.variables[b]))
-                  for label, b in self.problem.block_of.items()}
+        slices = self.problem.slices
         out = [np.asarray(y0, dtype=float)]
         for _ in range(steps):
             state = run_numerically(self.scheme.program, list(out[-1]), float(self.h), slices,

@@ -116,8 +116,7 @@ def validate(scheme: str, order: int, problem="random-polynomial", *, time: str 
         state = concrete.state
         point = [_mpf(instance.point[v]) for v in state]
         field_fns = {label: sympy.lambdify(state, exprs, modules="mpmath") for label, exprs in concrete.fields.items()}
-        slices = {label: range(concrete.offset(b), concrete.offset(b) + len(concrete.variables[b]))
-                  for label, b in concrete.block_of.items()}
+        slices = concrete.slices
         modified_fn = sympy.lambdify([*state, H], modified, modules="mpmath", cse=True)
         for i, h in enumerate(steps):
             if progress:
