@@ -25,7 +25,7 @@ from typing import Callable, Union
 import sympy
 
 from .errors import ParameterError
-from .series import compose_after_flow, explicit_step, flow, modified_field
+from .series import compose_after_flow, explicit_step, flow, linear_combination, modified_field
 
 __all__ = ["Step", "Stages", "Repeat", "Program", "one_step_map", "run_numerically"]
 
@@ -98,25 +98,10 @@ def _stages(a: dict, op: Stages, ring, universe) -> dict:
     increments = {label: ring.coerce(c) for label, c in op.increments}
     slopes: list[dict] = []
     for row in op.a:
-        stage = _combine(a, [(ring.coerce(x), k) for x, k in zip(row, slopes)])
+        stage = linear_combination(a, [(ring.coerce(x), k) for x, k in zip(row, slopes)])
         stepped = explicit_step(stage, increments, universe)
-        slopes.append(_combine(stepped, [(-ring.one, stage)]))
-    return _combine(a, [(ring.coerce(x), k) for x, k in zip(op.b, slopes)])
-
-
-def _combine(base: dict, parts: list) -> dict:
-    """``base + sum_j c_j s_j`` for series ``s_j``, dropping zero coefficients."""
-    out = dict(base)
-    for c, series in parts:
-        if not c:
-            continue
-        for t, x in series.items():
-            total = out[t] + c * x if t in out else c * x
-            if total:
-                out[t] = total
-            else:
-                out.pop(t, None)
-    return out
+        slopes.append(linear_combination(stepped, [(-ring.one, stage)]))
+    return linear_combination(a, [(ring.coerce(x), k) for x, k in zip(op.b, slopes)])
 
 
 def _repeat_field(op: Repeat, ring, universe) -> dict:

@@ -41,6 +41,7 @@ from .trees import Tree
 
 __all__ = [
     "lie_derivative",
+    "linear_combination",
     "flow",
     "compose_after_flow",
     "modified_field",
@@ -149,14 +150,25 @@ def compose_after_flow(a: Mapping, b: Mapping, universe: list[Tree], zero) -> Se
     term = dict(a)
     i = 0
     while term:
-        for s, x in term.items():
-            total = out.get(s, zero) + x
-            if total:
-                out[s] = total
-            else:
-                out.pop(s, None)
+        out = linear_combination(out, [(1, term)])
         i += 1
         term = {s: x * _inv(i) for s, x in lie_derivative(term, b, universe, zero).items()}
+    return out
+
+
+def linear_combination(base: Mapping, parts: Iterable) -> Series:
+    """``base + sum_j c_j s_j`` for pairs ``(c_j, s_j)`` of a scalar and a series; zero coefficients are dropped."""
+    out = dict(base)
+    for c, series in parts:
+        if not c:
+            continue
+        for t, x in series.items():
+            scaled = x if c == 1 else c * x
+            total = out[t] + scaled if t in out else scaled
+            if total:
+                out[t] = total
+            else:
+                out.pop(t, None)
     return out
 
 

@@ -59,10 +59,9 @@ class Stability:
     def eigenvalues(self) -> list:
         """Eigenvalues with multiplicity: exact where SymPy finds them in closed form, else numeric."""
         poly = self.characteristic_polynomial
-        if self.symbols:
-            found = sympy.roots(poly)
-            return [v for v, mult in found.items() for _ in range(mult)]
         found = sympy.roots(poly)
+        if self.symbols:
+            return [v for v, mult in found.items() for _ in range(mult)]
         if sum(found.values()) == poly.degree():
             return [v for v, mult in sorted(found.items(), key=lambda kv: _key(kv[0])) for _ in range(mult)]
         return [sympy.Float(complex(r).real, 30) + sympy.I * sympy.Float(complex(r).imag, 30) for r in self._numeric_roots]
@@ -95,7 +94,7 @@ class Stability:
         axis = self.on_imaginary_axis
         digits = _DIGITS
         while digits <= _MAX_DIGITS:
-            roots = self._roots(digits)
+            roots = self._numeric_roots if digits == _DIGITS else self._roots(digits)
             with mpmath.workdps(digits):
                 tolerance = mpmath.mpf(10) ** (-digits // 3)
                 if any(mpmath.re(r) > tolerance for r in roots):
