@@ -11,7 +11,7 @@ import sys
 
 from .derive import derive, principal
 from .errors import BeaError, ParameterError
-from .schemes import SCHEMES, TIMES
+from .schemes import SCHEMES, TIMES, definition_of
 
 __all__ = ["main"]
 
@@ -28,10 +28,20 @@ class _Parser(argparse.ArgumentParser):
 # -- options -------------------------------------------------------------------------------
 def _scheme_options(sub: argparse.ArgumentParser, required: bool) -> None:
     """The options naming a scheme, its order, parameters and time convention."""
-    sub.add_argument("--scheme", required=required, choices=list(SCHEMES), help="the discrete update")
+    sub.add_argument("--scheme", required=required, metavar="SCHEME", help=_SCHEME_HELP)
     sub.add_argument("--order", required=required, type=int, help="number of powers of h (order 1: the unmodified field)")
     _param_option(sub)
     sub.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
+    _variant_options(sub)
+
+
+_SCHEME_HELP = f"the discrete update: {', '.join(SCHEMES)}, or a user scheme path/to/file.py:name or module:name"
+
+
+def _variant_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--players", type=int, choices=(1, 2),
+                     help="one field (block theta) or two players (blocks phi, theta) for schemes defined for both")
+    sub.add_argument("--tableau", metavar="FILE", help='Butcher tableau of --scheme rk: JSON {"a": [[...]], "b": [...]}')
 
 
 def _param_option(sub: argparse.ArgumentParser) -> None:
@@ -81,8 +91,9 @@ def _parser() -> argparse.ArgumentParser:
 
     help_text = "the principal flow at a point and, with --steps, against the scheme's own iterates"
     pf = commands.add_parser("pf", help=help_text, description=help_text)
-    pf.add_argument("--scheme", choices=list(SCHEMES), help="default: euler for one block, simultaneous for two")
+    pf.add_argument("--scheme", metavar="SCHEME", help="default: euler for one block, simultaneous for two")
     _param_option(pf)
+    _variant_options(pf)
     _problem_options(pf, "the point (default: the problem's starting point)")
     pf.add_argument("--h", required=True, help="the step size")
     pf.add_argument("--method", default="jordan", choices=["jordan", "schur", "eig"])
@@ -92,8 +103,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 # -- parsing values ------------------------------------------------------------------------
-def _params(items: list[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
+def _params(items: list[str], tableau: str | None = None) -> dict[str, str]:
+    """``--param NAME=VALUE`` items (and ``--tableau FILE``) as keyword parameters."""
+    params: dict[str, str] = {} if tableau is None else {"tableau": tableau}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
@@ -132,13 +144,13 @@ def _problem(args, scheme: str):
     from .problems import get_problem
     from .validate import split_params
 
-    params = _params(args.param)
+    params = _params(args.param, args.tableau)
     if not args.field:
         spec = get_problem(args.problem or "random-polynomial")
-        return (spec, *split_params(scheme, spec, params))
+        return (spec, *split_params(scheme, spec, params, args.players))
     if args.problem:
         raise BeaError("give either --problem or --field, not both")
-    scheme_names = set(SCHEMES[scheme].params) if scheme in SCHEMES else set()
+    scheme_names = set(definition_of(scheme, args.players).params)
     scheme_params = {k: v for k, v in params.items() if k in scheme_names}
     problem_params = {k: v for k, v in params.items() if k not in scheme_names}
     return _user_problem(args, scheme, scheme_params, problem_params), scheme_params, problem_params
@@ -152,7 +164,7 @@ def _user_problem(args, scheme: str, scheme_params: dict, problem_params: dict):
     from .problems import user_problem
     from .schemes import make_scheme
 
-    blocks = make_scheme(scheme, time=getattr(args, "time", "same"), **scheme_params).blocks
+    blocks = make_scheme(scheme, time=getattr(args, "time", "same"), players=args.players, **scheme_params).blocks
     variables = {block: [sympy.Symbol(block)] for block in blocks}
     for item in args.var:
         block, _, names = item.partition("=")
@@ -185,7 +197,7 @@ def _validate(args) -> str:
     if args.field and not args.at:
         raise BeaError("give the starting point of your fields with --at (e.g. --at phi=1 theta=1/2)")
     spec, scheme_params, problem_params = _problem(args, args.scheme)
-    result = validate(args.scheme, args.order, spec, time=args.time,
+    result = validate(args.scheme, args.order, spec, time=args.time, players=args.players,
                       progress=sys.stderr.isatty(), **scheme_params, **problem_params)
     args.failed = not result.passed
     return json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text()
@@ -193,7 +205,7 @@ def _validate(args) -> str:
 
 def _stability(args) -> str:
     spec, scheme_params, problem_params = _problem(args, args.scheme)
-    flow = derive(args.scheme, args.order, time=args.time, **scheme_params)
+    flow = derive(args.scheme, args.order, time=args.time, players=args.players, **scheme_params)
     instance = spec.instance(flow.blocks, **problem_params)
     at = _assignments(args.at)
     if args.h is not None:
@@ -217,8 +229,10 @@ def _pf(args) -> str:
     else:
         two_players = get_problem(args.problem or "random-polynomial").games_only
     scheme = args.scheme or ("simultaneous" if two_players else "euler")
+    if args.players is None and two_players and len(SCHEMES.get(scheme, {})) > 1:
+        args.players = 2
     spec, scheme_params, problem_params = _problem(args, scheme)
-    instance = spec.instance(make_scheme(scheme, **scheme_params).blocks, **problem_params)
+    instance = spec.instance(make_scheme(scheme, players=args.players, **scheme_params).blocks, **problem_params)
     state = [v for vs in instance.variables.values() for v in vs]
     at = {**{str(k): v for k, v in instance.point.items()}, **_assignments(args.at)}
     y0 = np.array([float(at.get(str(v), 0)) for v in state])
@@ -254,7 +268,7 @@ def _complex(z) -> str:
 
 def _derive(args) -> str:
     run = derive if args.command == "derive" else principal
-    flow = run(args.scheme, args.order, time=args.time, **_params(args.param))
+    flow = run(args.scheme, args.order, time=args.time, players=args.players, **_params(args.param, args.tableau))
     if args.format == "json":
         return json.dumps(flow.to_json(), indent=2)
     return flow.to_latex() if args.format == "latex" else flow.to_text()

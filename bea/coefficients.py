@@ -1,16 +1,18 @@
 """Exact coefficient rings for the series solve.
 
-Every coefficient bea computes is a Laurent polynomial with rational coefficients in the
-scheme's symbolic parameters (``v_phi``, ``v_theta``, ``m``, ``k`` or symbols the user
-names): the one-step map is polynomial in the step sizes ``v h / m``, and the solve only
-ever divides by the block times ``T_b / h`` and the repetition counts ``m``, ``k``, which
-are non-zero rationals or single symbols, i.e. units of the Laurent ring.
+For the papers' schemes every coefficient is a Laurent polynomial with rational
+coefficients in the symbolic parameters (``v_phi``, ``v_theta``, ``m``, ``k`` or symbols
+the user names): the one-step map is polynomial in the step sizes ``v h / m``, and the
+solve only divides by the block times ``T_b / h`` and the repetition counts ``m``, ``k``,
+which are non-zero rationals or single symbols, i.e. units of the Laurent ring.
 
-Two rings share one small interface (``zero``, ``one``, ``coerce``, ``inverse``,
+Three rings share one small interface (``zero``, ``one``, ``coerce``, ``inverse``,
 ``to_sympy``; elements support ``+``, ``-``, ``*`` and truth testing):
 
 * :class:`RationalRing` -- plain exact rationals, used when every parameter is a number;
-* :class:`LaurentRing` -- Laurent polynomials over QQ in a tuple of SymPy symbols.
+* :class:`LaurentRing` -- Laurent polynomials over QQ in a tuple of SymPy symbols;
+* :class:`FractionRing` -- rational functions, for the solves that divide by more
+  (momentum methods on the slow manifold, tableaux with non-monomial entries).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import sympy
 from sympy.polys.domains import QQ
 
-__all__ = ["RationalRing", "LaurentRing", "ring_for"]
+__all__ = ["RationalRing", "LaurentRing", "FractionRing", "ring_for"]
 
 _WIDTH = 20                     # bits per exponent in a packed monomial
 _BIAS = 1 << (_WIDTH - 1)       # exponents are stored as e + _BIAS, so they may be negative
@@ -160,7 +162,49 @@ class Laurent:
         return f"Laurent({self.ring.to_sympy(self)})"
 
 
-def ring_for(values) -> RationalRing | LaurentRing:
-    """The smallest ring holding the given SymPy values: QQ, or Laurent in their symbols."""
-    symbols = sorted(set().union(*(sympy.sympify(v).free_symbols for v in values)), key=str)
-    return LaurentRing(symbols) if symbols else RationalRing()
+def ring_for(values, divides: bool = False):
+    """The smallest ring holding the given SymPy values.
+
+    QQ when they are numbers; Laurent polynomials in their symbols when every value is a
+    monomial and the solve divides only by block times and counts; rational functions when
+    some value is not a monomial or ``divides`` says the solve divides by other elements.
+    """
+    values = [sympy.sympify(v) for v in values]
+    symbols = sorted(set().union(*(v.free_symbols for v in values)), key=str)
+    if not symbols:
+        return RationalRing()
+    if divides or not all(_is_monomial(v, symbols) for v in values):
+        return FractionRing(symbols)
+    return LaurentRing(symbols)
+
+
+def _is_monomial(value, symbols) -> bool:
+    coeff, factors = value.as_coeff_mul()
+    return coeff.is_Rational and all(
+        f.as_base_exp()[0] in symbols and f.as_base_exp()[1].is_Integer for f in factors)
+
+
+class FractionRing:
+    """Rational functions over QQ in ``symbols`` (SymPy's ``FracField``).
+
+    Needed when the solve divides by more than a monomial: the slow-manifold factor
+    ``1 - beta`` of momentum methods, or tableau entries such as ``1 - 1/(2 alpha)``.
+    """
+
+    def __init__(self, symbols):
+        from sympy.polys.fields import field
+
+        self.symbols = tuple(symbols)
+        self.field, *_ = field(self.symbols, QQ)
+        self.zero, self.one = self.field.zero, self.field.one
+
+    def coerce(self, value):
+        return self.field.from_expr(sympy.sympify(value))
+
+    def inverse(self, x):
+        if not x:
+            raise ZeroDivisionError("division by zero in the rational-function ring")
+        return self.one / x
+
+    def to_sympy(self, x) -> sympy.Expr:
+        return sympy.factor(x.as_expr())

@@ -13,9 +13,9 @@ import sympy
 from sympy.polys.domains import QQ
 
 from .coefficients import ring_for
-from .errors import OrderError
+from .errors import OrderError, SchemeError
 from .flow import H, ModifiedFlow, Term
-from .program import Step, one_step_map
+from .program import one_step_map, uses_previous_iterates
 from .schemes import make_scheme
 from .series import modified_field
 from .trees import chains_up_to, parse_tree, trees_up_to
@@ -25,17 +25,17 @@ __all__ = ["derive", "principal", "PRINCIPAL_SERIES"]
 PRINCIPAL_SERIES = "log(1+z)/z"
 
 
-def derive(scheme: str, order: int, *, time: str = "same", **params) -> ModifiedFlow:
+def derive(scheme, order: int, *, time: str = "same", players: int | None = None, **params) -> ModifiedFlow:
     """The modified field of ``scheme`` through ``h**(order-1)``, with exact coefficients.
 
     >>> flow = derive("euler", order=2)
     >>> [(t.tree, t.coefficient) for t in flow.terms]
     [('f', 1), ('f[f]', -1/2)]
     """
-    return _derive(scheme, order, time, params, chains_only=False)
+    return _derive(scheme, order, time, players, params, chains_only=False)
 
 
-def principal(scheme: str, order: int, *, time: str = "same", **params) -> ModifiedFlow:
+def principal(scheme, order: int, *, time: str = "same", players: int | None = None, **params) -> ModifiedFlow:
     """Only the chain terms (``f``, ``f[f]``, ``f[g[f]]``, ...) of the modified field.
 
     Chains are closed under the operations of the solve, so they are derived without
@@ -45,7 +45,7 @@ def principal(scheme: str, order: int, *, time: str = "same", **params) -> Modif
     Thm 3.1) times the product of its nodes' step factors, divided by the root block's
     time factor.
     """
-    return _derive(scheme, order, time, params, chains_only=True)
+    return _derive(scheme, order, time, players, params, chains_only=True)
 
 
 def _check_order(order) -> int:
@@ -56,16 +56,23 @@ def _check_order(order) -> int:
     return int(order)
 
 
-def _derive(name, order, time, params, chains_only) -> ModifiedFlow:
+def _derive(name, order, time, players, params, chains_only) -> ModifiedFlow:
     order = _check_order(order)
-    scheme = make_scheme(name, time=time, **params)
-    ring = ring_for(list(scheme.params.values()) + list(scheme.times.values()))
+    scheme = make_scheme(name, time=time, players=players, **params)
     enumerate_trees = chains_up_to if chains_only else trees_up_to
     universe = enumerate_trees(order, scheme.labels)
-
-    step_map = one_step_map(scheme.program, ring, universe)
+    state_carrying = uses_previous_iterates(scheme)
+    ring = ring_for(scheme.values, divides=state_carrying)
     block_time = {label: ring.coerce(scheme.times[scheme.block_of(label)]) for label in scheme.labels}
-    field = modified_field(step_map, universe, lambda t: block_time[t.label], ring.inverse, ring.zero)
+
+    def time_of(tree):
+        return block_time[tree.label]
+
+    if state_carrying:
+        field, step_map = _slow_manifold_field(scheme, ring, universe, time_of), None
+    else:
+        step_map, _ = one_step_map(scheme, ring, universe)
+        field = modified_field(step_map, universe, time_of, ring.inverse, ring.zero)
 
     block_rank = {block: i for i, block in enumerate(scheme.blocks)}
     ordered = sorted(field.items(), key=lambda item: (block_rank[scheme.block_of(item[0].label)], item[0].sort_key))
@@ -73,11 +80,12 @@ def _derive(name, order, time, params, chains_only) -> ModifiedFlow:
         Term(scheme.block_of(t.label), t.order - 1, str(t), ring.to_sympy(c * QQ(1, t.symmetry)))
         for t, c in ordered
     ]
-    reference = _reference(scheme, order, terms) if chains_only and _is_one_step(scheme) else None
+    one_step = step_map is not None and all(t.order == 1 for t in step_map)
+    reference = _reference(scheme, order, terms, step_map, ring) if chains_only and one_step else None
     return ModifiedFlow(
         scheme=scheme.name,
         order=order,
-        params=dict(scheme.params),
+        params={k: v if isinstance(v, sympy.Basic) else str(v) for k, v in scheme.params.items()},
         blocks=dict(scheme.blocks),
         time={block: tau * H for block, tau in scheme.times.items()},
         terms=terms,
@@ -86,8 +94,35 @@ def _derive(name, order, time, params, chains_only) -> ModifiedFlow:
     )
 
 
-def _is_one_step(scheme) -> bool:
-    return len(scheme.program) == 1 and isinstance(scheme.program[0], Step)
+def _slow_manifold_field(scheme, ring, universe, time_of) -> dict:
+    """The modified field of a state-carrying scheme, past iterates on its own flow.
+
+    A past iterate ``y_{-j} = exp(-j tau b)(y)`` depends on the unknown field ``b``; on a
+    tree ``s`` of size ``p`` it is ``-j tau b(s)`` plus terms of smaller trees, and fields
+    see only the children of a tree.  So the map is ``a(s) = a_0(s) + g b(s)`` where
+    ``a_0`` is the map with ``b(s) = 0`` and the gain ``g`` (per root label) is read off a
+    probe on single-node trees.  Matching the flow ``tau b(s) + rest(s) = a(s)`` gives
+    ``b(s) = (a_0(s) - rest(s)) / (tau - g)``: the sizes are solved in turn, each with
+    one trace of the step (heavy ball: ``g = -beta``, so ``b(f) = 1/(1 - beta)``).
+    """
+    singles = trees_up_to(1, scheme.labels)
+    base, _ = one_step_map(scheme, ring, singles, past={})
+    probe, _ = one_step_map(scheme, ring, singles, past={t: ring.one for t in singles})
+    gain = {t.label: probe.get(t, ring.zero) - base.get(t, ring.zero) for t in singles}
+    field: dict = {}
+    for size in range(1, max((t.order for t in universe), default=0) + 1):
+        known = [t for t in universe if t.order <= size]
+        step_map, _ = one_step_map(scheme, ring, known, past=field)
+        trial = modified_field(step_map, known, time_of, ring.inverse, ring.zero)
+        for t in known:
+            if t.order == size and trial.get(t):
+                tau = time_of(t)
+                denominator = tau - gain[t.label]
+                if not denominator:
+                    raise SchemeError(f"scheme {scheme.name!r} does not determine a modified field: "
+                                      f"the step cannot move along its own flow (e.g. beta = 1)")
+                field[t] = trial[t] * tau * ring.inverse(denominator)
+    return field
 
 
 def log_series_coefficient(n: int) -> sympy.Rational:
@@ -95,7 +130,7 @@ def log_series_coefficient(n: int) -> sympy.Rational:
     return sympy.Rational((-1) ** n, n + 1)
 
 
-def _reference(scheme, order: int, terms) -> dict:
+def _reference(scheme, order: int, terms, step_map: dict, ring) -> dict:
     """Compare chain coefficients with ``log(1+z)/z`` for a one-step scheme ``y + h W F(y)``.
 
     For the linearisation ``y + h W J y`` the modified field with equal block times is
@@ -104,12 +139,11 @@ def _reference(scheme, order: int, terms) -> dict:
     (divided by the root block's time factor).  Every chain up to ``order`` nodes is
     compared, a missing one counting as zero.
     """
-    (step,) = scheme.program
-    weight = dict(step.increments)
+    weight = {t.label: ring.to_sympy(x) for t, x in step_map.items()}
     derived = {parse_tree(t.tree): t.coefficient for t in terms}
     agrees = True
     for chain in chains_up_to(order, scheme.labels):
-        expected = log_series_coefficient(chain.order - 1) * sympy.Mul(*(weight[a] for a in chain.labels))
+        expected = log_series_coefficient(chain.order - 1) * sympy.Mul(*(weight.get(a, 0) for a in chain.labels))
         expected /= scheme.times[scheme.block_of(chain.label)]
         if sympy.expand(derived.get(chain, 0) - expected) != 0:
             agrees = False

@@ -15,11 +15,15 @@ import sympy
 
 from .errors import ParameterError
 
-__all__ = ["parse_value", "check_value", "RATE", "COUNT", "NUMERIC_COUNT"]
+__all__ = ["parse_value", "check_value", "RATE", "COUNT", "NUMERIC_COUNT", "MOMENTUM", "NUMERIC_DEFAULTS"]
 
 RATE = "a non-zero rational or a symbol"
 COUNT = "a positive integer or a symbol"
 NUMERIC_COUNT = "a positive integer"
+MOMENTUM = "a rational other than 1, or a symbol"
+
+#: Values used where a scheme must run on numbers and the user left a parameter unset.
+NUMERIC_DEFAULTS = {"v_phi": 1, "v_theta": 1, "m": 1, "k": 1, "beta": "1/2"}
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _RATIONAL = re.compile(r"[+-]?\d+/\d+")
@@ -74,6 +78,8 @@ def check_value(name: str, value: sympy.Expr, kind: str) -> sympy.Expr:
         ok = symbolic or (value.is_Integer and value > 0)
     elif kind == NUMERIC_COUNT:
         ok = value.is_Integer and value > 0
+    elif kind == MOMENTUM:
+        ok = symbolic or value != 1
     else:  # pragma: no cover
         raise AssertionError(kind)
     if not ok:

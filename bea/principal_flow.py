@@ -32,10 +32,11 @@ import numpy as np
 import sympy
 
 from .concrete import Problem
-from .errors import BeaError, ParameterError
+from .errors import BeaError, ParameterError, SchemeError
 from .flow import _exact
-from .program import run_numerically
-from .schemes import make_scheme
+from .program import run_numerically, uses_previous_iterates
+from .schemes import definition_of, make_scheme
+from .params import NUMERIC_DEFAULTS
 
 __all__ = ["principal_flow", "PrincipalFlow", "SingularFlowError", "METHODS", "phi_derivative"]
 
@@ -67,11 +68,11 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
         if len(learning_rates) != 2:
             raise ParameterError("learning_rates must be a pair (v_phi, v_theta)")
         params = {**params, "v_phi": learning_rates[0], "v_theta": learning_rates[1]}
-    if scheme in ("simultaneous", "alternating"):
-        params = {"v_phi": 1, "v_theta": 1, **params}
-    if scheme == "alternating":
-        params = {"m": 1, "k": 1, **params}
-    machine = make_scheme(scheme, time=time, **params)
+    definition = definition_of(scheme, len(variables))
+    params = {**{k: v for k, v in NUMERIC_DEFAULTS.items() if k in definition.params}, **params}
+    machine = make_scheme(definition, time=time, **params)
+    if uses_previous_iterates(machine):
+        raise SchemeError(f"the principal flow is defined for one-step maps; {machine.name!r} carries past iterates")
     times = set(machine.times.values())
     if len(times) != 1:
         raise ParameterError("the principal flow needs one time for all blocks; use time='same' or equal rates")
@@ -82,7 +83,7 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
     if nonprincipal is not None:
         from .derive import derive
 
-        full = derive(scheme, nonprincipal, time=time, **machine.params)
+        full = derive(definition, nonprincipal, time=time, **machine.params)
         extra = [t for t in full.terms if not _is_chain(t.tree)]
     return PrincipalFlow(machine, Problem(machine.blocks, fields, variables), step, step * times.pop(), method, extra)
 
@@ -154,7 +155,7 @@ class PrincipalFlow:
             A = np.array(A.tolist(), dtype=object) if exact else A
             return list(A.dot(np.array(state)) + np.outer(F, last))
 
-        image = np.array(run_numerically(self.scheme.program, list(forms), step, self.problem.slices, field))
+        image = np.array(run_numerically(self.scheme, list(forms), step, self.problem.slices, field))
         M, c = image[:, :n], image[:, n]
         return (sympy.Matrix(M.tolist()), sympy.Matrix(c.tolist())) if exact else (M, c)
 
@@ -247,7 +248,7 @@ class PrincipalFlow:
         slices = self.problem.slices
         out = [np.asarray(y0, dtype=float)]
         for _ in range(steps):
-            state = run_numerically(self.scheme.program, list(out[-1]), float(self.h), slices,
+            state = run_numerically(self.scheme, list(out[-1]), float(self.h), slices,
                                     lambda label, z: np.asarray(self._numeric[label][0](np.array(z)), dtype=float).reshape(-1))
             out.append(np.array(state, dtype=float))
         return np.array(out)

@@ -1,185 +1,242 @@
-"""Update programs and their interpretation as the B-series of the discrete one-step map.
+"""The two interpreters of a scheme's update function (:mod:`bea.define`).
 
-A scheme is a short *update program* (CONTRACT §1):
+* :class:`SeriesInterpreter` traces the update into the B-series of the one-step map
+  (:mod:`bea.series`).  Its values are series: a point ``z = y + B(a, y)`` is the series
+  ``a``; a field value ``c h F_l(z)`` is :func:`~bea.series.field_increment` (HLW Lemma
+  III.1.9).  ``repeat(m, body)`` uses the Lie-group identity ``body^m = exp(m log body)``:
+  the body, traced from the identity, is a near-identity map; ``log body`` is its
+  modified field with time ``h``, and ``m`` runs are the exact flow of ``m log body`` --
+  exact for symbolic ``m`` (thesis Sec 4.2.2).  That flow is composed after the point it
+  starts from, through the point's own modified field.  ``solve`` iterates the implicit
+  equation: each pass fixes the trees of one more size, because fields see only the
+  children of a tree.  Past iterates are the flow of a given field backwards in time.
+* :class:`NumericInterpreter` runs the update on numbers (floats, mpmath, NumPy arrays or
+  linear forms): the discrete update itself, which validation and the principal flow
+  compare against.  Past iterates must then be supplied.
 
-* :class:`Step` -- one explicit update: each listed field ``l`` moves its block by
-  ``c_l h F_l(Y)``, all fields evaluated at the current stage value ``Y``;
-* :class:`Repeat` -- run a body ``count`` times; ``count`` is a positive integer or a
-  symbol.
-
-The interpreter turns a program into the series of its one-step map
-(:mod:`bea.series`).  A ``Repeat`` uses the Lie-group identity
-``body^m = exp(m log body)``: the body (run from the identity) is a near-identity map,
-``log body`` is its modified field with time ``h``, and ``m`` repetitions are the exact
-flow of ``m log body``.  This is exact for symbolic ``m`` (thesis Sec 4.2.2: ``m`` Euler
-steps of size ``v h / m`` with the other block frozen are the time-``h`` flow of a field
-whose coefficients are polynomials in ``1/m``).  The flow is then composed after the map
-built so far, through that map's own modified field.
+:func:`trace` is the one place a scheme's function is called.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Callable
 
 import sympy
 
-from .errors import ParameterError
-from .series import compose_after_flow, explicit_step, flow, linear_combination, modified_field
+from .define import Fields, StepSize, Value, coefficient
+from .errors import ParameterError, SchemeError
+from .coefficients import ring_for
+from .trees import trees_up_to
+from .series import compose_after_flow, field_increment, flow, linear_combination, modified_field
 
-__all__ = ["Step", "Stages", "Repeat", "Program", "one_step_map", "run_numerically"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """``block(l) <- block(l) + c_l h F_l(Y)`` for every ``(l, c_l)``, all at the same stage ``Y``."""
-
-    increments: tuple[tuple[str, sympy.Expr], ...]
+__all__ = ["SeriesInterpreter", "NumericInterpreter", "trace", "one_step_map", "run_numerically",
+           "uses_previous_iterates"]
 
 
-@dataclass(frozen=True)
-class Stages:
-    """An explicit Runge-Kutta step from the Butcher tableau ``(a, b)`` (``a`` strictly lower triangular).
+def trace(scheme, start: Value) -> Value:
+    """Call the scheme's update function on the state ``start``; return the new state."""
+    interpreter = start.interpreter
+    result = scheme.definition.update(start, Fields(scheme.labels), StepSize(), **scheme.params)
+    if isinstance(result, tuple) and len(result) == 1:
+        result = result[0]
+    if not isinstance(result, Value) or result.interpreter is not interpreter:
+        raise SchemeError(f"the update function of {scheme.name!r} must return the new state, got {result!r}")
+    interpreter.require_point(result, "the new state")
+    return result
 
-    ``K_i = h F(Y_i)`` with ``Y_i = Y + sum_{j<i} a_ij K_j``; the new state is
-    ``Y + sum_i b_i K_i``.  ``F`` moves each listed field's block by ``c_l`` times the field
-    (``increments`` as in :class:`Step`); ``Step`` is the one-stage tableau ``a = [[0]], b = [1]``.
+
+class _Interpreter:
+    """What both interpreters share: affine bookkeeping of points and vectors."""
+
+    def require_point(self, value: Value, what: str) -> None:
+        if sympy.simplify(sympy.sympify(value.weight) - 1) != 0:
+            raise SchemeError(
+                f"{what} is not a point: its weights sum to {value.weight}; a state is the old state plus "
+                "increments, or an affine combination of states with weights summing to 1"
+            )
+
+    def _check_fixed_point(self, equation, guess):
+        values = guess if isinstance(guess, tuple) else (guess,)
+        for v in values:
+            if v.interpreter is not self:
+                raise SchemeError("solve: the guess belongs to another run")
+            self.require_point(v, "the guess of solve")
+        return values
+
+    def _apply(self, equation, current, shape_of):
+        new = equation(current if isinstance(shape_of, tuple) else current[0])
+        new = new if isinstance(new, tuple) else (new,)
+        if len(new) != len(current) or not all(isinstance(v, Value) and v.interpreter is self for v in new):
+            raise SchemeError("solve: the equation must return as many state values as its guess has")
+        for v in new:
+            self.require_point(v, "the value of the implicit equation")
+        return new
+
+
+class SeriesInterpreter(_Interpreter):
+    """Values are series over ``universe`` with coefficients in ``ring``.
+
+    ``past`` is the field whose backward flow gives previous iterates (the slow manifold);
+    ``tau`` is the time of one step in units of ``h``.
     """
 
-    a: tuple[tuple[sympy.Expr, ...], ...]
-    b: tuple[sympy.Expr, ...]
-    increments: tuple[tuple[str, sympy.Expr], ...]
+    def __init__(self, ring, universe, past: dict | None = None, tau=None):
+        self.ring, self.universe = ring, universe
+        self.past, self.tau = past, tau
+        self.uses_past = False
+        self.max_size = max((t.order for t in universe), default=0)
+
+    def identity(self) -> Value:
+        """``y`` itself: the empty series, the flow of the zero field."""
+        return Value(self, 1, {}, history=self._previous, generator={})
+
+    def _previous(self, steps: int) -> Value:
+        """The point ``steps`` steps back on the flow of ``past``: ``exp(-steps tau past)``."""
+        self.uses_past = True
+        if self.tau is None:
+            raise SchemeError("previous iterates need one time for all blocks (use time='same')")
+        field = {t: x * self.ring.coerce(-steps * self.tau) for t, x in (self.past or {}).items()}
+        return Value(self, 1, flow(field, self.universe, self.ring.zero))
+
+    def combine(self, pairs) -> Value:
+        weight = sum((c * v.weight for c, v in pairs), sympy.Integer(0))
+        data = linear_combination({}, [(self.ring.coerce(c), v.data) for c, v in pairs])
+        return Value(self, weight, data)
+
+    def increment(self, label: str, point: Value, c) -> Value:
+        return Value(self, 0, field_increment(point.data, {label: self.ring.coerce(c)}, self.universe))
+
+    def repeat(self, count, body: Callable, start: Value) -> Value:
+        """``body^count`` after ``start``: the flow of ``count log body``, composed after ``start``."""
+        self.require_point(start, "the start of repeat")
+        if not (count.is_Symbol or (count.is_Integer and count > 0)):
+            raise SchemeError(f"repeat needs a positive integer or a symbol, got {count}")
+        inner = SeriesInterpreter(self.ring, self.universe)
+        run = inner._apply(body, (Value(inner, 1, {}, generator={}),), None)[0]
+        field = run.generator if run.generator is not None else self._log(run.data)
+        c = self.ring.coerce(count)
+        phase = {t: x * c for t, x in field.items()}
+        if not start.data:
+            return Value(self, 1, flow(phase, self.universe, self.ring.zero), generator=phase)
+        generator = start.generator if start.generator is not None else self._log(start.data)
+        return Value(self, 1, compose_after_flow(flow(phase, self.universe, self.ring.zero), generator,
+                                                 self.universe, self.ring.zero))
+
+    def solve(self, equation: Callable, guess):
+        """Fixed-point iteration: after ``k`` passes the trees with ``k`` nodes are exact."""
+        current = self._check_fixed_point(equation, guess)
+        for _ in range(self.max_size):
+            current = self._apply(equation, current, guess)
+        again = self._apply(equation, current, guess)
+        if any(a.data != b.data for a, b in zip(again, current)):
+            raise SchemeError(
+                "solve: the implicit equation is not of the form z = y + h(...) near h = 0, "
+                "so its solution is not a series in h the engine can expand"
+            )
+        return current if isinstance(guess, tuple) else current[0]
+
+    def _log(self, a: dict) -> dict:
+        """The modified field of the map ``a`` with the same time ``h`` for every block."""
+        return modified_field(a, self.universe, lambda tree: self.ring.one, self.ring.inverse, self.ring.zero)
 
 
-@dataclass(frozen=True)
-class Repeat:
-    """Run ``body`` ``count`` times in a row."""
+class NumericInterpreter(_Interpreter):
+    """Values are lists of state entries (numbers, mpmath numbers, arrays or linear forms).
 
-    count: sympy.Expr
-    body: tuple
-
-
-Program = tuple[Union[Step, Stages, Repeat], ...]
-
-
-def one_step_map(program: Program, ring, universe) -> dict:
-    """The series (minus identity) of the map that ``program`` applies to the state."""
-    a, generator = _run(program, ring, universe)
-    return a
-
-
-def _run(program: Program, ring, universe):
-    """Interpret ``program``; return its map and, when known, the map's modified field."""
-    a: dict = {}
-    generator: dict | None = {}          # the identity is the flow of the zero field
-    for op in program:
-        if isinstance(op, Step):
-            increments = {label: ring.coerce(c) for label, c in op.increments}
-            a, generator = explicit_step(a, increments, universe), None
-        elif isinstance(op, Stages):
-            a, generator = _stages(a, op, ring, universe), None
-        elif isinstance(op, Repeat):
-            phase = _repeat_field(op, ring, universe)
-            if not a:
-                a, generator = flow(phase, universe, ring.zero), phase
-                continue
-            if generator is None:
-                generator = _log(a, ring, universe)
-            a = compose_after_flow(flow(phase, universe, ring.zero), generator, universe, ring.zero)
-            generator = None
-        else:  # pragma: no cover - programs are built by bea.schemes
-            raise TypeError(f"not an update: {op!r}")
-    return a, generator
-
-
-def _stages(a: dict, op: Stages, ring, universe) -> dict:
-    """The series of ``Y + sum_i b_i K_i`` (Butcher; HLW III.1): each stage value
-    ``Y_i = Y + sum_j a_ij K_j`` is a series, and ``K_i = h F(Y_i)`` is :func:`explicit_step` minus ``Y_i``."""
-    increments = {label: ring.coerce(c) for label, c in op.increments}
-    slopes: list[dict] = []
-    for row in op.a:
-        stage = linear_combination(a, [(ring.coerce(x), k) for x, k in zip(row, slopes)])
-        stepped = explicit_step(stage, increments, universe)
-        slopes.append(linear_combination(stepped, [(-ring.one, stage)]))
-    return linear_combination(a, [(ring.coerce(x), k) for x, k in zip(op.b, slopes)])
-
-
-def _repeat_field(op: Repeat, ring, universe) -> dict:
-    """``count * log(body)``: the field whose time-1 flow is ``count`` runs of the body.
-
-    The body's map and field involve only the fields the body uses, so they are computed
-    over the trees labelled by those fields alone.
+    ``field(label, state)`` returns the field's values on its block, ``slices`` maps each
+    label to its block's positions, ``history(j)`` is the state ``j`` steps back.
     """
-    used = _labels(op.body)
-    body_universe = [t for t in universe if used.issuperset(t.labels)]
-    body_map, body_field = _run(op.body, ring, body_universe)
-    if body_field is None:
-        body_field = _log(body_map, ring, universe)
-    count = ring.coerce(op.count)
-    return {t: x * count for t, x in body_field.items()}
+
+    def __init__(self, h, slices: dict, field: Callable, size: int, history=None, tolerance=None):
+        self.h, self.slices, self.field, self.size = h, slices, field, size
+        self.history, self.tolerance = history, tolerance
+
+    def identity(self, state: list) -> Value:
+        """The concrete state ``state``."""
+        return Value(self, 1, list(state), history=self._previous)
+
+    def _previous(self, steps: int) -> Value:
+        if self.history is None:
+            raise SchemeError(f"this scheme needs the iterate {steps} step(s) back; give it as history")
+        return Value(self, 1, list(self.history(steps)))
+
+    def combine(self, pairs) -> Value:
+        weight = sum((c * v.weight for c, v in pairs), sympy.Integer(0))
+        data = [0] * self.size
+        for c, v in pairs:
+            p, q = _rational(c)
+            for i, x in enumerate(v.data):
+                if not (type(x) is int and x == 0):
+                    data[i] = data[i] + (x if q == 1 and p == 1 else x * p / q)
+        return Value(self, weight, data)
+
+    def increment(self, label: str, point: Value, c) -> Value:
+        p, q = _rational(c)
+        step = self.h * p / q
+        data = [0] * self.size
+        for i, value in zip(self.slices[label], self.field(label, point.data)):
+            data[i] = step * value
+        return Value(self, 0, data)
+
+    def repeat(self, count, body: Callable, start: Value) -> Value:
+        self.require_point(start, "the start of repeat")
+        if not (count.is_Integer and count > 0):
+            raise ParameterError(f"the number of repetitions {count} must be given as a positive integer")
+        inner = NumericInterpreter(self.h, self.slices, self.field, self.size, tolerance=self.tolerance)
+        state = start.data
+        for _ in range(int(count)):
+            state = inner._apply(body, (Value(inner, 1, list(state)),), None)[0].data
+        return Value(self, 1, state)
+
+    def solve(self, equation: Callable, guess, max_passes: int = 2000):
+        """Fixed-point iteration until the iterates stop changing (to the working precision)."""
+        current = self._check_fixed_point(equation, guess)
+        for _ in range(max_passes):
+            new = self._apply(equation, current, guess)
+            if all(self._converged(a.data, b.data) for a, b in zip(current, new)):
+                return new if isinstance(guess, tuple) else new[0]
+            current = new
+        raise SchemeError(f"solve: the fixed-point iteration did not converge in {max_passes} passes (is h too large?)")
+
+    def _converged(self, old: list, new: list) -> bool:
+        import numpy as np
+
+        for a, b in zip(old, new):
+            if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic) or getattr(b, "dtype", None) == object:
+                raise SchemeError("implicit schemes cannot be run in exact arithmetic; use floating point")
+            gap = float(np.max(np.abs(np.asarray(b - a, dtype=complex)))) if hasattr(b, "__len__") else float(abs(b - a))
+            size = float(np.max(np.abs(np.asarray(b, dtype=complex)))) if hasattr(b, "__len__") else float(abs(b))
+            if gap > (self.tolerance or 4e-16) * (1 + size):
+                return False
+        return True
 
 
-def _labels(program: Program) -> set[str]:
-    """The field labels a program evaluates."""
-    used = set()
-    for op in program:
-        used |= _labels(op.body) if isinstance(op, Repeat) else {label for label, _ in op.increments}
-    return used
+def uses_previous_iterates(scheme) -> bool:
+    """Whether one step of the scheme reads past iterates (traced on single-node trees)."""
+    ring = ring_for(scheme.values, divides=True)
+    return one_step_map(scheme, ring, trees_up_to(1, scheme.labels))[1]
 
 
-def _log(a: dict, ring, universe) -> dict:
-    """The modified field of the map ``a`` with the same time ``h`` for every block."""
-    return modified_field(a, universe, lambda tree: ring.one, ring.inverse, ring.zero)
+def one_step_map(scheme, ring, universe, past=None) -> tuple[dict, bool]:
+    """The series (minus identity) of one step, and whether the step used previous iterates."""
+    interpreter = SeriesInterpreter(ring, universe, past, _common_time(scheme))
+    return trace(scheme, interpreter.identity()).data, interpreter.uses_past
 
 
-def run_numerically(program: Program, state: list, h, slices: dict, field: Callable) -> list:
-    """Run ``program`` on a concrete state: the discrete update itself, not its series.
-
-    ``slices`` maps each field label to the positions of its block in the state and
-    ``field(label, state)`` returns the field's value there; step coefficients and repeat
-    counts must be numbers.
-    """
-    for op in program:
-        if isinstance(op, Step):
-            state = _add(state, [(1, _slope(op.increments, state, h, slices, field))])
-        elif isinstance(op, Stages):
-            slopes = []
-            for row in op.a:
-                stage = _add(state, [(_rational(x), k) for x, k in zip(row, slopes)])
-                slopes.append(_slope(op.increments, stage, h, slices, field))
-            state = _add(state, [(_rational(x), k) for x, k in zip(op.b, slopes)])
-        else:
-            count = op.count
-            if not (isinstance(count, (int, sympy.Integer)) and int(count) > 0):
-                raise ParameterError(f"the number of repetitions {count} must be given as a positive integer")
-            for _ in range(int(count)):
-                state = run_numerically(op.body, state, h, slices, field)
-    return state
+def run_numerically(scheme, state: list, h, slices: dict, field: Callable, history=None, tolerance=None) -> list:
+    """One step of the scheme on a concrete state: the discrete update itself, not its series."""
+    interpreter = NumericInterpreter(h, slices, field, len(state), history, tolerance)
+    return trace(scheme, interpreter.identity(state)).data
 
 
-def _slope(increments, state: list, h, slices: dict, field: Callable) -> dict:
-    """``{position: c_l h F_l(state)}`` for the fields of one explicit evaluation."""
-    out: dict = {}
-    for label, c in increments:
-        c = _rational(c)
-        step = h * int(c.p) / int(c.q)
-        for i, value in zip(slices[label], field(label, state)):
-            out[i] = out[i] + step * value if i in out else step * value
-    return out
+def _common_time(scheme):
+    times = set(scheme.times.values())
+    return times.pop() if len(times) == 1 else None
 
 
-def _add(state: list, parts: list) -> list:
-    """``state + sum_j c_j slope_j`` (never in place: entries may be arrays)."""
-    new = list(state)
-    for c, slope in parts:
-        if c:
-            for i, value in slope.items():
-                new[i] = new[i] + (value if c == 1 else value * int(c.p) / int(c.q))
-    return new
-
-
-def _rational(c) -> sympy.Rational:
-    c = sympy.sympify(c)
+def _rational(c) -> tuple[int, int]:
+    c = coefficient(c)
     if c.free_symbols:
         raise ParameterError(f"the step factor {c} still has symbolic parameters; give their values")
-    return sympy.Rational(c)
+    c = sympy.Rational(c)
+    return int(c.p), int(c.q)

@@ -1,42 +1,161 @@
-"""The built-in schemes as update programs (CONTRACT §1).
+"""The built-in schemes, defined through the public mechanism of :mod:`bea.define`.
 
-A :class:`Scheme` names the state's blocks and the fields that update them, the update
-program of one step (:mod:`bea.program`), and the time ``T_b`` for which the modified
-flow of each block is run (in units of ``h``).  Nothing here knows any modified field:
-the programs are interpreted by the one engine in :mod:`bea.program`.
+Each scheme is its update function and nothing more: no scheme knows any modified field.
+The papers' schemes (CONTRACT §1) are ``euler``, ``simultaneous``, ``alternating`` and
+``sgd``.  The optimisers beyond them are written once against a *slope* ``z -> h F(z)``
+and instantiated for one field (block ``theta``, field ``f``, like ``euler``) and for two
+players (blocks and fields of ``simultaneous``, ``F = (v_phi f, v_theta g)``).
+
+:func:`make_scheme` fixes a scheme's parameters (numbers or symbols) and its time
+convention; :func:`load_scheme` reads a user's scheme from ``path.py:name`` or
+``module:name``.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
 
 import sympy
 
+from .define import SchemeDefinition, repeat, scheme, solve
 from .errors import ParameterError, SchemeError
-from .params import COUNT, NUMERIC_COUNT, RATE, check_value, parse_value
-from .program import Program, Repeat, Stages, Step
+from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, check_value, parse_value
+from .runge_kutta import TABLEAUX, Tableau, read_tableau, runge_kutta_step
 
-__all__ = ["Scheme", "SCHEMES", "TIMES", "block_of", "make_scheme"]
+__all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "block_of", "make_scheme", "load_scheme", "scheme_names"]
 
 TIMES = ("same", "per-player")
+TABLEAU = "a Butcher tableau (a JSON file with keys a and b)"
 _REQUIRED = object()
 
+_ONE = {"theta": ("f",)}
+_TWO = {"phi": ("f",), "theta": ("g",)}
+_RATES = {"v_phi": RATE, "v_theta": RATE}
+_PER_PLAYER = {"phi": "v_phi", "theta": "v_theta"}
 
+
+# -- the papers' schemes (CONTRACT §1) ------------------------------------------------------
+@scheme(blocks=_ONE)
+def euler(y, F, h):
+    """Gradient descent / explicit Euler: ``theta <- theta + h f(theta)``; ``T = h``."""
+    return y + h * F.f(y)
+
+
+@scheme(blocks=_TWO, params=_RATES, rates=_PER_PLAYER)
+def simultaneous(y, F, h, v_phi, v_theta):
+    """Both players step from the old state with rates ``v_phi h`` and ``v_theta h``."""
+    return y + v_phi * h * F.f(y) + v_theta * h * F.g(y)
+
+
+@scheme(blocks=_TWO, params={**_RATES, "m": COUNT, "k": COUNT}, rates=_PER_PLAYER)
+def alternating(y, F, h, v_phi, v_theta, m, k):
+    """``m`` steps of ``v_phi h / m`` on phi, then ``k`` steps of ``v_theta h / k`` on theta (Eqs 4.17-4.18)."""
+    y = repeat(m, lambda z: z + (v_phi / m) * h * F.f(z), y)
+    return repeat(k, lambda z: z + (v_theta / k) * h * F.g(z), y)
+
+
+@scheme(blocks=lambda n: {"theta": tuple(f"f{i}" for i in range(1, int(n) + 1))},
+        params={"n": (NUMERIC_COUNT, _REQUIRED)}, times=lambda n: {"theta": n})
+def sgd(y, F, h, n):
+    """``theta <- theta + h f_i(theta)`` for ``i = 1..n``; ``T = n h``."""
+    for i in range(1, int(n) + 1):
+        y = y + h * F[f"f{i}"](y)
+    return y
+
+
+# -- optimisers written against a slope z -> h F(z) ------------------------------------------
+def _proximal(y, slope):
+    """Implicit Euler / proximal point: ``z+ = z + h F(z+)``, solved order by order."""
+    return solve(lambda z: y + slope(z), y)
+
+
+def _heavy_ball(y, slope, beta):
+    """Polyak's heavy ball: ``theta+ = theta + h F(theta) + beta (theta - theta-)``, on the slow manifold."""
+    return y + slope(y) + beta * (y - y.previous())
+
+
+def _nesterov(y, slope, beta):
+    """Nesterov momentum: ``theta+ = u + h F(u)`` at the look-ahead ``u = theta + beta (theta - theta-)``."""
+    lookahead = y + beta * (y - y.previous())
+    return lookahead + slope(lookahead)
+
+
+def _optimistic(y, slope):
+    """Optimistic gradient: ``z+ = z + 2 h F(z) - h F(z-)``, on the slow manifold."""
+    return y + 2 * slope(y) - slope(y.previous())
+
+
+def _players(update, name: str, params: dict, doc: str) -> dict[int, SchemeDefinition]:
+    """The one-field and two-player versions of an update written against a slope."""
+
+    def one(y, F, h, **values):
+        return update(y, lambda z: h * F.f(z), **values)
+
+    def two(y, F, h, v_phi, v_theta, **values):
+        return update(y, lambda z: v_phi * h * F.f(z) + v_theta * h * F.g(z), **values)
+
+    one.__doc__ = two.__doc__ = doc
+    return {
+        1: scheme(blocks=_ONE, params=params, name=name)(one),
+        2: scheme(blocks=_TWO, params={**_RATES, **params}, rates=_PER_PLAYER, name=name)(two),
+    }
+
+
+_BY_SLOPE = {
+    **{name: (lambda y, slope, t=t: runge_kutta_step(y, slope, t), {}, f"Runge-Kutta method {name}: {t}")
+       for name, t in TABLEAUX.items()},
+    "rk": (runge_kutta_step, {"tableau": (TABLEAU, _REQUIRED)}, "any Runge-Kutta method from its Butcher tableau"),
+    "proximal": (_proximal, {}, _proximal.__doc__),
+    "heavy-ball": (_heavy_ball, {"beta": MOMENTUM}, _heavy_ball.__doc__),
+    "nesterov": (_nesterov, {"beta": MOMENTUM}, _nesterov.__doc__),
+    "optimistic": (_optimistic, {}, _optimistic.__doc__),
+}
+_BY_SLOPE["extragradient"] = (_BY_SLOPE["extragradient"][0], {}, "extragradient: z+ = z + h F(z + h F(z))")
+
+#: name -> {number of players: definition}
+SCHEMES: dict[str, dict[int, SchemeDefinition]] = {
+    "euler": {1: euler},
+    "simultaneous": {2: simultaneous},
+    "alternating": {2: alternating},
+    "sgd": {1: sgd},
+    **{name: _players(update, name, params, doc) for name, (update, params, doc) in _BY_SLOPE.items()},
+}
+
+
+def scheme_names() -> list[str]:
+    return list(SCHEMES)
+
+
+# -- a scheme with its parameters fixed ---------------------------------------------------------
 @dataclass(frozen=True)
 class Scheme:
-    """A scheme with its parameters fixed (numbers or symbols)."""
+    """A scheme with its parameters fixed (numbers or symbols) and its time convention."""
 
     name: str
+    definition: SchemeDefinition
     blocks: dict[str, tuple[str, ...]]      # block -> labels of the fields updating it
-    program: Program
     times: dict[str, sympy.Expr]            # block -> T_b / h
-    params: dict[str, sympy.Expr]
+    params: dict[str, object]
     time: str
 
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(label for labels in self.blocks.values() for label in labels)
+
+    @property
+    def players(self) -> int:
+        return len(self.blocks)
+
+    @property
+    def values(self) -> list[sympy.Expr]:
+        """Every exact value the scheme's coefficients are built from."""
+        out = list(self.times.values())
+        for value in self.params.values():
+            out += value.entries if isinstance(value, Tableau) else [value]
+        return out
 
     def block_of(self, label: str) -> str:
         return block_of(self.blocks, label)
@@ -50,109 +169,105 @@ def block_of(blocks: dict[str, tuple[str, ...]], label: str) -> str:
     raise KeyError(label)
 
 
-@dataclass(frozen=True)
-class _Spec:
-    build: Callable[..., tuple[dict, Program, dict]]
-    params: dict[str, tuple[str, object]]       # name -> (kind, default)
-    players: int
+def definition_of(name, players: int | None = None) -> SchemeDefinition:
+    """The definition of a built-in scheme (or a definition given directly)."""
+    if isinstance(name, SchemeDefinition):
+        return name
+    variants = SCHEMES.get(name)
+    if variants is None:
+        if isinstance(name, str) and ":" in name:
+            return load_scheme(name)
+        raise SchemeError(f"unknown scheme {name!r}; choose one of {', '.join(SCHEMES)} or give path.py:function")
+    if players is None:
+        players = min(variants)
+    if players not in variants:
+        have = " or ".join(str(p) for p in variants)
+        raise SchemeError(f"scheme {name!r} is defined for {have} player(s), not {players}")
+    return variants[players]
 
 
-def _euler(time):
-    """``theta <- theta + h f(theta)``; ``T = h``."""
-    return {"theta": ("f",)}, (Step((("f", sympy.Integer(1)),)),), {"theta": sympy.Integer(1)}
+def make_scheme(name, time: str = "same", players: int | None = None, **params) -> Scheme:
+    """The scheme ``name`` (a built-in name, ``path.py:function`` or a definition) with its parameters.
 
-
-def _simultaneous(time, v_phi, v_theta):
-    """Both players step from the old state with rates ``v_phi h`` and ``v_theta h``."""
-    program = (Step((("f", v_phi), ("g", v_theta))),)
-    return _two_players(), program, _player_times(time, v_phi, v_theta)
-
-
-def _alternating(time, v_phi, v_theta, m, k):
-    """``m`` steps of ``v_phi h / m`` on phi, then ``k`` steps of ``v_theta h / k`` on theta (Eqs 4.17-4.18)."""
-    program = (
-        Repeat(m, (Step((("f", v_phi / m),)),)),
-        Repeat(k, (Step((("g", v_theta / k),)),)),
-    )
-    return _two_players(), program, _player_times(time, v_phi, v_theta)
-
-
-def _sgd(time, n):
-    """``theta <- theta + h f_i(theta)`` for ``i = 1..n``; ``T = n h``."""
-    labels = tuple(f"f{i}" for i in range(1, int(n) + 1))
-    program = tuple(Step(((label, sympy.Integer(1)),)) for label in labels)
-    return {"theta": labels}, program, {"theta": n}
-
-
-def _tableau(a, b, doc):
-    """A one-field explicit Runge-Kutta scheme from its Butcher tableau; ``T = h``."""
-    R = sympy.Rational
-    a = tuple(tuple(R(x) for x in row) for row in a)
-    b = tuple(R(x) for x in b)
-
-    def build(time):
-        return {"theta": ("f",)}, (Stages(a, b, (("f", sympy.Integer(1)),)),), {"theta": sympy.Integer(1)}
-
-    build.__doc__ = doc
-    return build
-
-
-TABLEAUX = {
-    "midpoint": _tableau([[0, 0], ["1/2", 0]], [0, 1], "explicit midpoint: K1 = h f(y), y+ = y + h f(y + K1/2)"),
-    "heun": _tableau([[0, 0], [1, 0]], ["1/2", "1/2"], "Heun (explicit trapezoid): y+ = y + h/2 (f(y) + f(y + h f(y)))"),
-    "rk4": _tableau([[0, 0, 0, 0], ["1/2", 0, 0, 0], [0, "1/2", 0, 0], [0, 0, 1, 0]],
-                    ["1/6", "1/3", "1/3", "1/6"], "classical Runge-Kutta 4 (HLW Table II.1.2)"),
-    "extragradient": _tableau([[0, 0], [1, 0]], [0, 1], "extragradient: y+ = y + h f(y + h f(y))"),
-}
-
-
-def _two_players():
-    return {"phi": ("f",), "theta": ("g",)}
-
-
-def _player_times(time, v_phi, v_theta):
-    if time == "per-player":
-        return {"phi": v_phi, "theta": v_theta}
-    return {"phi": sympy.Integer(1), "theta": sympy.Integer(1)}
-
-
-SCHEMES: dict[str, _Spec] = {
-    "euler": _Spec(_euler, {}, 1),
-    "simultaneous": _Spec(_simultaneous, {"v_phi": (RATE, None), "v_theta": (RATE, None)}, 2),
-    "alternating": _Spec(
-        _alternating,
-        {"v_phi": (RATE, None), "v_theta": (RATE, None), "m": (COUNT, None), "k": (COUNT, None)},
-        2,
-    ),
-    "sgd": _Spec(_sgd, {"n": (NUMERIC_COUNT, _REQUIRED)}, 1),
-    **{name: _Spec(build, {}, 1) for name, build in TABLEAUX.items()},
-}
-
-
-def make_scheme(name: str, time: str = "same", **params) -> Scheme:
-    """The scheme ``name`` with parameter values given as numbers, symbols or text.
-
-    Parameters left out stay symbolic (``v_phi``, ``v_theta``, ``m``, ``k``); ``n`` of
-    ``sgd`` must be given.
+    Parameters left out stay symbolic (``v_phi``, ``v_theta``, ``m``, ``k``, ``beta``);
+    required ones (``n`` of ``sgd``, ``tableau`` of ``rk``) must be given.
     """
-    spec = SCHEMES.get(name)
-    if spec is None:
-        raise SchemeError(f"unknown scheme {name!r}; choose one of {', '.join(SCHEMES)}")
+    definition = definition_of(name, players)
     if time not in TIMES:
         raise SchemeError(f"unknown time convention {time!r}; choose one of {', '.join(TIMES)}")
-    if spec.players == 1 and time != "same":
-        raise SchemeError(f"scheme {name!r} has one block; the time convention {time!r} applies to two-player schemes")
-    unknown = sorted(set(params) - set(spec.params))
+    unknown = sorted(set(params) - set(definition.params))
     if unknown:
-        known = ", ".join(spec.params) or "none"
-        raise ParameterError(f"scheme {name!r} has no parameter {unknown[0]!r} (its parameters: {known})")
+        known = ", ".join(definition.params) or "none"
+        raise ParameterError(f"scheme {definition.name!r} has no parameter {unknown[0]!r} (its parameters: {known})")
     values = {}
-    for pname, (kind, default) in spec.params.items():
+    for pname, spec in definition.params.items():
+        kind, default = spec if isinstance(spec, tuple) else (spec, None)
         if pname in params:
-            values[pname] = check_value(pname, parse_value(pname, params[pname]), kind)
+            values[pname] = _parse(pname, params[pname], kind)
         elif default is _REQUIRED:
-            raise ParameterError(f"scheme {name!r} needs the parameter {pname} ({kind})")
+            raise ParameterError(f"scheme {definition.name!r} needs the parameter {pname} ({kind})")
         else:
             values[pname] = sympy.Symbol(pname)
-    blocks, program, times = spec.build(time, **values)
-    return Scheme(name, blocks, program, times, values, time)
+    blocks = definition.blocks(**values) if callable(definition.blocks) else definition.blocks
+    blocks = {b: (labels,) if isinstance(labels, str) else tuple(labels) for b, labels in blocks.items()}
+    _check_blocks(definition.name, blocks)
+    if time == "per-player" and not definition.rates:
+        what = "one block" if len(blocks) == 1 else "no per-player rates"
+        raise SchemeError(f"scheme {definition.name!r} has {what}; the time convention 'per-player' "
+                          f"applies to two-player schemes with rates")
+    if time == "per-player":
+        times = {b: values[definition.rates[b]] for b in blocks}
+    elif definition.times is not None:
+        times = {b: sympy.sympify(t) for b, t in definition.times(**values).items()}
+    else:
+        times = {b: sympy.Integer(1) for b in blocks}
+    return Scheme(definition.name, definition, blocks, times, values, time)
+
+
+def _parse(name: str, value, kind: str):
+    if kind == TABLEAU:
+        return read_tableau(value)
+    return check_value(name, parse_value(name, value), kind)
+
+
+def _check_blocks(name: str, blocks: dict) -> None:
+    """Every field updates exactly one block; labels are names."""
+    seen = {}
+    for block, labels in blocks.items():
+        if not labels:
+            raise SchemeError(f"scheme {name!r}: block {block!r} has no field updating it")
+        for label in labels:
+            if not (isinstance(label, str) and label.isidentifier()):
+                raise SchemeError(f"scheme {name!r}: field label {label!r} is not a name")
+            if label in seen:
+                raise SchemeError(f"scheme {name!r}: field {label!r} updates two blocks ({seen[label]!r} and {block!r})")
+            seen[label] = block
+
+
+def load_scheme(reference: str) -> SchemeDefinition:
+    """A user's scheme from ``path/to/file.py:name`` or ``package.module:name``."""
+    location, _, attribute = reference.rpartition(":")
+    if not location or not attribute.isidentifier():
+        raise SchemeError(f"a user scheme is given as path.py:name or module:name, got {reference!r}")
+    if location.endswith(".py"):
+        path = Path(location)
+        if not path.is_file():
+            raise SchemeError(f"no scheme file {location!r}")
+        spec = importlib.util.spec_from_file_location(f"bea_user_scheme_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except SchemeError:
+            raise
+        except Exception as error:  # the user's file: report, do not trace back
+            raise SchemeError(f"cannot load {location!r}: {type(error).__name__}: {error}") from None
+    else:
+        try:
+            module = importlib.import_module(location)
+        except ImportError as error:
+            raise SchemeError(f"cannot import the module {location!r}: {error}") from None
+    found = getattr(module, attribute, None)
+    if not isinstance(found, SchemeDefinition):
+        what = "nothing" if found is None else f"a {type(found).__name__}"
+        raise SchemeError(f"{reference!r} names {what}, not a scheme; decorate the update function with @bea.scheme(...)")
+    return found

@@ -27,7 +27,7 @@ From it:
   block B and read off on that block, reproduces a map -- solved tree by tree in order of
   size, since the ``j >= 2`` terms of the Lie series of a tree involve smaller trees only.
 
-Explicit update steps evaluate fields at the current stage value ``Y = B(a, y)``:
+A field evaluated at a stage value ``Y = y + B(a, y)`` is again a series:
 ``h F_l(Y) = B(a', y)`` with ``a'(l[t_1..t_k]) = a(t_1) ... a(t_k)`` (HLW Lemma III.1.9).
 """
 
@@ -45,7 +45,7 @@ __all__ = [
     "flow",
     "compose_after_flow",
     "modified_field",
-    "explicit_step",
+    "field_increment",
     "scale_by_size",
 ]
 
@@ -172,13 +172,13 @@ def linear_combination(base: Mapping, parts: Iterable) -> Series:
     return out
 
 
-def explicit_step(a: Mapping, increments: Mapping[str, object], universe: Iterable[Tree]) -> Series:
-    """The map ``Y + h sum_l c_l F_l(Y)`` where ``Y = y + B(a, y)`` is the current stage.
+def field_increment(a: Mapping, increments: Mapping[str, object], universe: Iterable[Tree]) -> Series:
+    """``h sum_l c_l F_l(Y)`` at the stage ``Y = y + B(a, y)`` (HLW Lemma III.1.9).
 
-    ``increments`` maps field labels to their step coefficients ``c_l`` (the step is
-    ``c_l h``); all fields are evaluated at the same stage value ``Y``.
+    ``increments`` maps field labels to their step coefficients ``c_l``; the coefficient of
+    ``l[t_1..t_k]`` is ``c_l a(t_1) ... a(t_k)``.
     """
-    out = dict(a)
+    out = {}
     for s in universe:
         c = increments.get(s.label)
         if c is None:
@@ -190,13 +190,8 @@ def explicit_step(a: Mapping, increments: Mapping[str, object], universe: Iterab
                 prod = None
                 break
             prod = prod * x
-        if prod is None or not prod:
-            continue
-        total = out[s] + prod if s in out else prod
-        if total:
-            out[s] = total
-        else:
-            out.pop(s, None)
+        if prod:
+            out[s] = prod
     return out
 
 

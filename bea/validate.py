@@ -19,15 +19,15 @@ import sympy
 from .concrete import Problem
 from .derive import derive
 from .flow import H
-from .errors import ParameterError
+from .errors import ParameterError, SchemeError
 from .problems import ProblemSpec, get_problem
-from .program import run_numerically
-from .schemes import SCHEMES, make_scheme
+from .params import NUMERIC_DEFAULTS
+from .program import run_numerically, uses_previous_iterates
+from .schemes import definition_of, make_scheme
 
 __all__ = ["validate", "Validation", "VALIDATION_DEFAULTS", "split_params"]
 
-# Parameters of a scheme that validation needs as numbers, when the user leaves them unset.
-VALIDATION_DEFAULTS = {"v_phi": 1, "v_theta": 1, "m": 1, "k": 1}
+VALIDATION_DEFAULTS = NUMERIC_DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class Validation:
         return self.to_text()
 
 
-def validate(scheme: str, order: int, problem="random-polynomial", *, time: str = "same",
+def validate(scheme, order: int, problem="random-polynomial", *, time: str = "same", players: int | None = None,
              levels: int = 5, progress: bool = False, **params) -> Validation:
     """Measure the local error of the order-``order`` modified flow over ``levels`` halvings of h.
 
@@ -98,11 +98,15 @@ def validate(scheme: str, order: int, problem="random-polynomial", *, time: str 
     and the problem's.
     """
     spec = get_problem(problem) if isinstance(problem, str) else problem
-    scheme_params, problem_params = split_params(scheme, spec, params)
-    names = make_scheme(scheme, time=time, **scheme_params).params
+    scheme_params, problem_params = split_params(scheme, spec, params, players)
+    names = make_scheme(scheme, time=time, players=players, **scheme_params).params
+    missing = [k for k in names if k not in scheme_params and k not in VALIDATION_DEFAULTS]
+    if missing:
+        raise ParameterError(f"validation runs the scheme on numbers; give a value for its parameter {missing[0]}")
     values = {k: scheme_params.get(k, VALIDATION_DEFAULTS.get(k)) for k in names}
-    flow = derive(scheme, order, time=time, **values)
-    machine = make_scheme(scheme, time=time, **values)
+    flow = derive(scheme, order, time=time, players=players, **values)
+    machine = make_scheme(scheme, time=time, players=players, **values)
+    state_carrying = uses_previous_iterates(machine)
     instance = spec.instance(machine.blocks, **problem_params)
     concrete = Problem(machine.blocks, instance.fields, instance.variables)
     modified = list(flow.evaluate(instance.fields, instance.variables))
@@ -118,11 +122,14 @@ def validate(scheme: str, order: int, problem="random-polynomial", *, time: str 
         field_fns = {label: sympy.lambdify(state, exprs, modules="mpmath") for label, exprs in concrete.fields.items()}
         slices = concrete.slices
         modified_fn = sympy.lambdify([*state, H], modified, modules="mpmath", cse=True)
+        b0 = next(iter(machine.blocks))
         for i, h in enumerate(steps):
             if progress:
                 print(f"validate: step {i + 1}/{levels}, h = {h}", file=sys.stderr, flush=True)
             hm = _mpf(h)
-            discrete = run_numerically(machine.program, point, hm, slices, lambda label, y: field_fns[label](*y))
+            history = _past_on_the_flow(modified_fn, point, hm, hm * _mpf(machine.times[b0])) if state_carrying else None
+            discrete = run_numerically(machine, point, hm, slices, lambda label, y: field_fns[label](*y),
+                                       history=history, tolerance=mpmath.eps * 2**8)
             solution = mpmath.odefun(lambda t, y: modified_fn(*y, hm), 0, point)
             error = mpmath.mpf(0)
             for b in machine.blocks:
@@ -134,9 +141,19 @@ def validate(scheme: str, order: int, problem="random-polynomial", *, time: str 
     return Validation(scheme, order, spec.name, {**values, **problem_params}, steps, errors, observed, order + 1)
 
 
-def split_params(scheme: str, spec: ProblemSpec, params: dict) -> tuple[dict, dict]:
+def _past_on_the_flow(modified_fn, point, h, period):
+    """``j ->`` the state ``j`` steps back on the modified flow (the slow manifold): the
+    flow of the negated field, run forward for time ``j * period``."""
+    backward = mpmath.odefun(lambda t, y: [-x for x in modified_fn(*y, h)], 0, point)
+    return lambda j: backward(j * period)
+
+
+def split_params(scheme, spec: ProblemSpec, params: dict, players=None) -> tuple[dict, dict]:
     """Split parameter values into the scheme's and the problem's; reject names known to neither."""
-    scheme_names = set(SCHEMES[scheme].params) if scheme in SCHEMES else set()
+    try:
+        scheme_names = set(definition_of(scheme, players).params)
+    except SchemeError:
+        scheme_names = set()
     unknown = sorted(set(params) - scheme_names - set(spec.params))
     if unknown:
         known = ", ".join(sorted(scheme_names | set(spec.params))) or "none"

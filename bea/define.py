@@ -1,0 +1,278 @@
+"""Defining a scheme: a Python function that performs the updates of one step.
+
+A scheme is written as it would be run.  The function receives the state ``y``, the
+fields ``F`` and the step size ``h`` (and the scheme's parameters as keywords) and returns
+the new state::
+
+    @bea.scheme(blocks={"theta": "f"})
+    def heun(y, F, h):
+        k1 = h * F.f(y)
+        k2 = h * F.f(y + k1)
+        return y + (k1 + k2) / 2
+
+The same function is *traced* by two interpreters (:mod:`bea.program`): one turns it into
+the B-series of the one-step map (the engine's input), the other runs it on numbers (the
+discrete update that validation and the principal flow compare against).  So a scheme is
+defined once, and its series is exact by construction.
+
+What a scheme may do, and what it means:
+
+* ``F.f(z)`` (or ``F["f"](z)``) is the field ``f`` at the point ``z``; it lives on the
+  block that ``f`` updates and must be multiplied by the step: ``c * h * F.f(z)`` with an
+  exact ``c`` (a number or an expression in the parameters);
+* points combine affinely: ``z + v``, ``z - w`` (a vector), ``(z1 + z2) / 2`` -- weights
+  must sum to one wherever a point is needed (a field's argument, the result);
+* ``repeat(count, body, z)`` runs ``body`` ``count`` times from ``z``; ``count`` may be a
+  symbol (the series is then ``exp(count log body)``, exact);
+* ``solve(equation, guess)`` is the point (or tuple of points) ``z = equation(z)``: an
+  implicit update, expanded order by order;
+* ``y.previous(j)`` is the iterate ``j`` steps before ``y``, for state-carrying methods
+  (momentum, optimistic updates): the engine takes past iterates to lie on the modified
+  flow itself (the slow manifold).
+
+Anything else -- a field without ``h``, ``h**2``, a float, a point with weights summing to
+two, a field the scheme did not declare -- raises :class:`~bea.errors.SchemeError`
+naming it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy
+
+from .errors import SchemeError
+
+__all__ = ["scheme", "SchemeDefinition", "repeat", "solve", "Value", "StepSize", "Fields"]
+
+
+# -- scalars ------------------------------------------------------------------------------
+def coefficient(c) -> sympy.Expr:
+    """An exact scalar of a scheme: an int, a Fraction or a SymPy expression (never a float)."""
+    if isinstance(c, (Value, FieldValue)):
+        raise SchemeError("a point or vector cannot multiply another; scale by numbers or parameters only")
+    if isinstance(c, StepSize):
+        raise SchemeError("h multiplies a field value only (h * F.f(z)); h**2 and h * point are not updates")
+    if isinstance(c, float):
+        raise SchemeError(f"the float {c!r} in a scheme is inexact; write sympy.Rational or an integer ratio")
+    try:
+        value = sympy.sympify(c, strict=True)
+    except (sympy.SympifyError, TypeError):
+        raise SchemeError(f"cannot use {c!r} of type {type(c).__name__} as a coefficient of a scheme") from None
+    if value.has(sympy.Float):
+        raise SchemeError(f"the coefficient {value} contains a float; use exact numbers")
+    return value
+
+
+# -- the traced objects ---------------------------------------------------------------------
+class Value:
+    """A point (``weight == 1``) or a vector (``weight == 0``) of the traced state.
+
+    ``data`` belongs to the interpreter: a series for the engine, numbers when run.  Values
+    combine linearly; the weight tracks the affine combination so that points stay points.
+    """
+
+    __slots__ = ("interpreter", "weight", "data", "history", "generator")
+
+    def __init__(self, interpreter, weight, data, history=None, generator=None):
+        self.interpreter = interpreter
+        self.weight = weight
+        self.data = data
+        self.history = history          # set only on the state a scheme receives
+        self.generator = generator      # the field whose flow this point is, when known
+
+    def _combine(self, other, sign) -> "Value":
+        if not isinstance(other, Value):
+            raise SchemeError(f"cannot add {other!r} to a state value; add h * F.label(point) or another state value")
+        if other.interpreter is not self.interpreter:
+            raise SchemeError("state values of different runs cannot be combined")
+        return self.interpreter.combine([(1, self), (sign, other)])
+
+    def __add__(self, other):
+        return self._combine(other, 1)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._combine(other, -1)
+
+    def __rsub__(self, other):
+        if not isinstance(other, Value):
+            raise SchemeError(f"cannot subtract a state value from {other!r}")
+        return other._combine(self, -1)
+
+    def __neg__(self):
+        return self.interpreter.combine([(-1, self)])
+
+    def __mul__(self, c):
+        return self.interpreter.combine([(coefficient(c), self)])
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, c):
+        c = coefficient(c)
+        if c == 0:
+            raise SchemeError("division of a state value by zero")
+        return self.interpreter.combine([(1 / c, self)])
+
+    def previous(self, steps: int = 1) -> "Value":
+        """The iterate ``steps`` steps before this state (only for the state the scheme receives)."""
+        if self.history is None:
+            raise SchemeError("only the state a scheme receives has previous iterates")
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise SchemeError(f"previous(steps) needs a positive integer, got {steps!r}")
+        return self.history(steps)
+
+    def __repr__(self):
+        kind = "point" if self.weight == 1 else "vector" if self.weight == 0 else f"weight {self.weight}"
+        return f"<traced {kind}>"
+
+
+class FieldValue:
+    """``F_l(z)`` before it is multiplied by the step size."""
+
+    __slots__ = ("label", "point")
+
+    def __init__(self, label: str, point: Value):
+        self.label, self.point = label, point
+
+    def _refuse(self, *_):
+        raise SchemeError(f"the field value F.{self.label}(...) must be multiplied by h before it is used")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __neg__ = __truediv__ = _refuse
+
+    def __mul__(self, c):
+        if isinstance(c, StepSize):
+            return c * self
+        return self._refuse()
+
+    __rmul__ = __mul__
+
+
+class StepSize:
+    """``c h``: the step size times an exact coefficient."""
+
+    __slots__ = ("c",)
+
+    def __init__(self, c=1):
+        self.c = c
+
+    def __mul__(self, other):
+        if isinstance(other, FieldValue):
+            point = other.point
+            return point.interpreter.increment(other.label, point, self.c)
+        if isinstance(other, (StepSize, Value)):
+            coefficient(self)  # raises
+        return StepSize(self.c * coefficient(other))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        other = coefficient(other)
+        if other == 0:
+            raise SchemeError("division of h by zero")
+        return StepSize(self.c / other)
+
+    def __neg__(self):
+        return StepSize(-self.c)
+
+    def _refuse(self, *_):
+        raise SchemeError("h enters a scheme only as a factor of a field value (h * F.f(z))")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __pow__ = _refuse
+
+    def __repr__(self):
+        return "h" if self.c == 1 else f"{self.c}*h"
+
+
+class Fields:
+    """The fields of a scheme: ``F.f(z)`` or ``F["f"](z)`` for a declared label."""
+
+    def __init__(self, labels):
+        self._labels = tuple(labels)
+
+    def __getitem__(self, label):
+        if label not in self._labels:
+            raise SchemeError(f"the scheme uses a field {label!r} it did not declare (declared: {', '.join(self._labels)})")
+
+        def evaluate(point):
+            if not isinstance(point, Value):
+                raise SchemeError(f"F.{label} takes a state value, got {point!r}")
+            point.interpreter.require_point(point, f"the argument of F.{label}")
+            return FieldValue(label, point)
+
+        return evaluate
+
+    def __getattr__(self, label):
+        if label.startswith("_"):
+            raise AttributeError(label)
+        return self[label]
+
+
+def repeat(count, body: Callable, start: Value) -> Value:
+    """``body`` applied ``count`` times to ``start``; ``count`` a positive integer or a symbol."""
+    if not isinstance(start, Value):
+        raise SchemeError(f"repeat starts from a state value, got {start!r}")
+    return start.interpreter.repeat(coefficient(count), body, start)
+
+
+def solve(equation: Callable, guess):
+    """The fixed point ``z = equation(z)`` near ``guess`` (a point or a tuple of points)."""
+    values = guess if isinstance(guess, tuple) else (guess,)
+    if not values or not all(isinstance(v, Value) for v in values):
+        raise SchemeError("solve needs a state value or a tuple of state values as its guess")
+    return values[0].interpreter.solve(equation, guess)
+
+
+# -- the definition ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SchemeDefinition:
+    """A scheme: its update function, blocks, parameters and block times.
+
+    ``blocks`` maps each block to the labels of the fields updating it (or is a function of
+    the parameters returning that map); ``params`` maps each parameter to its kind
+    (:mod:`bea.params`) or to ``(kind, default)``; ``times`` gives ``T_b / h`` as a function
+    of the parameters (default ``1``); ``rates`` names, per block, the parameter that is the
+    block's time under the per-player convention (two-player schemes).
+    """
+
+    name: str
+    update: Callable
+    blocks: object
+    params: dict = field(default_factory=dict)
+    times: Callable | None = None
+    rates: dict | None = None
+    doc: str = ""
+
+    def __call__(self, *args, **kwargs):
+        return self.update(*args, **kwargs)
+
+
+def scheme(*, blocks, params=None, times=None, rates=None, name=None):
+    """Decorator: turn an update function ``update(y, F, h, **params)`` into a scheme."""
+
+    def wrap(update):
+        if not callable(update):
+            raise SchemeError("bea.scheme decorates a function update(y, F, h, **params)")
+        _check_signature(update, params or {})
+        doc = inspect.getdoc(update) or ""
+        return SchemeDefinition(name or update.__name__.replace("_", "-"), update, blocks,
+                                dict(params or {}), times, rates, doc.split("\n\n")[0])
+
+    return wrap
+
+
+def _check_signature(update, params) -> None:
+    try:
+        signature = inspect.signature(update)
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        return
+    names = list(signature.parameters)
+    if len(names) < 3:
+        raise SchemeError(f"the update function {update.__name__} must take (y, F, h, **params)")
+    missing = [p for p in params if p not in names[3:] and not any(
+        q.kind is inspect.Parameter.VAR_KEYWORD for q in signature.parameters.values())]
+    if missing:
+        raise SchemeError(f"the update function {update.__name__} does not take its parameter {missing[0]!r}")

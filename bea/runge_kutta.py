@@ -1,0 +1,141 @@
+"""Runge-Kutta methods from their Butcher tableaux (HNW I Sec II.1, HLW Sec II.1).
+
+One step of the ``s``-stage method ``(a, b)`` for the field ``F`` is
+
+    K_i = h F(y + sum_j a_ij K_j),    y+ = y + sum_i b_i K_i.
+
+When ``a`` is strictly lower triangular the stages are computed in turn (explicit);
+otherwise they are one implicit equation for all stage values, solved order by order
+(:func:`bea.define.solve`).  A tableau's entries are exact: rationals, or rational
+functions of symbols (``alpha``, ``1 - 1/(2*alpha)``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import sympy
+
+from .define import solve
+from .errors import ParameterError
+from .expressions import ExpressionError, parse_expression
+
+__all__ = ["Tableau", "TABLEAUX", "read_tableau", "runge_kutta_step"]
+
+
+@dataclass(frozen=True)
+class Tableau:
+    """A Butcher tableau: the ``s x s`` matrix ``a`` and the weights ``b``."""
+
+    a: tuple[tuple[sympy.Expr, ...], ...]
+    b: tuple[sympy.Expr, ...]
+
+    @property
+    def explicit(self) -> bool:
+        return all(self.a[i][j] == 0 for i in range(len(self.b)) for j in range(i, len(self.b)))
+
+    @property
+    def entries(self) -> list[sympy.Expr]:
+        return [x for row in self.a for x in row] + list(self.b)
+
+    def __str__(self) -> str:
+        rows = "; ".join(", ".join(str(x) for x in row) for row in self.a)
+        return f"a = [{rows}], b = [{', '.join(str(x) for x in self.b)}]"
+
+
+def _tableau(a, b) -> Tableau:
+    """A tableau from rows of numbers or text, with the shape checked."""
+    s = len(b)
+    if s == 0:
+        raise ParameterError("a Butcher tableau needs at least one stage (b is empty)")
+    rows = [list(row) + [0] * (s - len(row)) for row in a]    # rows of a lower triangle may be short
+    if len(rows) != s or any(len(row) != s for row in rows):
+        raise ParameterError(f"the Butcher matrix a must be {s} x {s} to match the {s} weights b")
+    a = tuple(tuple(_entry(x) for x in row) for row in rows)
+    return Tableau(a, tuple(_entry(x) for x in b))
+
+
+def _entry(x) -> sympy.Expr:
+    """One exact tableau entry: an integer, a rational, or arithmetic in symbols (never a float)."""
+    if isinstance(x, bool) or isinstance(x, float):
+        raise ParameterError(f"tableau entry {x!r} is not exact; write it as text, e.g. \"1/3\"")
+    if isinstance(x, int):
+        return sympy.Integer(x)
+    if isinstance(x, sympy.Expr):
+        return x
+    if not isinstance(x, str):
+        raise ParameterError(f"tableau entry {x!r} is neither a number nor text")
+    try:
+        value = parse_expression(x, _identifiers(x))
+    except ExpressionError as error:
+        raise ParameterError(f"tableau entry {x!r}: {error}") from None
+    if value.atoms(sympy.Function) or any(not e.is_Integer for _, e in (p.as_base_exp() for p in value.atoms(sympy.Pow))):
+        raise ParameterError(f"tableau entry {x!r} must be a rational function of symbols (no roots or functions)")
+    return value
+
+
+def _identifiers(text: str) -> set[str]:
+    """The names in ``text`` that may be symbols (functions are rejected afterwards)."""
+    return {name for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if name != "h"}
+
+
+def read_tableau(source) -> Tableau:
+    """A tableau from a JSON file ``{"a": [[...], ...], "b": [...]}``, a mapping, or a Tableau."""
+    if isinstance(source, Tableau):
+        return source
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            data = json.loads(path.read_text())
+        except OSError as error:
+            raise ParameterError(f"cannot read the tableau file {str(path)!r}: {error.strerror}") from None
+        except json.JSONDecodeError as error:
+            raise ParameterError(f"the tableau file {str(path)!r} is not JSON: {error.msg} (line {error.lineno})") from None
+    else:
+        data = source
+    if not isinstance(data, dict) or set(data) != {"a", "b"}:
+        raise ParameterError('a tableau is an object with exactly the keys "a" (rows) and "b" (weights)')
+    if not isinstance(data["a"], (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in data["a"]):
+        raise ParameterError('the tableau\'s "a" must be a list of rows')
+    if not isinstance(data["b"], (list, tuple)):
+        raise ParameterError('the tableau\'s "b" must be a list')
+    return _tableau(data["a"], data["b"])
+
+
+#: Named tableaux, typed from HNW I Sec II.1 (extragradient: ``y + h F(y + h F(y))``).
+TABLEAUX = {
+    "midpoint": _tableau([[], ["1/2"]], [0, 1]),
+    "heun": _tableau([[], [1]], ["1/2", "1/2"]),
+    "rk4": _tableau([[], ["1/2"], [0, "1/2"], [0, 0, 1]], ["1/6", "1/3", "1/3", "1/6"]),
+    "extragradient": _tableau([[], [1]], [0, 1]),
+}
+
+
+def runge_kutta_step(y, slope, tableau: Tableau):
+    """``y + sum_i b_i K_i`` with ``K_i = slope(Y_i)``, ``Y_i = y + sum_j a_ij K_j``.
+
+    ``slope(z)`` is ``h F(z)`` as a traced vector.  Explicit tableaux run stage by stage;
+    implicit ones solve for all stage values at once.
+    """
+    a, b = tableau.a, tableau.b
+    if tableau.explicit:
+        slopes = []
+        for row in a:
+            slopes.append(slope(_combination(y, row, slopes)))
+    else:
+        def stages(values):
+            ks = [slope(v) for v in values]
+            return tuple(_combination(y, row, ks) for row in a)
+
+        slopes = [slope(v) for v in solve(stages, (y,) * len(b))]
+    return _combination(y, b, slopes)
+
+
+def _combination(y, weights, vectors):
+    for w, k in zip(weights, vectors):
+        if w != 0:
+            y = y + w * k
+    return y
