@@ -6,6 +6,7 @@
 v_phi - v_theta/2
 """
 
+from .define import repeat, scheme, solve
 from .derive import derive, principal
 from .errors import BeaError, FormatError, OrderError, ParameterError, SchemeError, TreeSyntaxError
 from .flow import ModifiedFlow, Term
@@ -23,6 +24,9 @@ __all__ = [
     "ModifiedFlow",
     "Term",
     "SCHEMES",
+    "scheme",
+    "repeat",
+    "solve",
     "BeaError",
     "SchemeError",
     "ParameterError",

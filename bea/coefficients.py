@@ -109,6 +109,11 @@ class Laurent:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
+    def __eq__(self, other) -> bool:
+        return not (self - other)
+
+    __hash__ = None
+
     def _lift(self, other) -> "Laurent":
         if isinstance(other, Laurent):
             return other

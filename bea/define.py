@@ -84,6 +84,8 @@ class Value:
         self.generator = generator      # the field whose flow this point is, when known
 
     def _combine(self, other, sign) -> "Value":
+        if isinstance(other, FieldValue):
+            other._refuse()
         if not isinstance(other, Value):
             raise SchemeError(f"cannot add {other!r} to a state value; add h * F.label(point) or another state value")
         if other.interpreter is not self.interpreter:
@@ -234,8 +236,8 @@ class SchemeDefinition:
     ``blocks`` maps each block to the labels of the fields updating it (or is a function of
     the parameters returning that map); ``params`` maps each parameter to its kind
     (:mod:`bea.params`) or to ``(kind, default)``; ``times`` gives ``T_b / h`` as a function
-    of the parameters (default ``1``); ``rates`` names, per block, the parameter that is the
-    block's time under the per-player convention (two-player schemes).
+    of the parameters (default ``1``); ``rates`` names, per block, the parameter by which the
+    block's time is multiplied under the per-player convention (two-player schemes).
     """
 
     name: str

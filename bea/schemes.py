@@ -88,7 +88,13 @@ def _optimistic(y, slope):
     return y + 2 * slope(y) - slope(y.previous())
 
 
-def _players(update, name: str, params: dict, doc: str) -> dict[int, SchemeDefinition]:
+def _lookahead(y, slope, alpha, k):
+    """Lookahead: ``k`` fast steps from ``theta``, then ``theta+ = theta + alpha (fast - theta)``; ``T = k h``."""
+    fast = repeat(k, lambda z: z + slope(z), y)
+    return y + alpha * (fast - y)
+
+
+def _players(name: str, update, params: dict, doc: str, times=None) -> dict[int, SchemeDefinition]:
     """The one-field and two-player versions of an update written against a slope."""
 
     def one(y, F, h, **values):
@@ -99,8 +105,9 @@ def _players(update, name: str, params: dict, doc: str) -> dict[int, SchemeDefin
 
     one.__doc__ = two.__doc__ = doc
     return {
-        1: scheme(blocks=_ONE, params=params, name=name)(one),
-        2: scheme(blocks=_TWO, params={**_RATES, **params}, rates=_PER_PLAYER, name=name)(two),
+        1: scheme(blocks=_ONE, params=params, name=name, times=times and (lambda **p: {"theta": times(**p)}))(one),
+        2: scheme(blocks=_TWO, params={**_RATES, **params}, rates=_PER_PLAYER, name=name,
+                  times=times and (lambda **p: dict.fromkeys(("phi", "theta"), times(**p))))(two),
     }
 
 
@@ -112,6 +119,7 @@ _BY_SLOPE = {
     "heavy-ball": (_heavy_ball, {"beta": MOMENTUM}, _heavy_ball.__doc__),
     "nesterov": (_nesterov, {"beta": MOMENTUM}, _nesterov.__doc__),
     "optimistic": (_optimistic, {}, _optimistic.__doc__),
+    "lookahead": (_lookahead, {"alpha": RATE, "k": COUNT}, _lookahead.__doc__, lambda k, **_: k),
 }
 _BY_SLOPE["extragradient"] = (_BY_SLOPE["extragradient"][0], {}, "extragradient: z+ = z + h F(z + h F(z))")
 
@@ -121,7 +129,7 @@ SCHEMES: dict[str, dict[int, SchemeDefinition]] = {
     "simultaneous": {2: simultaneous},
     "alternating": {2: alternating},
     "sgd": {1: sgd},
-    **{name: _players(update, name, params, doc) for name, (update, params, doc) in _BY_SLOPE.items()},
+    **{name: _players(name, *entry) for name, entry in _BY_SLOPE.items()},
 }
 
 
@@ -215,12 +223,11 @@ def make_scheme(name, time: str = "same", players: int | None = None, **params) 
         what = "one block" if len(blocks) == 1 else "no per-player rates"
         raise SchemeError(f"scheme {definition.name!r} has {what}; the time convention 'per-player' "
                           f"applies to two-player schemes with rates")
-    if time == "per-player":
-        times = {b: values[definition.rates[b]] for b in blocks}
-    elif definition.times is not None:
+    times = {b: sympy.Integer(1) for b in blocks}
+    if definition.times is not None:
         times = {b: sympy.sympify(t) for b, t in definition.times(**values).items()}
-    else:
-        times = {b: sympy.Integer(1) for b in blocks}
+    if time == "per-player":                    # each block's time scales with its player's rate
+        times = {b: values[definition.rates[b]] * t for b, t in times.items()}
     return Scheme(definition.name, definition, blocks, times, values, time)
 
 

@@ -175,9 +175,10 @@ def _compose(p, images, order):
     return total
 
 
-def scheme_step(problem: Problem, scheme: str, values: dict, order: int) -> dict:
-    """One step of ``scheme`` from the point, exactly as CONTRACT §1 defines it.
+def scheme_step(problem: Problem, scheme: str, values: dict, order: int, past=None) -> dict:
+    """One step of ``scheme`` from the point, exactly as CONTRACT §1 (and the issue) define it.
 
+    ``past(j)`` is the state ``j`` steps back (polynomials in h), for the momentum methods.
     Returns ``{state index: coefficients of h^0..h^order}``.
     """
     hr, h = poly_ring("h", QQ)
@@ -192,7 +193,24 @@ def scheme_step(problem: Problem, scheme: str, values: dict, order: int) -> dict
             new[i] = _truncate(state[i] + step * inc, order, (0,))
         return new
 
-    q = {name: QQ(sympy.Rational(v).p, sympy.Rational(v).q) for name, v in values.items()}
+    def combine(*parts):
+        """sum_j c_j v_j of state vectors, truncated."""
+        parts = [(sympy.Rational(c), v) for c, v in parts]
+        return [_truncate(sum((QQ(c.p, c.q) * v[i] for c, v in parts), hr.zero), order, (0,))
+                for i in range(len(y))]
+
+    q = {name: QQ(sympy.Rational(v).p, sympy.Rational(v).q) for name, v in values.items() if name != "tableau"}
+    one = sympy.Integer(1)
+
+    def slope(state):
+        """h F(state): one field, or (v_phi f, v_theta g) for two players."""
+        out = [hr.zero] * len(y)
+        for label in problem.block_of:
+            rate = q.get("v_phi" if label == "f" else "v_theta", QQ(1)) if len(problem.blocks) == 2 else QQ(1)
+            for i, inc in zip(problem.block_slices[problem.block_of[label]], field_at(label, state)):
+                out[i] = _truncate(rate * h * inc, order, (0,))
+        return out
+
     if scheme == "euler":
         y = update(y, "f", h)
     elif scheme == "sgd":
@@ -206,30 +224,45 @@ def scheme_step(problem: Problem, scheme: str, values: dict, order: int) -> dict
             y = update(y, "f", q["v_phi"] * h / values["m"])
         for _ in range(values["k"]):
             y = update(y, "g", q["v_theta"] * h / values["k"])
-    elif scheme in TABLEAUX:
-        a, b = TABLEAUX[scheme]
-        slopes = []
-        for row in a:
-            stage = list(y)
-            for coefficient, k in zip(row, slopes):
-                stage = [s + QQ(coefficient.p, coefficient.q) * h * v for s, v in zip(stage, k)]
-            slopes.append(field_at("f", stage))
-        for coefficient, k in zip(b, slopes):
-            y = [_truncate(s + QQ(coefficient.p, coefficient.q) * h * v, order, (0,)) for s, v in zip(y, k)]
+    elif scheme in TABLEAUX or scheme == "rk":
+        a, b = TABLEAUX[scheme] if scheme in TABLEAUX else values["tableau"]
+        # stage equations K_i = h F(y + sum_j a_ij K_j), iterated to their fixed point (explicit or not)
+        slopes = [[hr.zero] * len(y) for _ in b]
+        for _ in range(len(b) * (order + 1)):
+            slopes = [slope(combine((one, y), *[(x, k) for x, k in zip(row, slopes)])) for row in a]
+        y = combine((one, y), *zip(b, slopes))
+    elif scheme == "heavy-ball":
+        y = combine((one, y), (one, slope(y)), (values["beta"], y), (-values["beta"], past(1)))
+    elif scheme == "nesterov":
+        ahead = combine((one, y), (values["beta"], y), (-values["beta"], past(1)))
+        y = combine((one, ahead), (one, slope(ahead)))
+    elif scheme == "lookahead":
+        fast = y
+        for _ in range(values["k"]):
+            fast = combine((one, fast), (one, slope(fast)))
+        y = combine((one - values["alpha"], y), (values["alpha"], fast))
+    elif scheme == "optimistic":
+        y = combine((one, y), (2 * one, slope(y)), (-one, slope(past(1))))
     else:
         raise ValueError(scheme)
     return {i: [p.coeff(h**d) if d else p.coeff(1) for d in range(order + 1)] for i, p in enumerate(y)}
 
 
-# Butcher tableaux typed from Hairer, Norsett & Wanner I, Sec II.1 (extragradient: y + h f(y + h f(y))).
+# Butcher tableaux typed from Hairer, Norsett & Wanner I, Sec II.1 and HW II Sec IV.5
+# (extragradient: y + h f(y + h f(y)); proximal point: implicit Euler).
 TABLEAUX = {
-    "midpoint": ([[], ["1/2"]], ["0", "1"]),
-    "heun": ([[], ["1"]], ["1/2", "1/2"]),
-    "rk4": ([[], ["1/2"], ["0", "1/2"], ["0", "0", "1"]], ["1/6", "1/3", "1/3", "1/6"]),
-    "extragradient": ([[], ["1"]], ["0", "1"]),
+    "midpoint": ([["0", "0"], ["1/2", "0"]], ["0", "1"]),
+    "heun": ([["0", "0"], ["1", "0"]], ["1/2", "1/2"]),
+    "rk4": ([["0"] * 4, ["1/2", "0", "0", "0"], ["0", "1/2", "0", "0"], ["0", "0", "1", "0"]],
+            ["1/6", "1/3", "1/3", "1/6"]),
+    "extragradient": ([["0", "0"], ["1", "0"]], ["0", "1"]),
+    "proximal": ([["1"]], ["1"]),
+    "implicit-midpoint": ([["1/2"]], ["1"]),
+    "radau-iia-2": ([["5/12", "-1/12"], ["3/4", "1/4"]], ["3/4", "1/4"]),
 }
 TABLEAUX = {name: ([[sympy.Rational(x) for x in row] for row in a], [sympy.Rational(x) for x in b])
             for name, (a, b) in TABLEAUX.items()}
+MOMENTUM = ("heavy-ball", "nesterov", "optimistic")
 
 
 def _evaluate(f, state, hr):
@@ -244,32 +277,45 @@ def _evaluate(f, state, hr):
     return total
 
 
-def block_times(scheme: str, time: str, values: dict) -> dict:
+def block_times(scheme: str, time: str, values: dict, players: int = 1) -> dict:
     """``T_b / h`` for each block."""
-    if scheme == "euler" or scheme in TABLEAUX:
-        return {"theta": QQ(1)}
     if scheme == "sgd":
         return {"theta": QQ(values["n"])}
+    base = QQ(values["k"]) if scheme == "lookahead" else QQ(1)      # lookahead: T = k h
+    if scheme == "euler" or (players == 1 and scheme not in ("simultaneous", "alternating")):
+        return {"theta": base}
     if time == "per-player":
-        return {b: QQ(sympy.Rational(values[f"v_{b}"]).p, sympy.Rational(values[f"v_{b}"]).q) for b in ("phi", "theta")}
-    return {"phi": QQ(1), "theta": QQ(1)}
+        return {b: base * QQ(sympy.Rational(values[f"v_{b}"]).p, sympy.Rational(values[f"v_{b}"]).q)
+                for b in ("phi", "theta")}
+    return {"phi": base, "theta": base}
 
 
-def blocks_of(scheme: str, values: dict) -> dict:
-    if scheme == "euler" or scheme in TABLEAUX:
-        return {"theta": ["f"]}
+def blocks_of(scheme: str, values: dict, players: int = 1) -> dict:
     if scheme == "sgd":
         return {"theta": [f"f{i}" for i in range(1, values["n"] + 1)]}
+    if scheme == "euler" or (players == 1 and scheme not in ("simultaneous", "alternating")):
+        return {"theta": ["f"]}
     return {"phi": ["f"], "theta": ["g"]}
 
 
-def mismatch(terms, scheme: str, time: str, values: dict, order: int, dims: dict, seed: int = 0, degree: int = 2):
+def mismatch(terms, scheme: str, time: str, values: dict, order: int, dims: dict, seed: int = 0, degree: int = 2,
+             players: int = 1):
     """``(scheme step - flow)`` at the point: for each state component, the differences of
-    the coefficients of ``h^0..h^order``; all zero when the modified field is right."""
-    blocks = blocks_of(scheme, values)
+    the coefficients of ``h^0..h^order``; all zero when the modified field is right.
+
+    For the momentum methods the past iterates are taken on the flow of the candidate
+    field itself (run backwards), as the slow-manifold ansatz says."""
+    blocks = blocks_of(scheme, values, players)
     problem = Problem(blocks, {b: dims.get(b, 1) for b in blocks}, degree=degree, seed=seed)
-    subs = {sympy.Symbol(name): value for name, value in values.items()}
+    subs = {sympy.Symbol(name): value for name, value in values.items() if name != "tableau"}
     field = problem.modified_field(terms, subs, order)
-    flow = flow_at_times(problem, field, block_times(scheme, time, values), order)
-    step = scheme_step(problem, scheme, values, order)
+    times = block_times(scheme, time, values, players)
+    flow = flow_at_times(problem, field, times, order)
+    hr, h = poly_ring("h", QQ)
+
+    def past(j):
+        back = flow_at_times(problem, field, {b: -j * tau for b, tau in times.items()}, order)
+        return [sum((c * h**d for d, c in enumerate(back[i])), hr.zero) for i in range(len(problem.names))]
+
+    step = scheme_step(problem, scheme, values, order, past)
     return [[a - b for a, b in zip(step[i], flow[i])] for i in range(len(problem.names))]
