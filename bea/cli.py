@@ -11,6 +11,7 @@ import sys
 
 from .derive import derive, principal
 from .errors import BeaError, ParameterError
+from .gradient import SYSTEMS
 from .schemes import SCHEMES, TIMES, definition_of
 
 __all__ = ["main"]
@@ -73,6 +74,17 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         _scheme_options(sub, required=True)
         sub.add_argument("--format", default="text", choices=FORMATS, help="output format")
+        sub.add_argument("--gradient", choices=SYSTEMS, metavar="SYSTEM",
+                         help=f"print in gradient notation for a gradient system: {', '.join(SYSTEMS)}")
+
+    help_text = "the modified losses of a gradient system, or the part of the field that is not a gradient"
+    loss = commands.add_parser("loss", help=help_text, description=help_text)
+    _scheme_options(loss, required=True)
+    loss.add_argument("--system", required=True, choices=SYSTEMS, metavar="SYSTEM",
+                      help=f"the gradient system: {', '.join(SYSTEMS)}")
+    loss.add_argument("--frozen", action="store_true",
+                      help="freeze factors at theta_(t-1) where no loss exists (thesis Ch. 5)")
+    loss.add_argument("--format", default="text", choices=FORMATS)
 
     help_text = "measure the local error of a modified flow on a problem"
     check = commands.add_parser("validate", help=help_text, description=help_text)
@@ -270,11 +282,26 @@ def _derive(args) -> str:
     run = derive if args.command == "derive" else principal
     flow = run(args.scheme, args.order, time=args.time, players=args.players, **_params(args.param, args.tableau))
     if args.format == "json":
-        return json.dumps(flow.to_json(), indent=2)
-    return flow.to_latex() if args.format == "latex" else flow.to_text()
+        out = flow.to_json()
+        if args.gradient:
+            out["gradient"] = {"system": args.gradient, "latex": flow.to_latex(gradient=args.gradient)}
+        return json.dumps(out, indent=2)
+    if args.format == "latex":
+        return flow.to_latex(gradient=args.gradient)
+    return flow.to_text(gradient=args.gradient)
 
 
-COMMANDS = {"derive": _derive, "principal": _derive, "validate": _validate, "stability": _stability, "pf": _pf}
+def _loss(args) -> str:
+    from .losses import modified_loss
+
+    flow = derive(args.scheme, args.order, time=args.time, players=args.players, **_params(args.param, args.tableau))
+    result = modified_loss(flow, args.system, frozen=args.frozen)
+    if args.format == "json":
+        return json.dumps(result.to_json(), indent=2)
+    return result.to_latex() if args.format == "latex" else result.to_text()
+
+
+COMMANDS = {"derive": _derive, "principal": _derive, "loss": _loss, "validate": _validate, "stability": _stability, "pf": _pf}
 
 
 def main(argv=None) -> int:

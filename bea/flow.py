@@ -151,11 +151,33 @@ class ModifiedFlow:
             out["reference"] = dict(self.reference)
         return out
 
-    def to_text(self) -> str:
-        """One line per block and power: ``phi: h^1: -v_phi*v_theta/2 f[g] - ...``."""
+    def _notation(self, gradient, latex: bool):
+        """``term -> (coefficient, notation)``: trees, or the gradient notation of a system."""
+        if gradient is None:
+            block_of = self.block_of if len(self.blocks) > 1 else None
+            if latex:
+                return lambda t: (t.coefficient, tree_latex(parse_tree(t.tree), block_of))
+            return lambda t: (t.coefficient, t.tree)
+        from .gradient import differential_latex, differential_text, gradient_system
+
+        system = gradient if not isinstance(gradient, str) else gradient_system(gradient, self.blocks)
+        show = differential_latex if latex else differential_text
+
+        def notation(t):
+            tree = parse_tree(t.tree)
+            return t.coefficient * system.tree_sign(tree), show(tree, system)
+        return notation
+
+    def to_text(self, gradient=None) -> str:
+        """One line per block and power: ``phi: h^1: -v_phi*v_theta/2 f[g] - ...``.
+
+        ``gradient`` (a system of :mod:`bea.gradient`, e.g. ``"single"``) prints the papers'
+        gradient notation instead of trees, the signs ``(-1)^k`` worked out.
+        """
+        notation = self._notation(gradient, latex=False)
         lines = [self._header()]
         for block, power, group in self._grouped():
-            body = signed_sum([(t.coefficient, t.tree) for t in group], str)
+            body = signed_sum([notation(t) for t in group], str)
             lines.append(f"{block}: h^{power}: {body}")
         if self.reference is not None:
             verdict = "yes" if self.reference["agrees"] else "NO"
@@ -168,9 +190,10 @@ class ModifiedFlow:
         kind = "principal terms of the modified field" if self.principal else "modified field"
         return f"# {self.scheme}{' (' + params + ')' if params else ''}: {kind} to order {self.order}; {times}"
 
-    def to_latex(self) -> str:
-        """An ``aligned`` environment: one equation per block, one line per power of h."""
-        block_of = self.block_of if len(self.blocks) > 1 else None
+    def to_latex(self, gradient=None) -> str:
+        """An ``aligned`` environment: one equation per block, one line per power of h
+        (``gradient``: the papers' gradient notation, as in :meth:`to_text`)."""
+        notation = self._notation(gradient, latex=True)
         rows = []
         for block in self.blocks:
             lhs = f"\\dot{{{block_latex(block)}}}"
@@ -178,14 +201,13 @@ class ModifiedFlow:
             for b, power, group in self._grouped():
                 if b != block:
                     continue
-                body = signed_sum(
-                    [(t.coefficient, tree_latex(parse_tree(t.tree), block_of)) for t in group], sympy.latex
-                )
+                parts = [notation(t) for t in group]
+                body = signed_sum(parts, sympy.latex)
                 factor = "" if power == 0 else ("h" if power == 1 else f"h^{{{power}}}")
                 if not factor:
                     lines.append(body)
                 elif len(group) == 1:
-                    lines.append(Term(block, power, group[0].tree, group[0].coefficient).to_latex(block_of))
+                    lines.append(signed_sum([(parts[0][0], f"{factor} {parts[0][1]}")], sympy.latex))
                 else:
                     lines.append(f"{factor} \\left({body}\\right)")
             first, rest = (lines[0], lines[1:]) if lines else ("0", [])

@@ -1,0 +1,254 @@
+"""Modified losses: when is a modified field the negative gradient of a loss, and which loss.
+
+Scalars built from the losses are *potentials*: a rooted tree whose root is a loss ``E_a``
+(no output direction) and whose children are elementary differentials ``G(t_i)`` of the
+gradient system (:mod:`bea.gradient`),
+
+    Phi = grad^k_{b(t_1)..b(t_k)} E_a [G(t_1), ..., G(t_k)]       (e.g. |grad E|^2, E).
+
+By the product rule its gradient in block ``beta`` is a sum over the nodes ``v`` of the
+tree *re-rooted at v*: ``v`` takes the output direction ``beta``, and every other node the
+direction of the edge towards its new parent.  A term whose node would need a loss in a
+block no field has (``grad_phi`` of ``E_theta`` in a general game) is not an elementary
+differential: such a potential is not admissible for that block.
+
+At each power of ``h`` the modified field of block ``beta`` is a gradient, ``-grad_beta``
+of a loss, exactly when its coefficient vector lies in the span of the admissible
+potentials' gradients (an integer matrix).  The loss is read off the orthogonal projection
+onto that span, computed in exact rational arithmetic; the remainder, orthogonal to every
+gradient, is the part that is not a gradient (zero iff a loss exists).
+
+Thesis Ch. 5: BEA fixes the modified field only at the initial point ``theta_{t-1}``, so a
+factor may be frozen there.  ``G(l[t_1..t_k])`` is the gradient of
+``grad^k E_l [G(t_1)(theta_{t-1}), ...]`` at ``theta = theta_{t-1}``; with ``frozen=True``
+the remainder is written that way and every field has a loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from .gradient import GradientSystem, _contraction_latex, _contraction_text, gradient_system
+from .render import block_latex, signed_sum
+from .trees import Tree, parse_tree, trees_up_to
+
+__all__ = ["Potential", "ModifiedLoss", "modified_loss", "potential_gradient"]
+
+
+@dataclass(frozen=True)
+class Potential:
+    """``grad^k E_loss [G(children)]``; children flagged ``frozen`` are taken at ``theta_{t-1}``."""
+
+    loss: str
+    children: tuple[Tree, ...] = ()
+    frozen: tuple[bool, ...] = ()
+
+    def latex(self, system: GradientSystem) -> str:
+        kids = self.children
+        frozen = {i for i, f in enumerate(self.frozen) if f}
+        if len(kids) == 1 and not kids[0].children and system.loss[kids[0].label] == self.loss and not frozen:
+            return f"\\|\\nabla_{{{block_latex(system.block[kids[0].label])}}} {_contraction_latex(self.loss, [], (), system)}\\|^2"
+        if len(kids) == 1:
+            child = _contraction_latex(self.loss, [system.block[kids[0].label]], (), system)
+            rest = _contraction_latex(system.loss[kids[0].label], [system.block[kids[0].label]], kids[0].printed_children, system)
+            rest = f"\\left.{rest}\\right|_{{t-1}}" if frozen else rest
+            return f"{child}^\\top {rest}"
+        return _contraction_latex(self.loss, [], kids, system, frozen)
+
+    def text(self, system: GradientSystem) -> str:
+        kids = self.children
+        frozen = {i for i, f in enumerate(self.frozen) if f}
+        if len(kids) == 1 and not kids[0].children and system.loss[kids[0].label] == self.loss and not frozen:
+            return f"|grad_{system.block[kids[0].label]} {self.loss}|^2"
+        if len(kids) == 1:
+            rest = _contraction_text(system.loss[kids[0].label], [system.block[kids[0].label]], kids[0].printed_children, system)
+            return f"grad_{system.block[kids[0].label]} {self.loss} . {rest}{'(t-1)' if frozen else ''}"
+        return _contraction_text(self.loss, [], kids, system, frozen)
+
+
+def potential_gradient(potential: Potential, block: str, system: GradientSystem) -> dict | None:
+    """``grad_block Phi`` as ``{tree: multiplicity}`` of unsigned differentials ``G(tree)``; None if inadmissible."""
+    nodes, edges = [(potential.loss, False)], {0: []}
+
+    def add(tree: Tree, parent: int, frozen: bool) -> None:
+        i = len(nodes)
+        nodes.append((system.loss[tree.label], frozen))
+        edges[i] = [(parent, system.block[tree.label])]
+        edges[parent].append((i, system.block[tree.label]))
+        for child in tree.children:
+            add(child, i, frozen)
+
+    for child, frozen in zip(potential.children, potential.frozen or (False,) * len(potential.children)):
+        add(child, 0, frozen)
+
+    def build(node: int, parent: int | None, label: str | None) -> Tree | None:
+        if label is None:
+            return None
+        kids = []
+        for other, direction in edges[node]:
+            if other != parent:
+                kid = build(other, node, system.label_of(nodes[other][0], direction))
+                if kid is None:
+                    return None
+                kids.append(kid)
+        return Tree.make(label, kids)
+
+    out: dict = {}
+    for v, (loss, frozen) in enumerate(nodes):
+        if frozen:
+            continue
+        tree = build(v, None, system.label_of(loss, block))
+        if tree is None:
+            return None
+        out[tree] = out.get(tree, 0) + 1
+    return out
+
+
+@dataclass
+class ModifiedLoss:
+    """Per block: the modified loss ``E~_b`` with ``f~_b = -grad_b E~_b``, power by power.
+
+    ``terms[block]`` lists ``(power, coefficient, Potential)``; ``remainder[block]`` lists
+    ``(power, coefficient, tree)``: the part of the field that is not a gradient (empty when
+    the loss is exact, or when the remainder was frozen into the loss).
+    """
+
+    system: GradientSystem
+    terms: dict
+    remainder: dict
+    frozen: bool
+    order: int
+    scheme: str = ""
+
+    @property
+    def exact(self) -> bool:
+        """True when the field is the negative gradient of the loss at every power."""
+        return not any(self.remainder.values()) and not self._uses_frozen()
+
+    def _uses_frozen(self) -> bool:
+        return any(any(p.frozen) for rows in self.terms.values() for _, _, p in rows)
+
+    def field(self, block: str) -> dict:
+        """``-grad_block E~_block`` as ``{(power, tree): coefficient}`` of the signed ``F(tree)``."""
+        out: dict = {}
+        for power, c, potential in self.terms[block]:
+            for tree, m in potential_gradient(potential, block, self.system).items():
+                key = (power, str(tree))
+                out[key] = out.get(key, 0) - c * m * self.system.tree_sign(tree)
+        return {k: sympy.simplify(v) for k, v in out.items() if sympy.simplify(v) != 0}
+
+    def to_latex(self) -> str:
+        rows = []
+        for block, rows_ in self.terms.items():
+            lhs = f"\\tilde{{E}}_{{{block_latex(block)}}}"
+            body = signed_sum([(c * sympy.Symbol("h") ** p, p_.latex(self.system)) for p, c, p_ in rows_],
+                              sympy.latex)
+            rows.append(f"{lhs} &= {body}")
+            rest = self.remainder.get(block)
+            if rest:
+                from .gradient import differential_latex
+                part = signed_sum([(c * sympy.Symbol("h") ** p * self.system.tree_sign(parse_tree(t)),
+                                    differential_latex(parse_tree(t), self.system)) for p, c, t in rest], sympy.latex)
+                rows.append(f"&\\text{{not a gradient: }} {part}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def to_text(self) -> str:
+        lines = [f"# modified losses ({self.system.name} gradient system{', frozen factors at t-1' if self.frozen else ''})"
+                 f"{' of ' + self.scheme if self.scheme else ''} to order {self.order}"]
+        for block, rows_ in self.terms.items():
+            body = signed_sum([(c * sympy.Symbol("h") ** p, p_.text(self.system)) for p, c, p_ in rows_], str)
+            lines.append(f"E~_{block} = {body}")
+            rest = self.remainder.get(block)
+            if rest:
+                from .gradient import differential_text
+                part = signed_sum([(c * sympy.Symbol("h") ** p * self.system.tree_sign(parse_tree(t)),
+                                    differential_text(parse_tree(t), self.system)) for p, c, t in rest], str)
+                lines.append(f"  not a gradient ({block}): {part}")
+        lines.append("exact: every power is a gradient" if self.exact else
+                     "frozen factors make it a loss at theta_{t-1}" if self.frozen else "no modified loss exists at some power")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {"system": self.system.name, "order": self.order, "frozen": self.frozen, "exact": self.exact,
+                "losses": {b: [{"power": p, "coefficient": str(c), "latex": q.latex(self.system), "text": q.text(self.system)}
+                               for p, c, q in rows] for b, rows in self.terms.items()},
+                "not_gradient": {b: [{"power": p, "tree": t, "coefficient": str(c)} for p, c, t in rows]
+                                 for b, rows in self.remainder.items() if rows}}
+
+    def _repr_latex_(self) -> str:
+        return f"$$\n{self.to_latex()}\n$$"
+
+    def __repr__(self) -> str:
+        return f"<ModifiedLoss {self.scheme} {self.system.name} order={self.order} exact={self.exact}>"
+
+
+def modified_loss(flow, system: str | GradientSystem, frozen: bool = False) -> ModifiedLoss:
+    """The modified losses of a derived flow for a gradient system (see the module docstring)."""
+    system = system if isinstance(system, GradientSystem) else gradient_system(system, flow.blocks)
+    labels = [l for ls in flow.blocks.values() for l in ls]
+    terms, remainder = {}, {}
+    for block in flow.blocks:
+        terms[block], remainder[block] = [], []
+        for power in range(flow.order):
+            target = {}
+            for t in flow.terms:
+                if t.block == block and t.power == power:
+                    tree = parse_tree(t.tree)
+                    target[tree] = -t.coefficient * system.tree_sign(tree)      # grad E~ = -field
+            if not target:
+                continue
+            candidates = _potentials(power + 1, labels, block, system)
+            solution, rest = _project(target, candidates)
+            terms[block] += [(power, c, p) for p, c in solution]
+            if frozen:
+                terms[block] += [(power, c, Potential(system.loss[t.label], t.children, (True,) * len(t.children)))
+                                 for t, c in rest]
+            else:
+                remainder[block] += [(power, c, str(t)) for t, c in rest]
+    return ModifiedLoss(system, terms, remainder, frozen, flow.order, flow.scheme)
+
+
+def _potentials(size: int, labels, block: str, system: GradientSystem) -> list[tuple[Potential, dict]]:
+    """Admissible potentials with ``size`` nodes and their gradients, one per distinct gradient."""
+    seen, out = set(), []
+    for tree in trees_up_to(size, labels):
+        if tree.order != size:
+            continue
+        potential = Potential(system.loss[tree.label], tree.children, (False,) * len(tree.children))
+        gradient = potential_gradient(potential, block, system)
+        if gradient is None:
+            continue
+        key = tuple(sorted((t.sort_key, m) for t, m in gradient.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append((potential, gradient))
+    return out
+
+
+def _project(target: dict, candidates: list) -> tuple[list, list]:
+    """Orthogonal projection of ``target`` on the span of the candidates' gradients (exact).
+
+    Returns ``([(potential, coefficient)], [(tree, remainder coefficient)])``.
+    """
+    trees = sorted({t for t in target} | {t for _, g in candidates for t in g}, key=lambda t: t.sort_key)
+    index = {t: i for i, t in enumerate(trees)}
+    basis, columns = [], []
+    for potential, gradient in candidates:            # keep independent columns (integer matrix)
+        column = sympy.zeros(len(trees), 1)
+        for t, m in gradient.items():
+            column[index[t]] = m
+        trial = sympy.Matrix.hstack(*columns, column)
+        if trial.rank() > len(columns):
+            columns.append(column)
+            basis.append(potential)
+    b = sympy.Matrix([target.get(t, 0) for t in trees])
+    if not columns:
+        return [], [(t, c) for t, c in target.items() if c != 0]
+    G = sympy.Matrix.hstack(*columns)
+    x = (G.T * G).inv() * (G.T * b)
+    rest = b - G * x
+    solution = [(p, sympy.factor(c)) for p, c in zip(basis, x) if sympy.simplify(c) != 0]
+    remainder = [(t, sympy.factor(r)) for t, r in zip(trees, rest) if sympy.simplify(r) != 0]
+    return solution, remainder
