@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
                       help="freeze factors at theta_(t-1) where no loss exists (thesis Ch. 5)")
     loss.add_argument("--format", default="text", choices=FORMATS)
 
+    help_text = "the papers' equations: printed as data, derived by bea, compared exactly"
+    paper = commands.add_parser("paper", help=help_text, description=help_text)
+    paper.add_argument("action", choices=("list", "show", "doc"), help="list the entries, show one, or write docs/papers.md")
+    paper.add_argument("id", nargs="?", help="the entry to show (see `bea paper list`)")
+    paper.add_argument("--format", default="text", choices=FORMATS)
+
     help_text = "measure the local error of a modified flow on a problem"
     check = commands.add_parser("validate", help=help_text, description=help_text)
     check.add_argument("--list", action="store_true", help="list the problems of the library")
@@ -301,7 +307,26 @@ def _loss(args) -> str:
     return result.to_latex() if args.format == "latex" else result.to_text()
 
 
-COMMANDS = {"derive": _derive, "principal": _derive, "loss": _loss, "validate": _validate, "stability": _stability, "pf": _pf}
+def _paper(args) -> str:
+    from .papers import CATALOGUE, entry, markdown
+
+    if args.action == "doc":
+        return markdown()
+    if args.action == "list":
+        if args.id:
+            raise BeaError("`bea paper list` takes no id; use `bea paper show ID`")
+        if args.format == "json":
+            return json.dumps([e.to_json() for e in CATALOGUE.values()], indent=2)
+        return "\n".join(f"{e.id:24s} {e.status:9s} {e.source}: {e.statement}" for e in CATALOGUE.values())
+    if not args.id:
+        raise BeaError("`bea paper show` needs an id (see `bea paper list`)")
+    found = entry(args.id)
+    if args.format == "json":
+        return json.dumps(found.to_json(full=True), indent=2)
+    return found.to_latex() if args.format == "latex" else found.to_text()
+
+
+COMMANDS = {"derive": _derive, "principal": _derive, "loss": _loss, "paper": _paper, "validate": _validate, "stability": _stability, "pf": _pf}
 
 
 def main(argv=None) -> int:
@@ -322,3 +347,6 @@ def entry_point() -> None:  # pragma: no cover - the console script
         sys.exit(main())
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:             # e.g. `bea paper list | head`
+        sys.stderr.close()
+        sys.exit(0)

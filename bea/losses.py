@@ -206,7 +206,7 @@ def modified_loss(flow, system: str | GradientSystem, frozen: bool = False) -> M
                 terms[block] += [(power, c, Potential(system.loss[t.label], t.children, (True,) * len(t.children)))
                                  for t, c in rest]
             else:
-                remainder[block] += [(power, c, str(t)) for t, c in rest]
+                remainder[block] += [(power, -c * system.tree_sign(t), str(t)) for t, c in rest]   # as F(t) in the field
     return ModifiedLoss(system, terms, remainder, frozen, flow.order, flow.scheme)
 
 

@@ -158,7 +158,7 @@ def field_entry(id, source, statement, convention, scheme, order, printed, latex
 
 
 def loss_entry(id, source, statement, convention, scheme, order, printed, latex, *, system, time="same",
-               params=None, frozen=False, powers=None, flow_of=None):
+               params=None, frozen=False, powers=None, flow_of=None, command=None):
     """Modified losses as printed, compared through the fields they generate, ``-grad_b E~_b``."""
     params = dict(params or {})
 
@@ -179,8 +179,9 @@ def loss_entry(id, source, statement, convention, scheme, order, printed, latex,
                   if powers is None or t.power in powers}
         return values, modified_loss(f, gs, frozen=frozen).to_latex()
 
-    command = _command("loss", scheme, order, time, params, None) + f" --system {system}" + (" --frozen" if frozen else "")
-    return Entry(id, source, statement, convention, command, latex, lambda: printed_values(), derived_values)
+    command = command or (_command("loss", scheme, order, time, params, None) + f" --system {system}"
+                          + (" --frozen" if frozen else ""))
+    return Entry(id, source, statement, convention, command, latex, printed_values, derived_values)
 
 
 def value_entry(id, source, statement, convention, command, printed, derived, latex):
@@ -258,7 +259,7 @@ def _tmlr() -> list[Entry]:
                     r"J_{PF}(\theta^*) = \sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i^*)}{h} u_i^* u_i^{*T}"),
         value_entry("tmlr-sec3.2-jacobians", "TMLR Sec 3.2 (after Eq 16)", "Jacobian eigenvalues at a critical point: "
                     "NGF -lambda, IGR flow -lambda - h^2 lambda^2/2 (as printed)", SINGLE,
-                    "bea stability --scheme euler --order 2 --field f=-lam*theta --at theta=0",
+                    "bea stability --scheme euler --order 2 --field f=-lam*theta --param lam=lam --at theta=0",
                     lambda: {"NGF": -_lam, "IGR": -_lam - h**2 / 2 * _lam**2},
                     _sec32_derived,
                     r"-\lambda_i^* \quad\text{and}\quad -\lambda_i^* - \frac{h^2}{2}\lambda_i^{*2}"),
@@ -327,7 +328,7 @@ def _rem31_derived() -> dict:
     solution = sympy.exp(rate * t) * (c0 - star) + star
     n = sympy.Symbol("n", integer=True, positive=True)
     iterate = M**n * (c0 - star) + star
-    exact = sympy.simplify(solution.subs(t, n * h) - iterate) == 0
+    exact = sympy.simplify((solution.subs(t, n * h) - iterate).rewrite(sympy.Pow)) == 0
     return {"theta(t) . u": sympy.simplify(solution),
             "PF exact on gradient descent (theta(n h) = n-th iterate)": exact}
 
@@ -593,7 +594,7 @@ def _game_pf() -> list[Entry]:
         value_entry("thesis-def4.8.1", "thesis Def 4.8.1 (Eq 4.67)", "the game PF through the Jordan normal form",
                     "simultaneous Euler, same learning rate h; H = -Jacobian of (f, g) = P^-1 J P; three linear games "
                     "(one with a defective Jacobian), h = 1/4, at (1/2, -1/3); agreement to 1e-12",
-                    "bea pf --field f=... --field g=... --h 1/4 --method jordan", printed, derived,
+                    "bea pf --field f=-phi/10+theta+1/5 --field g=-phi+theta/20-1/10 --at phi=1/2 theta=-1/3 --h 1/4", printed, derived,
                     r"\begin{bmatrix} \dot{\phi} \\ \dot{\theta} \end{bmatrix} = \frac{1}{h} P^{-1} \log(I - hJ) J^{-1} P "
                     r"\begin{bmatrix} -f \\ -g \end{bmatrix}"),
         value_entry("thesis-eq4.74", "thesis Eq 4.74", "the learning-rate bound for the game PF to converge "
@@ -738,7 +739,8 @@ def _ch5() -> list[Entry]:
                    "n full-batch steps as one step of time n h (a scheme defined through bea.scheme); f = -grad E",
                    "full-batch", 2, lambda: {"theta": [(0, 1, P("E")), (1, R(1, 4), P("E", "f"))]},
                    r"\tilde{E} = E(\theta; \{X^t, \dots, X^{t+n-1}\}) + \frac{h}{4} \|\nabla_{\theta} E(\theta; \{X^t, \dots, "
-                   r"X^{t+n-1}\})\|^2", system="single", flow_of=lambda: derive(full_batch, 2)),
+                   r"X^{t+n-1}\})\|^2", system="single", flow_of=lambda: derive(full_batch, 2),
+                   command="bea paper show thesis-eq5.9"),
         ch5_entry("thesis-eq5.13", "thesis Eqs 5.13-5.16", "the SGD modified loss in expectation over batch orderings "
                   "(n = 2, 3, 4), averaged exactly over all orderings", printed_for(_sgd_expectation_513),
                   derived_for(_averaged_over_orderings),
@@ -844,8 +846,7 @@ def _appendix_b() -> list[Entry]:
         value_entry("thesis-b.5", "thesis App B.5 (Eqs B.196-B.200)", "SGA as modified losses: the adjusted field "
                     "xi + zeta A^T xi as gradients of L1, L2",
                     "phi minimises E, theta minimises -E (B.193); SGA as defined in B.196 (Balduzzi et al.): A^T xi; "
-                    "checked on a polynomial E with two parameters per player", "bea loss --scheme simultaneous --order 2 "
-                    "--system zero-sum", lambda: {"L1: coefficient of |grad_theta E|^2": -zeta / 2,
+                    "checked on a polynomial E with two parameters per player", "bea paper show thesis-b.5", lambda: {"L1: coefficient of |grad_theta E|^2": -zeta / 2,
                                                   "L2: coefficient of |grad_phi E|^2": -zeta / 2}, b5_derived,
                     r"\tilde{L}_1 = E - \frac{\zeta}{2} \|\nabla_\theta E\|^2, \quad \tilde{L}_2 = -E - \frac{\zeta}{2} "
                     r"\|\nabla_\phi E\|^2"),
