@@ -286,7 +286,8 @@ def _complex(z) -> str:
 
 def _derive(args) -> str:
     run = derive if args.command == "derive" else principal
-    flow = run(args.scheme, args.order, time=args.time, players=args.players, **_params(args.param, args.tableau))
+    flow = run(args.scheme, args.order, time=args.time, players=args.players, progress=sys.stderr.isatty(),
+               **_params(args.param, args.tableau))
     if args.format == "json":
         out = flow.to_json()
         if args.gradient:

@@ -25,17 +25,19 @@ __all__ = ["derive", "principal", "PRINCIPAL_SERIES"]
 PRINCIPAL_SERIES = "log(1+z)/z"
 
 
-def derive(scheme, order: int, *, time: str = "same", players: int | None = None, **params) -> ModifiedFlow:
+def derive(scheme, order: int, *, time: str = "same", players: int | None = None, progress: bool = False,
+           **params) -> ModifiedFlow:
     """The modified field of ``scheme`` through ``h**(order-1)``, with exact coefficients.
 
     >>> flow = derive("euler", order=2)
     >>> [(t.tree, t.coefficient) for t in flow.terms]
     [('f', 1), ('f[f]', -1/2)]
     """
-    return _derive(scheme, order, time, players, params, chains_only=False)
+    return _derive(scheme, order, time, players, params, chains_only=False, progress=progress)
 
 
-def principal(scheme, order: int, *, time: str = "same", players: int | None = None, **params) -> ModifiedFlow:
+def principal(scheme, order: int, *, time: str = "same", players: int | None = None, progress: bool = False,
+              **params) -> ModifiedFlow:
     """Only the chain terms (``f``, ``f[f]``, ``f[g[f]]``, ...) of the modified field.
 
     Chains are closed under the operations of the solve, so they are derived without
@@ -45,7 +47,7 @@ def principal(scheme, order: int, *, time: str = "same", players: int | None = N
     Thm 3.1) times the product of its nodes' step factors, divided by the root block's
     time factor.
     """
-    return _derive(scheme, order, time, players, params, chains_only=True)
+    return _derive(scheme, order, time, players, params, chains_only=True, progress=progress)
 
 
 def _check_order(order) -> int:
@@ -56,11 +58,13 @@ def _check_order(order) -> int:
     return int(order)
 
 
-def _derive(name, order, time, players, params, chains_only) -> ModifiedFlow:
+def _derive(name, order, time, players, params, chains_only, progress=False) -> ModifiedFlow:
     order = _check_order(order)
     scheme = make_scheme(name, time=time, players=players, **params)
+    report = _reporter(progress, scheme.name)
     enumerate_trees = chains_up_to if chains_only else trees_up_to
     universe = enumerate_trees(order, scheme.labels)
+    report(f"{len(universe)} trees with up to {order} nodes")
     state_carrying = uses_previous_iterates(scheme)
     ring = ring_for(scheme.values, divides=state_carrying)
     block_time = {label: ring.coerce(scheme.times[scheme.block_of(label)]) for label in scheme.labels}
@@ -69,10 +73,12 @@ def _derive(name, order, time, players, params, chains_only) -> ModifiedFlow:
         return block_time[tree.label]
 
     if state_carrying:
-        field, step_map = _slow_manifold_field(scheme, ring, universe, time_of), None
+        field, step_map = _slow_manifold_field(scheme, ring, universe, time_of, report), None
     else:
         step_map, _ = one_step_map(scheme, ring, universe)
+        report("series of the one-step map done; solving for the modified field")
         field = modified_field(step_map, universe, time_of, ring.inverse, ring.zero)
+    report(f"{len(field)} terms")
 
     block_rank = {block: i for i, block in enumerate(scheme.blocks)}
     ordered = sorted(field.items(), key=lambda item: (block_rank[scheme.block_of(item[0].label)], item[0].sort_key))
@@ -94,7 +100,19 @@ def _derive(name, order, time, players, params, chains_only) -> ModifiedFlow:
     )
 
 
-def _slow_manifold_field(scheme, ring, universe, time_of) -> dict:
+def _reporter(progress: bool, name: str):
+    """A function printing timed progress lines to stderr when ``progress`` is set (else silent)."""
+    if not progress:
+        return lambda message: None
+    import sys
+    import time
+
+    start = time.perf_counter()
+    return lambda message: print(f"derive {name}: {message} ({time.perf_counter() - start:.2f} s)",
+                                 file=sys.stderr, flush=True)
+
+
+def _slow_manifold_field(scheme, ring, universe, time_of, report=lambda message: None) -> dict:
     """The modified field of a state-carrying scheme, past iterates on its own flow.
 
     A past iterate ``y_{-j} = exp(-j tau b)(y)`` depends on the unknown field ``b``; on a
@@ -113,6 +131,7 @@ def _slow_manifold_field(scheme, ring, universe, time_of) -> dict:
     for size in range(1, max((t.order for t in universe), default=0) + 1):
         known = [t for t in universe if t.order <= size]
         step_map, _ = one_step_map(scheme, ring, known, past=field)
+        report(f"slow manifold: trees with {size} nodes")
         trial = modified_field(step_map, known, time_of, ring.inverse, ring.zero)
         for t in known:
             if t.order == size and trial.get(t):

@@ -104,6 +104,14 @@ class Entry:
                  f"command: {self.command}"]
         return "\n".join(lines)
 
+    def _repr_latex_(self) -> str:
+        title = rf"\text{{{self.id} ({self.status}): {self.source}}}"
+        return (rf"$$\begin{{gathered}} {title} \\ \text{{printed:}}\ {self.printed_latex} \\ "
+                rf"\text{{derived:}} \\ {self.result['latex']} \end{{gathered}}$$")
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.id} [{self.status}]: {self.source}>"
+
     def to_latex(self) -> str:
         return (f"% {self.id} ({self.source}) -- {self.status}: {self.note}\n"
                 f"% printed:\n{self.printed_latex}\n% derived:\n{self.result['latex']}")

@@ -274,7 +274,18 @@ class PrincipalFlow:
         return np.array(out)
 
     def __repr__(self) -> str:
-        return f"<PrincipalFlow {self.scheme.name} h={self.h} method={self.method}>"
+        extra = f", non-principal terms to order {len({t.power for t in self.nonprincipal_terms}) + 1}" if self.nonprincipal_terms else ""
+        return (f"<PrincipalFlow of {self.scheme.name} on {len(self.problem.state)} variables, h = {self.h}, "
+                f"T = {self.T}, method={self.method}{extra}>")
+
+    def to_latex(self) -> str:
+        """The definition: ``(1/T) phi(M_y - I) c_y``, ``phi(z) = log(1+z)/z``, with the step's data."""
+        head = r"\mathrm{PF}(y) = \frac{1}{T}\, \varphi(M_y - I)\, c_y, \quad \varphi(z) = \frac{\log(1+z)}{z}"
+        return (head + rf", \quad T = {sympy.latex(self.T)},\ h = {sympy.latex(self.h)} "
+                rf"\quad \text{{({self.scheme.name}, {self.method})}}")
+
+    def _repr_latex_(self) -> str:
+        return f"${self.to_latex()}$"
 
 
 def _exact_number(x):

@@ -160,6 +160,10 @@ class Stability:
     def __str__(self) -> str:
         return self.to_text()
 
+    def __repr__(self) -> str:
+        at = ", ".join(f"{k}={v}" for k, v in self.at.items())
+        return f"<Stability at {at}: {self.verdict}; trace {self.trace}, determinant {self.determinant}>"
+
 
 def _key(value):
     number = complex(sympy.N(value, 30))

@@ -88,6 +88,11 @@ class Validation:
     def __str__(self) -> str:
         return self.to_text()
 
+    def __repr__(self) -> str:
+        verdict = "passed" if self.passed else "FAILED"
+        return (f"<Validation {self.scheme} order {self.order} on {self.problem}: observed "
+                f"{self.observed[-1]:.3f}, expected {self.expected}, {verdict}>")
+
 
 def validate(scheme, order: int, problem="random-polynomial", *, time: str = "same", players: int | None = None,
              levels: int = 5, progress: bool = False, **params) -> Validation:
