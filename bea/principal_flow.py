@@ -130,7 +130,7 @@ class PrincipalFlow:
     def affine_map(self, y, exact: bool = False, h=None):
         """``(M, c)``: one step of the scheme on the problem linearised at ``y``, as ``delta -> M delta + c``.
 
-        The update program runs on linear forms in ``(delta, 1)``, so it is the scheme's own
+        The scheme's update function runs on linear forms in ``(delta, 1)``, so it is the scheme's own
         step (alternating: the product of the players' maps).  ``exact=True`` computes in
         SymPy, where ``h`` may also be a symbol.
         """

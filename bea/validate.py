@@ -1,6 +1,6 @@
 """Numerical validation: the local error of a truncated modified flow must shrink like h^(order+1).
 
-For each step size of a ladder, one step of the scheme (the update program run on the
+For each step size of a ladder, one step of the scheme (its update function run on the
 concrete problem) is compared with the exact flow of the truncated modified field,
 integrated by mpmath's arbitrary-precision Taylor-series method, each block read at its
 own time ``T_b``.  Working precision is chosen so that the integration error is far below
