@@ -203,7 +203,8 @@ class NumericInterpreter(_Interpreter):
 
         for a, b in zip(old, new):
             if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic) or getattr(b, "dtype", None) == object:
-                raise SchemeError("implicit schemes cannot be run in exact arithmetic; use floating point")
+                raise SchemeError("implicit schemes cannot be run in exact arithmetic; use floating point "
+                                  "(for the principal flow: method='schur' or 'eig')")
             gap = float(np.max(np.abs(np.asarray(b - a, dtype=complex)))) if hasattr(b, "__len__") else float(abs(b - a))
             size = float(np.max(np.abs(np.asarray(b, dtype=complex)))) if hasattr(b, "__len__") else float(abs(b))
             if gap > (self.tolerance or 4e-16) * (1 + size):
