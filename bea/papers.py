@@ -105,7 +105,7 @@ class Entry:
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:
-        title = rf"\text{{{self.id} ({self.status}): {self.source}}}"
+        title = rf"\text{{{_text(self.id)} ({self.status}): {_text(self.source)}}}"
         return (rf"$$\begin{{gathered}} {title} \\ \text{{printed:}}\ {self.printed_latex} \\ "
                 rf"\text{{derived:}} \\ {self.result['latex']} \end{{gathered}}$$")
 
@@ -197,11 +197,16 @@ def value_entry(id, source, statement, convention, command, printed, derived, la
 
     def derived_values():
         values = derived()
-        body = " \\\\\n".join(f"\\text{{{k}}} &= {sympy.latex(sympy.sympify(v))}" for k, v in values.items()
+        body = " \\\\\n".join(f"\\text{{{_text(k)}}} &= {sympy.latex(sympy.sympify(v))}" for k, v in values.items()
                               if not isinstance(v, bool))
         return values, "\\begin{aligned}\n" + body + "\n\\end{aligned}"
 
     return Entry(id, source, statement, convention, command, latex, printed, derived_values)
+
+
+def _text(name: str) -> str:
+    """A quantity's name, safe inside ``\\text{}`` (underscores and carets escaped)."""
+    return name.replace("\\", "").replace("_", "\\_").replace("^", "\\^{}")
 
 
 def _command(cmd, scheme, order, time, params, players) -> str:
