@@ -130,19 +130,26 @@ def _show(x) -> str:
 
 
 # -- building blocks --------------------------------------------------------------------------
-def _field_values(flow, system: GradientSystem | None, powers=None) -> dict:
-    """``{"block h^p tree": coefficient}`` of ``G(tree)`` (gradient system) or of ``F(tree)``."""
+def _key(block: str, power: int, tree: str, prefix: str = "") -> str:
+    """The comparison key of one term of a field: ``"theta h^1 f[f]"``."""
+    return f"{prefix}{block} h^{power} {tree}"
+
+
+def _field_values(flow, system: GradientSystem | None = None, powers=None, prefix: str = "") -> dict:
+    """``{key: coefficient}`` of ``G(tree)`` (gradient system) or of ``F(tree)``, optionally only some powers."""
     out = {}
     for t in flow.terms:
         if powers is None or t.power in powers:
             sign = system.tree_sign(parse_tree(t.tree)) if system else 1
-            out[f"{t.block} h^{t.power} {t.tree}"] = t.coefficient * sign
+            out[_key(t.block, t.power, t.tree, prefix)] = t.coefficient * sign
     return out
 
 
-def _printed_field(rows: dict, system: GradientSystem | None) -> dict:
-    """Printed ``{(block, power, tree): coefficient}`` as comparison keys (coefficients as printed)."""
-    return {f"{b} h^{p} {t}": c for (b, p, t), c in rows.items()}
+def _field_of_loss(rows: dict, system: GradientSystem, order: int, prefix: str = "", powers=None) -> dict:
+    """``{key: coefficient of F(tree)}`` of the field ``-grad_b E~_b`` of printed losses ``{block: rows}``."""
+    loss = ModifiedLoss(system, rows, {}, True, order)
+    return {_key(b, p, t, prefix): c for b in rows for (p, t), c in loss.field(b).items()
+            if powers is None or p in powers}
 
 
 def field_entry(id, source, statement, convention, scheme, order, printed, latex, *, system=None,
@@ -154,7 +161,7 @@ def field_entry(id, source, statement, convention, scheme, order, printed, latex
         return gradient_system(system, flow.blocks) if system else None
 
     def printed_values():
-        return _printed_field(printed, None)
+        return {_key(b, p, t): c for (b, p, t), c in printed.items()}
 
     def derived_values():
         flow = derive(scheme, order, time=time, players=players, **params)
@@ -174,18 +181,11 @@ def loss_entry(id, source, statement, convention, scheme, order, printed, latex,
         return flow_of() if flow_of else derive(scheme, order, time=time, **params)
 
     def printed_values():
-        f = flow()
-        gs = gradient_system(system, f.blocks)
-        loss = ModifiedLoss(gs, printed(), {}, frozen, order)
-        return {f"{b} h^{p} {t}": c for b in loss.terms for (p, t), c in loss.field(b).items()
-                if powers is None or p in powers}
+        return _field_of_loss(printed(), gradient_system(system, flow().blocks), order, powers=powers)
 
     def derived_values():
         f = flow()
-        gs = gradient_system(system, f.blocks)
-        values = {f"{t.block} h^{t.power} {t.tree}": t.coefficient for t in f.terms
-                  if powers is None or t.power in powers}
-        return values, modified_loss(f, gs, frozen=frozen).to_latex()
+        return _field_values(f, None, powers), modified_loss(f, system, frozen=frozen).to_latex()
 
     command = command or (_command("loss", scheme, order, time, params, None) + f" --system {system}"
                           + (" --frozen" if frozen else ""))
@@ -663,15 +663,6 @@ def _appendix_a() -> list[Entry]:
 
 
 # -- thesis, Ch. 5 ------------------------------------------------------------------------------------
-def _field_of_loss(rows: dict, system: GradientSystem, order: int, prefix: str = "") -> dict:
-    loss = ModifiedLoss(system, rows, {}, True, order)
-    return {f"{prefix}{b} h^{p} {t}": c for b in rows for (p, t), c in loss.field(b).items()}
-
-
-def _flow_values(flow, prefix: str = "") -> dict:
-    return {f"{prefix}{t.block} h^{t.power} {t.tree}": t.coefficient for t in flow.terms}
-
-
 def _sgd_loss_522(n: int) -> dict:
     """Thesis Thm 5.2.2 as printed, batches X^{t+mu} -> fields f_{mu+1}."""
     rows = [(0, R(1, n), P(f"E{i}")) for i in range(1, n + 1)]
@@ -731,7 +722,7 @@ def _ch5() -> list[Entry]:
         def derived():
             values = {}
             for n in (2, 3, 4):
-                values.update(_flow_values(flow_of(n), f"n={n}: "))
+                values.update(_field_values(flow_of(n), prefix=f"n={n}: "))
             return values
         return derived
 
@@ -793,7 +784,7 @@ def _appendix_b() -> list[Entry]:
                 "equal rates: no drift below h^4": True}
 
     def b3_derived():
-        values = _flow_values(derive("rk4", 2, players=2, time="per-player"))
+        values = _field_values(derive("rk4", 2, players=2, time="per-player"))
         equal = derive("rk4", 4, players=2, time="per-player", v_phi="v", v_theta="v")
         values["equal rates: no drift below h^4"] = {t.power for t in equal.terms} == {0}
         return values

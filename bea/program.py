@@ -48,6 +48,11 @@ def trace(scheme, start: Value) -> Value:
 class _Interpreter:
     """What both interpreters share: affine bookkeeping of points and vectors."""
 
+    @staticmethod
+    def _weight(pairs) -> sympy.Expr:
+        """The weight of ``sum c_j v_j``: 1 for a point, 0 for a vector."""
+        return sum((c * v.weight for c, v in pairs), sympy.Integer(0))
+
     def require_point(self, value: Value, what: str) -> None:
         if sympy.simplify(sympy.sympify(value.weight) - 1) != 0:
             raise SchemeError(
@@ -99,9 +104,8 @@ class SeriesInterpreter(_Interpreter):
         return Value(self, 1, flow(field, self.universe, self.ring.zero))
 
     def combine(self, pairs) -> Value:
-        weight = sum((c * v.weight for c, v in pairs), sympy.Integer(0))
         data = linear_combination({}, [(self.ring.coerce(c), v.data) for c, v in pairs])
-        return Value(self, weight, data)
+        return Value(self, self._weight(pairs), data)
 
     def increment(self, label: str, point: Value, c) -> Value:
         return Value(self, 0, field_increment(point.data, {label: self.ring.coerce(c)}, self.universe))
@@ -161,14 +165,13 @@ class NumericInterpreter(_Interpreter):
         return Value(self, 1, list(self.history(steps)))
 
     def combine(self, pairs) -> Value:
-        weight = sum((c * v.weight for c, v in pairs), sympy.Integer(0))
         data = [0] * self.size
         for c, v in pairs:
             p, q = _rational(c)
             for i, x in enumerate(v.data):
                 if not (type(x) is int and x == 0):
                     data[i] = data[i] + (x if q == 1 and p == 1 else x * p / q)
-        return Value(self, weight, data)
+        return Value(self, self._weight(pairs), data)
 
     def increment(self, label: str, point: Value, c) -> Value:
         p, q = _rational(c)

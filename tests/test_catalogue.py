@@ -67,7 +67,7 @@ def test_derived_forms_of_the_errata():
 def test_expectation_over_orderings_matches_the_corrected_formula():
     """E + nh/4 |grad E|^2 - nh/2 grad E . grad E(t-1) + h/(2n) sum_k grad E_k . grad E_k(t-1) (E the mean)."""
     from bea.gradient import gradient_system
-    from bea.papers import P, _averaged_over_orderings, _field_of_loss, _flow_values
+    from bea.papers import P, _averaged_over_orderings, _field_of_loss, _field_values
 
     for n in (2, 3, 4):
         rows = [(0, R(1, n), P(f"E{i}")) for i in range(1, n + 1)]
@@ -76,7 +76,7 @@ def test_expectation_over_orderings_matches_the_corrected_formula():
         rows += [(1, R(1, 2 * n), P(f"E{i}", f"f{i}", frozen=True)) for i in range(1, n + 1)]
         flow = _averaged_over_orderings(n)
         corrected = _field_of_loss({"theta": rows}, gradient_system("sgd", flow.blocks), 2)
-        assert {k: v for k, v in corrected.items() if v != 0} == _flow_values(flow)
+        assert {k: v for k, v in corrected.items() if v != 0} == _field_values(flow)
 
 
 def test_verified_entries_compare_nontrivially():
