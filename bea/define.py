@@ -246,10 +246,6 @@ class SchemeDefinition:
     params: dict = field(default_factory=dict)
     times: Callable | None = None
     rates: dict | None = None
-    doc: str = ""
-
-    def __call__(self, *args, **kwargs):
-        return self.update(*args, **kwargs)
 
 
 def scheme(*, blocks, params=None, times=None, rates=None, name=None):
@@ -259,9 +255,8 @@ def scheme(*, blocks, params=None, times=None, rates=None, name=None):
         if not callable(update):
             raise SchemeError("bea.scheme decorates a function update(y, F, h, **params)")
         _check_signature(update, params or {})
-        doc = inspect.getdoc(update) or ""
         return SchemeDefinition(name or update.__name__.replace("_", "-"), update, blocks,
-                                dict(params or {}), times, rates, doc.split("\n\n")[0])
+                                dict(params or {}), times, rates)
 
     return wrap
 

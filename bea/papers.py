@@ -14,6 +14,7 @@ time; the zero-sum sign), the entry records it and derives under it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +26,7 @@ from .derive import derive, principal
 from .errors import BeaError
 from .gradient import GradientSystem, gradient_system
 from .losses import ModifiedLoss, Potential, modified_loss
+from .schemes import make_scheme
 from .trees import parse_tree
 
 __all__ = ["Entry", "CATALOGUE", "entry", "Quoted"]
@@ -177,6 +179,7 @@ def loss_entry(id, source, statement, convention, scheme, order, printed, latex,
     """Modified losses as printed, compared through the fields they generate, ``-grad_b E~_b``."""
     params = dict(params or {})
 
+    @functools.cache
     def flow():
         return flow_of() if flow_of else derive(scheme, order, time=time, **params)
 
@@ -713,8 +716,8 @@ def _ch5() -> list[Entry]:
         def printed():
             out = {}
             for n in (2, 3, 4):
-                flow = derive("sgd", 2, n=n)
-                out.update(_field_of_loss(rows_of(n), gradient_system("sgd", flow.blocks), 2, f"n={n}: "))
+                blocks = make_scheme("sgd", n=n).blocks
+                out.update(_field_of_loss(rows_of(n), gradient_system("sgd", blocks), 2, f"n={n}: "))
             return out
         return printed
 

@@ -202,17 +202,20 @@ class NumericInterpreter(_Interpreter):
         raise SchemeError(f"solve: the fixed-point iteration did not converge in {max_passes} passes (is h too large?)")
 
     def _converged(self, old: list, new: list) -> bool:
-        import numpy as np
-
         for a, b in zip(old, new):
             if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic) or getattr(b, "dtype", None) == object:
                 raise SchemeError("implicit schemes cannot be run in exact arithmetic; use floating point "
                                   "(for the principal flow: method='schur' or 'eig')")
-            gap = float(np.max(np.abs(np.asarray(b - a, dtype=complex)))) if hasattr(b, "__len__") else float(abs(b - a))
-            size = float(np.max(np.abs(np.asarray(b, dtype=complex)))) if hasattr(b, "__len__") else float(abs(b))
-            if gap > (self.tolerance or 4e-16) * (1 + size):
+            if _magnitude(b - a) > (self.tolerance or 4e-16) * (1 + _magnitude(b)):
                 return False
         return True
+
+
+def _magnitude(x) -> float:
+    """The largest absolute value in a number or an array."""
+    import numpy as np
+
+    return float(np.max(np.abs(np.asarray(x, dtype=complex)))) if hasattr(x, "__len__") else float(abs(x))
 
 
 def uses_previous_iterates(scheme) -> bool:
