@@ -8,7 +8,7 @@ v_phi - v_theta/2
 
 from .define import repeat, scheme, solve
 from .derive import derive, principal
-from .errors import BeaError, FormatError, OrderError, ParameterError, SchemeError, TreeSyntaxError
+from .errors import BeaError, BudgetError, OrderError, ParameterError, ProblemError, SchemeError, TreeSyntaxError
 from .flow import ModifiedFlow, Term
 from .principal_flow import PrincipalFlow, SingularFlowError, principal_flow
 from .stability import Stability
@@ -32,7 +32,8 @@ __all__ = [
     "ParameterError",
     "OrderError",
     "TreeSyntaxError",
-    "FormatError",
+    "ProblemError",
+    "BudgetError",
 ]
 
 __version__ = "0.1.0"

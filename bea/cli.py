@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 
+from .budget import DEFAULT_SECONDS
 from .derive import derive, principal
 from .errors import BeaError, ParameterError
 from .gradient import SYSTEMS
@@ -33,6 +34,8 @@ def _scheme_options(sub: argparse.ArgumentParser, required: bool) -> None:
     sub.add_argument("--order", required=required, type=int, help="number of powers of h (order 1: the unmodified field)")
     _param_option(sub)
     sub.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
+    sub.add_argument("--budget", default=str(int(DEFAULT_SECONDS)), metavar="SECONDS",
+                     help="refuse a derivation estimated to take longer (default %(default)s; 'none': no limit)")
     _variant_options(sub)
 
 
@@ -136,13 +139,15 @@ def _params(items: list[str], tableau: str | None = None) -> dict[str, str]:
 
 
 def _assignments(items: list[str]) -> dict:
-    """``["phi=0,theta=1/2", "x=1"]`` as ``{name: exact value}``."""
+    """``["phi=0,theta=1/2", "x=1"]`` as ``{name: exact value}``; a name given twice is refused."""
     out = {}
     for item in items:
         for part in item.split(","):
             name, sep, value = part.partition("=")
             if not sep or not name.strip():
                 raise ParameterError(f"--at expects NAME=VALUE, got {part!r}")
+            if name.strip() in out:
+                raise ParameterError(f"--at gives {name.strip()} twice")
             out[name.strip()] = _number(name.strip(), value)
     return out
 
@@ -156,6 +161,16 @@ def _number(name: str, text: str):
     return value
 
 
+def _budget(args) -> float | None:
+    text = getattr(args, "budget", None)
+    if text is None or text.strip().lower() == "none":
+        return None
+    value = _number("--budget", text)
+    if value <= 0:
+        raise ParameterError(f"--budget must be a positive number of seconds or 'none', got {text!r}")
+    return float(value)
+
+
 # -- problems ------------------------------------------------------------------------------
 def _problem(args, scheme: str):
     """The problem spec of ``--problem``/``--field`` and ``--param`` split into (scheme, problem) values."""
@@ -164,6 +179,8 @@ def _problem(args, scheme: str):
 
     params = _params(args.param, args.tableau)
     if not args.field:
+        if args.var:
+            raise BeaError("--var names the variables of --field; the problems of the library have their own")
         spec = get_problem(args.problem or "random-polynomial")
         return (spec, *split_params(scheme, spec, params, args.players))
     if args.problem:
@@ -175,7 +192,10 @@ def _problem(args, scheme: str):
 
 
 def _user_problem(args, scheme: str, scheme_params: dict, problem_params: dict):
-    """A problem from ``--field``, ``--var`` and ``--at``, parsed safely (:mod:`bea.expressions`)."""
+    """A problem from ``--field``, ``--var`` and ``--at``, parsed safely (:mod:`bea.expressions`).
+
+    Every name must be used: a ``--param`` that no field mentions is refused, and so is a
+    field label the scheme does not have."""
     import sympy
 
     from .expressions import parse_expression
@@ -188,7 +208,11 @@ def _user_problem(args, scheme: str, scheme_params: dict, problem_params: dict):
         block, _, names = item.partition("=")
         if block.strip() not in blocks:
             raise BeaError(f"--var names the block {block.strip()!r}; the scheme's blocks are {', '.join(blocks)}")
-        variables[block.strip()] = [sympy.Symbol(n.strip()) for n in names.split(",") if n.strip()]
+        listed = [n.strip() for n in names.split(",") if n.strip()]
+        twice = sorted({n for n in listed if listed.count(n) > 1})
+        if twice:
+            raise BeaError(f"--var lists the variable {twice[0]} twice in block {block.strip()}")
+        variables[block.strip()] = [_variable(n) for n in listed]
     names = [str(v) for vs in variables.values() for v in vs] + list(problem_params)
     fields: dict = {}
     for item in args.field:
@@ -196,10 +220,35 @@ def _user_problem(args, scheme: str, scheme_params: dict, problem_params: dict):
         if not sep:
             raise BeaError(f"--field expects LABEL=EXPR, got {item!r}")
         fields.setdefault(label.strip(), []).append(parse_expression(text, names))
-    at = _assignments(args.at)
-    point = {v: at.get(str(v), sympy.Integer(0)) for vs in variables.values() for v in vs}
+    used = set().union(*(e.free_symbols for exprs in fields.values() for e in exprs))
+    unused = sorted(p for p in problem_params if sympy.Symbol(p) not in used)
+    if unused:
+        raise ParameterError(f"--param {unused[0]}: the scheme {scheme!r} has no such parameter and no field uses it")
+    point = _point({v: sympy.Integer(0) for vs in variables.values() for v in vs}, args.at)
     return user_problem(fields, variables, point, h_max=_number("--h-max", getattr(args, "h_max", "1/10")),
                         params=problem_params)
+
+
+def _variable(name: str):
+    import sympy
+
+    from .params import RESERVED
+
+    if not name.isidentifier() or name in RESERVED:
+        raise BeaError(f"--var: {name!r} cannot be a variable name")
+    return sympy.Symbol(name)
+
+
+def _point(point: dict, at: list[str], extra=()) -> dict:
+    """``point`` ({symbol: value}) with the values of ``--at``; every name of ``--at`` must be a variable
+    (or one of ``extra``)."""
+    given = _assignments(at)
+    names = {str(v): v for v in point}
+    unknown = sorted(set(given) - set(names) - set(extra))
+    if unknown:
+        raise ParameterError(f"--at names {unknown[0]!r}, which is not a variable of the problem "
+                             f"(its variables: {', '.join(names)})")
+    return {**point, **{names[k]: v for k, v in given.items() if k in names}}
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -215,20 +264,23 @@ def _validate(args) -> str:
     if args.field and not args.at:
         raise BeaError("give the starting point of your fields with --at (e.g. --at phi=1 theta=1/2)")
     spec, scheme_params, problem_params = _problem(args, args.scheme)
-    result = validate(args.scheme, args.order, spec, time=args.time, players=args.players,
-                      progress=sys.stderr.isatty(), **scheme_params, **problem_params)
+    at = None if args.field else _assignments(args.at)
+    result = validate(args.scheme, args.order, spec, time=args.time, players=args.players, at=at,
+                      progress=_progress(), budget=_budget(args), **scheme_params, **problem_params)
     args.failed = not result.passed
     return json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text()
 
 
 def _stability(args) -> str:
     spec, scheme_params, problem_params = _problem(args, args.scheme)
-    flow = derive(args.scheme, args.order, time=args.time, players=args.players, **scheme_params)
+    progress = _progress("stability")
+    flow = derive(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
+                  budget=_budget(args), **scheme_params)
     instance = spec.instance(flow.blocks, **problem_params)
-    at = _assignments(args.at)
+    at = {str(k): v for k, v in _point(instance.point, args.at).items()}
     if args.h is not None:
-        at["h"] = _number("h", args.h)
-    result = flow.jacobian(instance.fields, instance.variables, at)
+        at["h"] = _step(args.h)
+    result = flow.stability(instance.fields, instance.variables, at, progress=progress)
     if args.format == "json":
         return json.dumps(result.to_json(), indent=2)
     return result.to_latex() if args.format == "latex" else result.to_text()
@@ -242,6 +294,8 @@ def _pf(args) -> str:
     from .problems import get_problem
     from .schemes import make_scheme
 
+    if args.steps < 0:
+        raise ParameterError(f"--steps must be a number of steps >= 0, got {args.steps}")
     if args.field:
         two_players = len({item.partition("=")[0].strip() for item in args.field}) > 1
     else:
@@ -252,12 +306,13 @@ def _pf(args) -> str:
     spec, scheme_params, problem_params = _problem(args, scheme)
     instance = spec.instance(make_scheme(scheme, players=args.players, **scheme_params).blocks, **problem_params)
     state = [v for vs in instance.variables.values() for v in vs]
-    at = {**{str(k): v for k, v in instance.point.items()}, **_assignments(args.at)}
-    y0 = np.array([float(at.get(str(v), 0)) for v in state])
-    pf = principal_flow(instance.fields, instance.variables, _number("h", args.h), method=args.method,
-                        scheme=scheme, **scheme_params)
+    at = _point(instance.point, [] if args.field else args.at)
+    y0 = np.array([float(at[v]) for v in state])
+    progress = _progress("pf")
+    pf = principal_flow(instance.fields, instance.variables, _step(args.h), method=args.method,
+                        scheme=scheme, progress=progress, **scheme_params)
     out = {"scheme": scheme, "h": str(pf.h), "method": args.method,
-           "at": {str(v): str(at.get(str(v), 0)) for v in state},
+           "at": {str(v): str(at[v]) for v in state},
            "field": [_complex(z) for z in pf.field(y0)],
            "eigenvalues": [_complex(z) for z in pf.eigenvalues(y0)], "converges": pf.converges(y0)}
     if args.steps:
@@ -277,6 +332,20 @@ def _pf(args) -> str:
     return "\n".join(lines)
 
 
+def _step(text: str):
+    value = _number("--h", text)
+    if value <= 0:
+        raise ParameterError(f"--h must be a positive step size, got {text!r}")
+    return value
+
+
+def _progress(name: str | None = None):
+    """Progress lines on stderr when it is a terminal."""
+    from .progress import Progress
+
+    return Progress(name or "bea", sys.stderr.isatty()) if name else sys.stderr.isatty()
+
+
 def _complex(z) -> str:
     z = complex(z)
     if abs(z.imag) <= 1e-14 * max(1.0, abs(z.real)):
@@ -286,8 +355,8 @@ def _complex(z) -> str:
 
 def _derive(args) -> str:
     run = derive if args.command == "derive" else principal
-    flow = run(args.scheme, args.order, time=args.time, players=args.players, progress=sys.stderr.isatty(),
-               **_params(args.param, args.tableau))
+    flow = run(args.scheme, args.order, time=args.time, players=args.players, progress=_progress(),
+               budget=_budget(args), **_params(args.param, args.tableau))
     if args.format == "json":
         out = flow.to_json()
         if args.gradient:
@@ -301,8 +370,10 @@ def _derive(args) -> str:
 def _loss(args) -> str:
     from .losses import modified_loss
 
-    flow = derive(args.scheme, args.order, time=args.time, players=args.players, **_params(args.param, args.tableau))
-    result = modified_loss(flow, args.system, frozen=args.frozen)
+    progress = _progress("loss")
+    flow = derive(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
+                  budget=_budget(args), **_params(args.param, args.tableau))
+    result = modified_loss(flow, args.system, frozen=args.frozen, progress=progress)
     if args.format == "json":
         return json.dumps(result.to_json(), indent=2)
     return result.to_latex() if args.format == "latex" else result.to_text()
@@ -316,9 +387,12 @@ def _paper(args) -> str:
     if args.action == "list":
         if args.id:
             raise BeaError("`bea paper list` takes no id; use `bea paper show ID`")
+        if args.format == "latex":
+            raise BeaError("`bea paper list` prints text or json; for LaTeX use `bea paper show ID --format latex`")
+        entries = [e for e in _progress("paper list").each(list(CATALOGUE.values()), "entries") if e.status]
         if args.format == "json":
-            return json.dumps([e.to_json() for e in CATALOGUE.values()], indent=2)
-        return "\n".join(f"{e.id:24s} {e.status:9s} {e.source}: {e.statement}" for e in CATALOGUE.values())
+            return json.dumps([e.to_json() for e in entries], indent=2)
+        return "\n".join(f"{e.id:24s} {e.status:9s} {e.source}: {e.statement}" for e in entries)
     if not args.id:
         raise BeaError("`bea paper show` needs an id (see `bea paper list`)")
     found = entry(args.id)
@@ -331,16 +405,37 @@ COMMANDS = {"derive": _derive, "principal": _derive, "loss": _loss, "paper": _pa
 
 
 def main(argv=None) -> int:
-    """Run the command line; return the exit status (1: a validation failed, 2: bad input)."""
+    """Run the command line; return the exit status (1: a validation failed, 2: bad input, 3: a bug).
+
+    Bad input is one line on stderr naming what was wrong.  An error that is not bad input is a
+    bug in bea: it is reported in one line too (``BEA_DEBUG=1`` shows the traceback).
+    """
     args = _parser().parse_args(argv)
     args.failed = False
     try:
         output = COMMANDS[args.command](args)
     except BeaError as error:
-        print(f"bea {args.command}: error: {error}", file=sys.stderr)
+        print(f"bea {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError:
+        print(f"bea {args.command}: error: out of memory (lower --order or the problem's size)", file=sys.stderr)
+        return 2
+    except Exception as error:          # a bug: one line, never a traceback unless asked for
+        import os
+
+        if os.environ.get("BEA_DEBUG"):
+            raise
+        print(f"bea {args.command}: internal error (please report it): {type(error).__name__}: {_one_line(error)}",
+              file=sys.stderr)
+        return 3
     print(output)
     return 1 if args.failed else 0
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def entry_point() -> None:  # pragma: no cover - the console script

@@ -20,7 +20,33 @@ from __future__ import annotations
 import sympy
 from sympy.polys.domains import QQ
 
-__all__ = ["RationalRing", "LaurentRing", "FractionRing", "ring_for"]
+from .errors import SchemeError
+
+__all__ = ["RationalRing", "LaurentRing", "FractionRing", "ring_for", "ring_kind", "wider_ring", "NotInRing"]
+
+
+class NotInRing(SchemeError):
+    """A coefficient the ring cannot hold: ``wider`` says whether rational functions in the
+    ring's symbols can (a non-monomial in a Laurent ring); otherwise it uses a symbol that is
+    not a parameter of the scheme."""
+
+    def __init__(self, value, symbols, wider: bool):
+        self.wider = wider
+        if wider:
+            message = f"{value} is not a monomial in {', '.join(map(str, symbols))}"
+        else:
+            unknown = sorted(str(s) for s in sympy.sympify(value).free_symbols - set(symbols))
+            message = (f"the scheme uses the symbol {', '.join(unknown) or value}, which is not one of its parameters "
+                       "(declare it in params=... of bea.scheme)")
+        super().__init__(message)
+
+
+def _check_symbols(value, symbols) -> sympy.Expr:
+    """``value`` as SymPy, refusing symbols that are not the ring's."""
+    value = sympy.sympify(value)
+    if not value.free_symbols <= set(symbols):
+        raise NotInRing(value, symbols, wider=False)
+    return value
 
 _WIDTH = 20                     # bits per exponent in a packed monomial
 _BIAS = 1 << (_WIDTH - 1)       # exponents are stored as e + _BIAS, so they may be negative
@@ -34,7 +60,7 @@ class RationalRing:
 
     def coerce(self, value) -> object:
         """A SymPy Rational (or int) as an element of QQ."""
-        value = sympy.Rational(value)
+        value = sympy.Rational(_check_symbols(value, ()))
         return QQ(int(value.p), int(value.q))
 
     def inverse(self, x):
@@ -63,13 +89,13 @@ class LaurentRing:
 
     def coerce(self, value) -> "Laurent":
         """A rational, a symbol of the ring, or a product of powers of them."""
-        value = sympy.sympify(value)
+        value = _check_symbols(value, self.symbols)
         coeff, factors = value.as_coeff_mul()
         result = Laurent(self, {self._unit_key: RationalRing().coerce(coeff)})
         for factor in factors:
             base, exp = factor.as_base_exp()
             if base not in self.symbols or not exp.is_Integer:
-                raise ValueError(f"{value} is not a monomial in {self.symbols}")
+                raise NotInRing(value, self.symbols, wider=True)
             exps = [0] * len(self.symbols)
             exps[self.symbols.index(base)] = int(exp)
             result = result * self.monomial(exps)
@@ -167,6 +193,16 @@ class Laurent:
         return f"Laurent({self.ring.to_sympy(self)})"
 
 
+def ring_kind(ring) -> str:
+    """``rational``, ``laurent`` or ``fraction`` (for the work estimate of :mod:`bea.budget`)."""
+    return {RationalRing: "rational", LaurentRing: "laurent"}.get(type(ring), "fraction")
+
+
+def wider_ring(ring):
+    """The rational functions in the symbols of a Laurent ring (for coefficients it cannot hold)."""
+    return FractionRing(ring.symbols)
+
+
 def ring_for(values, divides: bool = False):
     """The smallest ring holding the given SymPy values.
 
@@ -204,7 +240,7 @@ class FractionRing:
         self.zero, self.one = self.field.zero, self.field.one
 
     def coerce(self, value):
-        return self.field.from_expr(sympy.sympify(value))
+        return self.field.from_expr(_check_symbols(value, self.symbols))
 
     def inverse(self, x):
         if not x:

@@ -14,17 +14,13 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from .errors import BeaError
+from .errors import ProblemError
 from .trees import Tree, parse_tree
 
 __all__ = ["Problem", "ProblemError"]
 
 
 _EPSILON = sympy.Dummy("epsilon")
-
-
-class ProblemError(BeaError):
-    """Fields and variables that do not fit the flow's blocks and labels."""
 
 
 class Problem:

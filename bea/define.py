@@ -43,7 +43,7 @@ from typing import Callable
 
 import sympy
 
-from .errors import SchemeError
+from .errors import BeaError, SchemeError
 
 __all__ = ["scheme", "SchemeDefinition", "repeat", "solve", "Value", "StepSize", "Fields"]
 
@@ -63,7 +63,31 @@ def coefficient(c) -> sympy.Expr:
         raise SchemeError(f"cannot use {c!r} of type {type(c).__name__} as a coefficient of a scheme") from None
     if value.has(sympy.Float):
         raise SchemeError(f"the coefficient {value} contains a float; use exact numbers")
+    if not _rational_function(value):
+        raise SchemeError(f"the coefficient {value} is not a rational function of the parameters with rational "
+                          "numbers (roots, functions, I and pi are not supported); use a symbol instead")
     return value
+
+
+def _rational_function(value) -> bool:
+    """Built from rationals and symbols by ``+``, ``*`` and integer powers only."""
+    if value.is_Rational or value.is_Symbol:
+        return True
+    if value.is_Pow:
+        return value.exp.is_Integer and _rational_function(value.base)
+    if value.is_Add or value.is_Mul:
+        return all(_rational_function(a) for a in value.args)
+    return False
+
+
+def _refuse_operation(what: str):
+    """A method refusing an operation on traced values, naming it."""
+
+    def refuse(self, *args, **kwargs):
+        raise SchemeError(f"{what} is not an operation of a scheme: a scheme adds h * F.label(point) increments "
+                          "and combines states affinely (see docs/schemes.md)")
+
+    return refuse
 
 
 # -- the traced objects ---------------------------------------------------------------------
@@ -131,6 +155,17 @@ class Value:
         kind = "point" if self.weight == 1 else "vector" if self.weight == 0 else f"weight {self.weight}"
         return f"<traced {kind}>"
 
+    __abs__ = _refuse_operation("abs() of a state")
+    __pow__ = __rpow__ = _refuse_operation("a power of a state")
+    __matmul__ = __rmatmul__ = _refuse_operation("a matrix product of states")
+    __bool__ = _refuse_operation("testing a state's truth (a scheme cannot branch on the state)")
+    __lt__ = __le__ = __gt__ = __ge__ = _refuse_operation("comparing states")
+    __getitem__ = _refuse_operation("indexing a state")
+    __iter__ = _refuse_operation("iterating over a state")
+    __array__ = _refuse_operation("converting a state to a NumPy array")
+    __array_ufunc__ = __array_function__ = _refuse_operation("a NumPy function of a state")
+    __rtruediv__ = _refuse_operation("dividing by a state")
+
 
 class FieldValue:
     """``F_l(z)`` before it is multiplied by the step size."""
@@ -143,7 +178,8 @@ class FieldValue:
     def _refuse(self, *_):
         raise SchemeError(f"the field value F.{self.label}(...) must be multiplied by h before it is used")
 
-    __add__ = __radd__ = __sub__ = __rsub__ = __neg__ = __truediv__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __neg__ = __truediv__ = __pow__ = __abs__ = _refuse
+    __bool__ = __array__ = __array_ufunc__ = __array_function__ = __getitem__ = __iter__ = _refuse
 
     def __mul__(self, c):
         if isinstance(c, StepSize):
@@ -183,7 +219,8 @@ class StepSize:
     def _refuse(self, *_):
         raise SchemeError("h enters a scheme only as a factor of a field value (h * F.f(z))")
 
-    __add__ = __radd__ = __sub__ = __rsub__ = __pow__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __pow__ = __rpow__ = __abs__ = __bool__ = _refuse
+    __array__ = __array_ufunc__ = __array_function__ = _refuse
 
     def __repr__(self):
         return "h" if self.c == 1 else f"{self.c}*h"
@@ -234,10 +271,11 @@ class SchemeDefinition:
     """A scheme: its update function, blocks, parameters and block times.
 
     ``blocks`` maps each block to the labels of the fields updating it (or is a function of
-    the parameters returning that map); ``params`` maps each parameter to its kind
-    (:mod:`bea.params`) or to ``(kind, default)``; ``times`` gives ``T_b / h`` as a function
-    of the parameters (default ``1``); ``rates`` names, per block, the parameter by which the
-    block's time is multiplied under the per-player convention (two-player schemes).
+    the parameters returning that map); ``params`` maps each parameter to ``(kind, default)``
+    with a :class:`~bea.params.ParamKind` and ``None`` (symbolic when unset), a value, or
+    :data:`~bea.params.REQUIRED`; ``times`` gives ``T_b / h`` as a function of the parameters
+    (default ``1``); ``rates`` names, per block, the parameter by which the block's time is
+    multiplied under the per-player convention (two-player schemes).
     """
 
     name: str
@@ -249,16 +287,74 @@ class SchemeDefinition:
 
 
 def scheme(*, blocks, params=None, times=None, rates=None, name=None):
-    """Decorator: turn an update function ``update(y, F, h, **params)`` into a scheme."""
+    """Decorator: turn an update function ``update(y, F, h, **params)`` into a scheme.
+
+    ``params`` maps each parameter name to its kind (``bea.params.RATE``, ``COUNT``,
+    ``NUMERIC_COUNT``, ``MOMENTUM`` or their descriptions) or to ``(kind, default)``.
+    Everything is checked here, when the scheme is defined.
+    """
 
     def wrap(update):
         if not callable(update):
             raise SchemeError("bea.scheme decorates a function update(y, F, h, **params)")
-        _check_signature(update, params or {})
-        return SchemeDefinition(name or update.__name__.replace("_", "-"), update, blocks,
-                                dict(params or {}), times, rates)
+        label = name or getattr(update, "__name__", "scheme").replace("_", "-")
+        declared = _declared_params(label, params)
+        _check_signature(update, declared)
+        if not callable(blocks):
+            check_blocks(label, blocks)
+        if times is not None and not callable(times):
+            raise SchemeError(f"scheme {label!r}: times must be a function of the parameters returning {{block: T_b / h}}")
+        if rates is not None and (not isinstance(rates, dict) or any(p not in declared for p in rates.values())):
+            raise SchemeError(f"scheme {label!r}: rates must map blocks to declared parameters, got {rates!r}")
+        return SchemeDefinition(label, update, blocks, declared, times, rates)
 
     return wrap
+
+
+def _declared_params(name: str, params) -> dict:
+    """``{param: (ParamKind, default)}`` from the declaration, every kind and default checked."""
+    from .params import REQUIRED, kind_of
+
+    if params is None:
+        return {}
+    if not isinstance(params, dict):
+        raise SchemeError(f"scheme {name!r}: params must be a dict {{name: kind}}, got {type(params).__name__}")
+    out = {}
+    for param, spec in params.items():
+        if not (isinstance(param, str) and param.isidentifier()) or param in ("y", "F", "h"):
+            raise SchemeError(f"scheme {name!r}: {param!r} cannot be a parameter name")
+        kind, default = spec if isinstance(spec, tuple) and len(spec) == 2 else (spec, None)
+        kind = kind_of(name, param, kind)
+        if default is not None and default is not REQUIRED:
+            try:
+                default = kind.value(param, default)
+            except BeaError as error:
+                raise SchemeError(f"scheme {name!r}: the default of {param!r} is not valid: {error}") from None
+        out[param] = (kind, default)
+    return out
+
+
+def check_blocks(name: str, blocks) -> dict[str, tuple[str, ...]]:
+    """``{block: (labels...)}`` from a declaration: block names, one block per label, labels names."""
+    if not isinstance(blocks, dict) or not blocks:
+        raise SchemeError(f"scheme {name!r}: blocks must be a non-empty dict {{block: label or labels}}, got {blocks!r}")
+    out, seen = {}, {}
+    for block, labels in blocks.items():
+        if not (isinstance(block, str) and block.isidentifier()):
+            raise SchemeError(f"scheme {name!r}: block name {block!r} is not a name")
+        labels = (labels,) if isinstance(labels, str) else labels
+        if not isinstance(labels, (tuple, list)) or not labels:
+            raise SchemeError(f"scheme {name!r}: block {block!r} needs a field label or a list of labels, got {labels!r}")
+        for label in labels:
+            if not (isinstance(label, str) and label.isidentifier()):
+                raise SchemeError(f"scheme {name!r}: field label {label!r} is not a name")
+            if label in seen:
+                raise SchemeError(f"scheme {name!r}: field {label!r} updates two blocks ({seen[label]!r} and {block!r})")
+            if label in blocks:
+                raise SchemeError(f"scheme {name!r}: {label!r} is both a block and a field label")
+            seen[label] = block
+        out[block] = tuple(labels)
+    return out
 
 
 def _check_signature(update, params) -> None:

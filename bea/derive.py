@@ -12,10 +12,12 @@ from numbers import Integral
 import sympy
 from sympy.polys.domains import QQ
 
-from .coefficients import ring_for
+from .budget import DEFAULT_SECONDS, check_budget, estimate
+from .coefficients import NotInRing, ring_for, ring_kind, wider_ring
 from .errors import OrderError, SchemeError
 from .flow import H, ModifiedFlow, Term
 from .program import one_step_map, uses_previous_iterates
+from .progress import progress_for
 from .schemes import make_scheme
 from .series import modified_field
 from .trees import chains_up_to, parse_tree, trees_up_to
@@ -25,19 +27,22 @@ __all__ = ["derive", "principal", "PRINCIPAL_SERIES"]
 PRINCIPAL_SERIES = "log(1+z)/z"
 
 
-def derive(scheme, order: int, *, time: str = "same", players: int | None = None, progress: bool = False,
-           **params) -> ModifiedFlow:
+def derive(scheme, order: int, *, time: str = "same", players: int | None = None, progress=False,
+           budget: float | None = DEFAULT_SECONDS, **params) -> ModifiedFlow:
     """The modified field of ``scheme`` through ``h**(order-1)``, with exact coefficients.
+
+    ``budget`` (seconds) refuses, before it starts, work estimated to take longer
+    (:mod:`bea.budget`; ``None``: no limit); ``progress`` prints timed lines for each phase.
 
     >>> flow = derive("euler", order=2)
     >>> [(t.tree, t.coefficient) for t in flow.terms]
     [('f', 1), ('f[f]', -1/2)]
     """
-    return _derive(scheme, order, time, players, params, chains_only=False, progress=progress)
+    return _derive(scheme, order, time, players, params, chains_only=False, progress=progress, budget=budget)
 
 
-def principal(scheme, order: int, *, time: str = "same", players: int | None = None, progress: bool = False,
-              **params) -> ModifiedFlow:
+def principal(scheme, order: int, *, time: str = "same", players: int | None = None, progress=False,
+              budget: float | None = DEFAULT_SECONDS, **params) -> ModifiedFlow:
     """Only the chain terms (``f``, ``f[f]``, ``f[g[f]]``, ...) of the modified field.
 
     Chains are closed under the operations of the solve, so they are derived without
@@ -47,7 +52,7 @@ def principal(scheme, order: int, *, time: str = "same", players: int | None = N
     Thm 3.1) times the product of its nodes' step factors, divided by the root block's
     time factor.
     """
-    return _derive(scheme, order, time, players, params, chains_only=True, progress=progress)
+    return _derive(scheme, order, time, players, params, chains_only=True, progress=progress, budget=budget)
 
 
 def _check_order(order) -> int:
@@ -58,33 +63,38 @@ def _check_order(order) -> int:
     return int(order)
 
 
-def _derive(name, order, time, players, params, chains_only, progress=False) -> ModifiedFlow:
+def _derive(name, order, time, players, params, chains_only, progress=False, budget=DEFAULT_SECONDS) -> ModifiedFlow:
     order = _check_order(order)
     scheme = make_scheme(name, time=time, players=players, **params)
-    report = _reporter(progress, scheme.name)
+    report = progress_for(progress, f"derive {scheme.name}")
+    what = f"{'principal' if chains_only else 'derive'} {scheme.name} to order {order}"
+    lift = "--budget SECONDS (Python: budget=None)"
+    ring = ring_for(scheme.values)
+    check_budget(what, estimate(order, len(scheme.labels), ring_kind(ring), chains=chains_only), budget, lift)
+    state_carrying = uses_previous_iterates(scheme)
+    if state_carrying:
+        ring = ring_for(scheme.values, divides=True)
+    cost = estimate(order, len(scheme.labels), ring_kind(ring), chains=chains_only,
+                    passes=order if state_carrying else 1)
+    check_budget(what, cost, budget, lift)
+    report(f"estimated {cost}")
     enumerate_trees = chains_up_to if chains_only else trees_up_to
     universe = enumerate_trees(order, scheme.labels)
     report(f"{len(universe)} trees with up to {order} nodes")
-    state_carrying = uses_previous_iterates(scheme)
-    ring = ring_for(scheme.values, divides=state_carrying)
-    block_time = {label: ring.coerce(scheme.times[scheme.block_of(label)]) for label in scheme.labels}
-
-    def time_of(tree):
-        return block_time[tree.label]
-
-    if state_carrying:
-        field, step_map = _slow_manifold_field(scheme, ring, universe, time_of, report), None
-    else:
-        step_map, _ = one_step_map(scheme, ring, universe)
-        report("series of the one-step map done; solving for the modified field")
-        field = modified_field(step_map, universe, time_of, ring.inverse, ring.zero)
-    report(f"{len(field)} terms")
+    try:
+        step_map, field = _solve(scheme, ring, universe, state_carrying, report)
+    except NotInRing as error:
+        if not error.wider:
+            raise
+        ring = wider_ring(ring)         # a coefficient such as 1 + c: rational functions hold it
+        step_map, field = _solve(scheme, ring, universe, state_carrying, report)
+    report(f"{len(field)} terms; converting coefficients")
 
     block_rank = {block: i for i, block in enumerate(scheme.blocks)}
     ordered = sorted(field.items(), key=lambda item: (block_rank[scheme.block_of(item[0].label)], item[0].sort_key))
     terms = [
         Term(scheme.block_of(t.label), t.order - 1, str(t), ring.to_sympy(c * QQ(1, t.symmetry)))
-        for t, c in ordered
+        for t, c in report.each(ordered, "coefficients")
     ]
     one_step = step_map is not None and all(t.order == 1 for t in step_map)
     reference = _reference(scheme, order, terms, step_map, ring) if chains_only and one_step else None
@@ -97,19 +107,22 @@ def _derive(name, order, time, players, params, chains_only, progress=False) -> 
         terms=terms,
         principal=chains_only,
         reference=reference,
+        source=scheme,
     )
 
 
-def _reporter(progress: bool, name: str):
-    """A function printing timed progress lines to stderr when ``progress`` is set (else silent)."""
-    if not progress:
-        return lambda message: None
-    import sys
-    import time
+def _solve(scheme, ring, universe, state_carrying: bool, report) -> tuple[dict | None, dict]:
+    """``(one-step map, modified field)`` as series over ``universe`` in ``ring`` (no map on the slow manifold)."""
+    block_time = {label: ring.coerce(scheme.times[scheme.block_of(label)]) for label in scheme.labels}
 
-    start = time.perf_counter()
-    return lambda message: print(f"derive {name}: {message} ({time.perf_counter() - start:.2f} s)",
-                                 file=sys.stderr, flush=True)
+    def time_of(tree):
+        return block_time[tree.label]
+
+    if state_carrying:
+        return None, _slow_manifold_field(scheme, ring, universe, time_of, report)
+    step_map, _ = one_step_map(scheme, ring, universe)
+    report("series of the one-step map done; solving for the modified field")
+    return step_map, modified_field(step_map, universe, time_of, ring.inverse, ring.zero)
 
 
 def _slow_manifold_field(scheme, ring, universe, time_of, report=lambda message: None) -> dict:

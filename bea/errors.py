@@ -1,6 +1,6 @@
 """The errors bea raises for bad input: all are ``ValueError`` subclasses."""
 
-__all__ = ["BeaError", "SchemeError", "ParameterError", "OrderError", "TreeSyntaxError", "FormatError"]
+__all__ = ["BeaError", "SchemeError", "ParameterError", "OrderError", "TreeSyntaxError", "ProblemError", "BudgetError"]
 
 
 class BeaError(ValueError):
@@ -23,5 +23,10 @@ class TreeSyntaxError(BeaError):
     """A tree whose text form does not parse."""
 
 
-class FormatError(BeaError):
-    """An unknown output format."""
+class ProblemError(BeaError):
+    """Fields, variables or a point that do not fit the flow, or at which a field has no value."""
+
+
+class BudgetError(BeaError):
+    """Work whose estimated time or memory is above the budget; the message gives the estimate
+    and the option that lifts the limit."""

@@ -53,20 +53,63 @@ class GradientSystem:
         return out
 
 
-def gradient_system(name: str, blocks: dict) -> GradientSystem:
-    """The gradient system ``name`` for a scheme's blocks (``{block: labels}``)."""
+def gradient_system(name: str, blocks: dict, losses: dict | None = None) -> GradientSystem:
+    """The gradient system ``name`` for a scheme's blocks (``{block: labels}``).
+
+    Each field gets its own loss: ``single`` names it ``E``; ``sgd`` names the loss of ``f<i>``
+    ``E<i>`` and of any other label ``l`` ``E_l``; games use ``E_phi``, ``E_theta`` (general) or
+    one ``E``.  ``losses`` ({label: name}) names them instead (``sgd`` and ``general`` only:
+    the other systems fix which fields share a loss).
+    """
     labels = {label: block for block, ls in blocks.items() for label in ls}
     players = list(blocks)
-    if name == "single" and players == ["theta"] and len(labels) == 1:
-        return GradientSystem(name, {"f": -1}, {"f": "E"}, {"f": "theta"})
-    if name == "sgd" and players == ["theta"]:
-        return GradientSystem(name, dict.fromkeys(labels, -1), {l: "E" + l[1:] for l in labels}, labels)
-    if name in ("general", "common-payoff", "zero-sum") and players == ["phi", "theta"]:
+    fits = _fitting(blocks)
+    if name not in SYSTEMS:
+        raise BeaError(f"unknown gradient system {name!r}; choose one of {', '.join(SYSTEMS)}")
+    if name not in fits:
+        shape = f"{len(labels)} field(s) on the block(s) {', '.join(players)}"
+        raise BeaError(f"gradient system {name!r} does not fit {shape}; "
+                       + (f"choose {' or '.join(fits)}" if fits else "no gradient system fits"))
+    if name == "single":
+        system = GradientSystem(name, {"f": -1}, {"f": "E"}, {"f": "theta"})
+    elif name == "sgd":
+        system = GradientSystem(name, dict.fromkeys(labels, -1), {l: _sgd_loss(l) for l in labels}, labels)
+    else:
         loss = {"f": "E_phi", "g": "E_theta"} if name == "general" else {"f": "E", "g": "E"}
         sign = {"f": 1, "g": -1} if name == "zero-sum" else {"f": -1, "g": -1}
-        return GradientSystem(name, sign, loss, labels)
-    fits = [s for s in SYSTEMS if s in (("single", "sgd") if players == ["theta"] else ("general", "common-payoff", "zero-sum"))]
-    raise BeaError(f"gradient system {name!r} does not fit blocks {', '.join(players)}; choose one of {', '.join(fits)}")
+        system = GradientSystem(name, sign, loss, labels)
+    if losses:
+        system = _renamed(system, losses)
+    if len(set(system.loss.values())) != len(labels) and name in ("sgd", "general"):
+        raise BeaError(f"the losses of gradient system {name!r} must have one name per field, got {system.loss}")
+    return system
+
+
+def _fitting(blocks: dict) -> list[str]:
+    """The systems whose fields match the scheme's blocks and labels."""
+    labels = [label for ls in blocks.values() for label in ls]
+    if list(blocks) == ["theta"]:
+        return ["single", "sgd"] if labels == ["f"] else ["sgd"]
+    if list(blocks) == ["phi", "theta"] and blocks["phi"] == ("f",) and blocks["theta"] == ("g",):
+        return ["general", "common-payoff", "zero-sum"]
+    return []
+
+
+def _sgd_loss(label: str) -> str:
+    """``f3 -> E3``; any other label ``l -> E_l``: one loss per field."""
+    return f"E{label[1:]}" if label[:1] == "f" and label[1:].isdigit() else f"E_{label}"
+
+
+def _renamed(system: GradientSystem, losses: dict) -> GradientSystem:
+    if system.name not in ("sgd", "general"):
+        raise BeaError(f"the losses of gradient system {system.name!r} are fixed; name them for sgd or general")
+    unknown = sorted(set(losses) - set(system.loss))
+    if unknown:
+        raise BeaError(f"losses names the field {unknown[0]!r}, which the scheme does not have")
+    for label, loss in losses.items():
+        if not (isinstance(loss, str) and loss.isidentifier()):
+            raise BeaError(f"the loss of {label} must be a name, got {loss!r}")
+    return GradientSystem(system.name, system.sign, {**system.loss, **losses}, system.block)
 
 
 # -- notation ---------------------------------------------------------------------------------

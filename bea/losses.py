@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .gradient import GradientSystem, _contraction_latex, _contraction_text, gradient_system
+from .errors import BeaError
+from .gradient import (GradientSystem, _contraction_latex, _contraction_text, differential_latex, differential_text,
+                       gradient_system)
 from .render import block_latex, signed_sum
 from .trees import Tree, parse_tree, trees_up_to
 
@@ -110,9 +112,13 @@ def potential_gradient(potential: Potential, block: str, system: GradientSystem)
 class ModifiedLoss:
     """Per block: the modified loss ``E~_b`` with ``f~_b = -grad_b E~_b``, power by power.
 
-    ``terms[block]`` lists ``(power, coefficient, Potential)``; ``remainder[block]`` lists
-    ``(power, coefficient, tree)``: the part of the field that is not a gradient (empty when
-    the loss is exact, or when the remainder was frozen into the loss).
+    ``terms[block]`` lists ``(power, coefficient, Potential)``: the loss, through the last
+    power before the first one at which the field is not a gradient (``valid_to[block]``;
+    ``None`` when every power is one).  From that power on there is no modified loss:
+    ``remainder[block]`` lists ``(power, coefficient, tree)``, the part of the field that is not
+    a gradient (orthogonal to every gradient; the certificate), and ``nearest[block]`` the
+    projection on the gradients at those powers -- data, never presented as a loss.  With
+    ``frozen`` the remainder is frozen into the loss (thesis Ch. 5) and every power has one.
     """
 
     system: GradientSystem
@@ -121,6 +127,8 @@ class ModifiedLoss:
     frozen: bool
     order: int
     scheme: str = ""
+    nearest: dict = field(default_factory=dict)
+    valid_to: dict = field(default_factory=dict)
 
     @property
     def exact(self) -> bool:
@@ -130,50 +138,59 @@ class ModifiedLoss:
     def _uses_frozen(self) -> bool:
         return any(any(p.frozen) for rows in self.terms.values() for _, _, p in rows)
 
-    def field(self, block: str) -> dict:
-        """``-grad_block E~_block`` as ``{(power, tree): coefficient}`` of the signed ``F(tree)``."""
+    def field(self, block: str, rows=None) -> dict:
+        """``-grad_block E~_block`` as ``{(power, tree): coefficient}`` of the signed ``F(tree)``
+        (``rows``: other ``(power, coefficient, Potential)`` rows, e.g. ``nearest[block]``)."""
         out: dict = {}
-        for power, c, potential in self.terms[block]:
+        for power, c, potential in self.terms[block] if rows is None else rows:
             for tree, m in potential_gradient(potential, block, self.system).items():
                 key = (power, str(tree))
                 out[key] = out.get(key, 0) - c * m * self.system.tree_sign(tree)
         return {k: sympy.simplify(v) for k, v in out.items() if sympy.simplify(v) != 0}
 
+    def _rows(self, latex: bool):
+        """``(block, loss body, [(power, remainder body)])`` in print order."""
+        show = sympy.latex if latex else str
+        potential = (lambda p: p.latex(self.system)) if latex else (lambda p: p.text(self.system))
+        differential = differential_latex if latex else differential_text
+        h = sympy.Symbol("h")
+        for block, rows in self.terms.items():
+            body = signed_sum([(c * h**p, potential(q)) for p, c, q in rows], show)
+            stop = self.valid_to.get(block)
+            if stop is not None:
+                body += f" + O({sympy.latex(h**stop)})" if latex else f" + O(h^{stop})"
+            rest = []
+            for power in sorted({p for p, _, _ in self.remainder.get(block, ())}):
+                parts = [(c * h**p * self.system.tree_sign(parse_tree(t)), differential(parse_tree(t), self.system))
+                         for p, c, t in self.remainder[block] if p == power]
+                rest.append((power, signed_sum(parts, show)))
+            yield block, body, rest
+
     def to_latex(self) -> str:
         rows = []
-        for block, rows_ in self.terms.items():
-            lhs = f"\\tilde{{E}}_{{{block_latex(block)}}}"
-            body = signed_sum([(c * sympy.Symbol("h") ** p, p_.latex(self.system)) for p, c, p_ in rows_],
-                              sympy.latex)
-            rows.append(f"{lhs} &= {body}")
-            rest = self.remainder.get(block)
-            if rest:
-                from .gradient import differential_latex
-                part = signed_sum([(c * sympy.Symbol("h") ** p * self.system.tree_sign(parse_tree(t)),
-                                    differential_latex(parse_tree(t), self.system)) for p, c, t in rest], sympy.latex)
-                rows.append(f"&\\text{{not a gradient: }} {part}")
+        for block, body, rest in self._rows(latex=True):
+            rows.append(f"\\tilde{{E}}_{{{block_latex(block)}}} &= {body}")
+            for power, part in rest:
+                rows.append(f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient: }} {part}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def to_text(self) -> str:
         lines = [f"# modified losses ({self.system.name} gradient system{', frozen factors at t-1' if self.frozen else ''})"
                  f"{' of ' + self.scheme if self.scheme else ''} to order {self.order}"]
-        for block, rows_ in self.terms.items():
-            body = signed_sum([(c * sympy.Symbol("h") ** p, p_.text(self.system)) for p, c, p_ in rows_], str)
+        for block, body, rest in self._rows(latex=False):
             lines.append(f"E~_{block} = {body}")
-            rest = self.remainder.get(block)
-            if rest:
-                from .gradient import differential_text
-                part = signed_sum([(c * sympy.Symbol("h") ** p * self.system.tree_sign(parse_tree(t)),
-                                    differential_text(parse_tree(t), self.system)) for p, c, t in rest], str)
-                lines.append(f"  not a gradient ({block}): {part}")
+            for power, part in rest:
+                lines.append(f"  no modified loss at h^{power} ({block}); the part that is not a gradient: {part}")
         lines.append("exact: every power is a gradient" if self.exact else
-                     "frozen factors make it a loss at theta_{t-1}" if self.frozen else "no modified loss exists at some power")
+                     "frozen factors make it a loss at theta_{t-1}" if self.frozen else
+                     "no modified loss exists from the power shown on; the loss above holds to that order")
         return "\n".join(lines)
 
     def to_json(self) -> dict:
         return {"system": self.system.name, "order": self.order, "frozen": self.frozen, "exact": self.exact,
                 "losses": {b: [{"power": p, "coefficient": str(c), "latex": q.latex(self.system), "text": q.text(self.system)}
                                for p, c, q in rows] for b, rows in self.terms.items()},
+                "valid_to": {b: self.valid_to.get(b) for b in self.terms},
                 "not_gradient": {b: [{"power": p, "tree": t, "coefficient": str(c)} for p, c, t in rows]
                                  for b, rows in self.remainder.items() if rows}}
 
@@ -184,14 +201,25 @@ class ModifiedLoss:
         return f"<ModifiedLoss {self.scheme} {self.system.name} order={self.order} exact={self.exact}>"
 
 
-def modified_loss(flow, system: str | GradientSystem, frozen: bool = False) -> ModifiedLoss:
-    """The modified losses of a derived flow for a gradient system (see the module docstring)."""
-    system = system if isinstance(system, GradientSystem) else gradient_system(system, flow.blocks)
+def modified_loss(flow, system: str | GradientSystem, frozen: bool = False, *, losses: dict | None = None,
+                  progress=False) -> ModifiedLoss:
+    """The modified losses of a derived flow for a gradient system (see the module docstring).
+
+    ``losses`` ({label: name}) names the fields' losses (``sgd``, ``general``).
+    """
+    from .progress import progress_for
+
+    if not isinstance(system, GradientSystem):
+        system = gradient_system(system, flow.blocks, losses)
+    if flow.principal:
+        raise BeaError("a modified loss needs every term of the field; derive it with bea.derive, not principal")
+    report = progress_for(progress, "loss")
     labels = [l for ls in flow.blocks.values() for l in ls]
-    terms, remainder = {}, {}
+    terms, remainder, nearest, valid_to = {}, {}, {}, {}
     for block in flow.blocks:
-        terms[block], remainder[block] = [], []
+        terms[block], remainder[block], nearest[block], valid_to[block] = [], [], [], None
         for power in range(flow.order):
+            report(f"block {block}, power h^{power}")
             target = {}
             for t in flow.terms:
                 if t.block == block and t.power == power:
@@ -201,13 +229,19 @@ def modified_loss(flow, system: str | GradientSystem, frozen: bool = False) -> M
                 continue
             candidates = _potentials(power + 1, labels, block, system)
             solution, rest = _project(target, candidates)
-            terms[block] += [(power, c, p) for p, c in solution]
             if frozen:
+                terms[block] += [(power, c, p) for p, c in solution]
                 terms[block] += [(power, c, Potential(system.loss[t.label], t.children, (True,) * len(t.children)))
                                  for t, c in rest]
+                continue
+            if rest and valid_to[block] is None:
+                valid_to[block] = power
+            if valid_to[block] is None:
+                terms[block] += [(power, c, p) for p, c in solution]
             else:
-                remainder[block] += [(power, -c * system.tree_sign(t), str(t)) for t, c in rest]   # as F(t) in the field
-    return ModifiedLoss(system, terms, remainder, frozen, flow.order, flow.scheme)
+                nearest[block] += [(power, c, p) for p, c in solution]
+                remainder[block] += [(power, -c * system.tree_sign(t), str(t)) for t, c in rest]   # as F(t)
+    return ModifiedLoss(system, terms, remainder, frozen, flow.order, flow.scheme, nearest, valid_to)
 
 
 def _potentials(size: int, labels, block: str, system: GradientSystem) -> list[tuple[Potential, dict]]:

@@ -24,17 +24,20 @@ The logarithm is the principal one: ``log(1 - h lambda) = log(h lambda - 1) + i 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Sequence
 
+import mpmath
 import numpy as np
 import sympy
 
 from .concrete import Problem
 from .errors import BeaError, ParameterError, SchemeError
-from .flow import _exact
-from .program import run_numerically, uses_previous_iterates
+from .exact import exact_number
+from .progress import progress_for
+from .program import linearised_step, run_numerically, uses_previous_iterates
 from .schemes import definition_of, make_scheme
 from .params import NUMERIC_DEFAULTS
 
@@ -51,7 +54,7 @@ class SingularFlowError(BeaError):
 
 def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=None, *,
                    scheme: str | None = None, time: str = "same", nonprincipal: int | None = None,
-                   **params) -> "PrincipalFlow":
+                   progress=False, **params) -> "PrincipalFlow":
     """The PF of ``scheme`` (default: gradient descent for one block, simultaneous updates for two).
 
     ``learning_rates=(v_phi, v_theta)`` sets the players' rates under the same-physical-time
@@ -76,8 +79,8 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
     times = set(machine.times.values())
     if len(times) != 1:
         raise ParameterError("the principal flow needs one time for all blocks; use time='same' or equal rates")
-    step = _exact(h)
-    if not (step.is_number and step > 0):
+    step = exact_number(h, "the step size h")
+    if not step > 0:
         raise ParameterError(f"the step size h must be a positive number, got {h!r}")
     extra = None
     if nonprincipal is not None:
@@ -85,7 +88,8 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
 
         full = derive(definition, nonprincipal, time=time, **machine.params)
         extra = [t for t in full.terms if not _is_chain(t.tree)]
-    return PrincipalFlow(machine, Problem(machine.blocks, fields, variables), step, step * times.pop(), method, extra)
+    return PrincipalFlow(machine, Problem(machine.blocks, fields, variables), step, step * times.pop(), method, extra,
+                         progress)
 
 
 def _is_chain(tree: str) -> bool:
@@ -104,8 +108,10 @@ class PrincipalFlow:
     T: sympy.Rational
     method: str
     nonprincipal_terms: list | None = None
+    progress: object = field(default=None, repr=False)
 
     def __post_init__(self):
+        self.progress = progress_for(self.progress or False, "pf")
         self._T, self._h = complex(self.T), complex(self.h)
 
     # -- the linearised problem -------------------------------------------------------
@@ -139,43 +145,52 @@ class PrincipalFlow:
             point = {v: _exact_number(x) for v, x in zip(self.problem.state, y)}
             values = {label: ([e.xreplace(point) for e in exprs], self._jacobians[label].xreplace(point))
                       for label, exprs in self.problem.fields.items()}
-            forms = np.array([[sympy.Integer(int(i == j)) for j in range(n + 1)] for i in range(n)], dtype=object)
             step = self.h if h is None else h
         else:
-            y = np.asarray(y, dtype=complex)
+            y = self._state(y)
             values = {label: (np.asarray(F(y), dtype=complex).reshape(-1), np.asarray(A(y), dtype=complex))
                       for label, (F, A) in self._numeric.items()}
-            forms = np.eye(n, n + 1, dtype=complex)
             step = self._h
-        last = forms[0] * 0
-        last[n] = 1
-
-        def field(label, state):
-            F, A = values[label]
-            A = np.array(A.tolist(), dtype=object) if exact else A
-            return list(A.dot(np.array(state)) + np.outer(F, last))
-
-        image = np.array(run_numerically(self.scheme, list(forms), step, self.problem.slices, field))
-        M, c = image[:, :n], image[:, n]
+        (M,), c = linearised_step(self.scheme, self.problem.slices, values, n, step, exact)
         return (sympy.Matrix(M.tolist()), sympy.Matrix(c.tolist())) if exact else (M, c)
+
+    def _state(self, y) -> np.ndarray:
+        """``y`` as a complex vector of the state's size, or a clear error."""
+        try:
+            y = np.asarray(y, dtype=complex)
+        except (TypeError, ValueError):
+            raise ParameterError(f"the state must be a vector of {len(self.problem.state)} numbers, got {y!r}") from None
+        if y.shape != (len(self.problem.state),):
+            raise ParameterError(f"the state must be a vector of {len(self.problem.state)} numbers "
+                                 f"({', '.join(map(str, self.problem.state))}), got shape {y.shape}")
+        if not np.all(np.isfinite(y)):
+            raise ParameterError("the state has a NaN or infinite entry")
+        return y
 
     # -- the field ----------------------------------------------------------------------
     def field(self, y, _branch=None) -> np.ndarray:
-        """The PF vector field at the state ``y`` (complex NumPy vector)."""
+        """The PF vector field at the state ``y`` (complex NumPy vector).
+
+        ``_branch`` (used by :meth:`trajectory`) carries the eigenvalues of the step map and the
+        logarithms taken at a nearby earlier point; every method continues each eigenvalue's
+        logarithm from there instead of jumping across the principal cut.
+        """
+        y = self._state(y)
         if self.method == "jordan":
-            value = self._jordan(y)
+            value = self._jordan(y, _branch)
         elif self.method == "schur":
-            value = self._schur(y)
+            value = self._schur(y, _branch)
         else:
             value = self._eig(y, _branch)
         if self.nonprincipal_terms:
-            value = value + self._nonprincipal(np.asarray(y, dtype=complex), self._h)
+            value = value + self._nonprincipal(y, self._h)
         return value
 
     __call__ = field
 
-    def _jordan(self, y) -> np.ndarray:
-        """``(1/T) phi(N) c`` with ``phi`` applied exactly on the Jordan blocks of ``N = M - I``.
+    def _jordan(self, y, branch=None) -> np.ndarray:
+        """``(1/T) phi(N) c`` with ``phi`` applied exactly on the Jordan blocks of ``N = M - I``,
+        each eigenvalue's logarithm on the branch continued from ``branch``.
 
         For affine fields ``N`` does not depend on ``y``: ``phi(N)`` is computed once, exactly.
         """
@@ -183,8 +198,20 @@ class PrincipalFlow:
             _, c = self.affine_map(y)
             return self._constant_phi @ c / self._T
         M, c = self.affine_map(y, exact=True)
-        value = jordan_function(M - sympy.eye(M.rows), phi_derivative) * c / self.T
-        return np.array([complex(sympy.N(x, 20)) for x in value])
+        N = M - sympy.eye(M.rows)
+        P, J = N.jordan_form()
+        lam = [J[i, i] for i in range(J.rows)]
+        mu = np.array([complex(sympy.N(1 + x, 20)) for x in lam])
+        _check_regular(mu)
+        logs = _continued_log(mu, branch)
+        turns = {x: int(round((log - np.log(m)).imag / (2 * np.pi))) for x, m, log in zip(lam, mu, logs)}
+        if branch is not None:
+            branch[:] = list(zip(mu, logs))
+        F = jordan_blocks(J, lambda j, x: phi_derivative(j, x, turns[x]))
+        with mpmath.workdps(30):                   # P F P^-1 c in 30 digits: exact P, F, c evaluated once
+            P_, F_, c_ = (mpmath.matrix([[_mp(x) for x in row] for row in A.tolist()]) for A in (P, F, c))
+            value = P_ * (F_ * mpmath.lu_solve(P_, c_))
+            return np.array([complex(x) for x in value]) / self._T
 
     @cached_property
     def _constant_phi(self) -> np.ndarray:
@@ -192,21 +219,27 @@ class PrincipalFlow:
         Phi = jordan_function(M - sympy.eye(M.rows), phi_derivative)
         return np.array([[complex(sympy.N(x, 20)) for x in row] for row in Phi.tolist()])
 
-    def _schur(self, y) -> np.ndarray:
-        """The last column of ``(1/T) logm [[M, c], [0, 1]]`` (Schur-Pade inverse scaling and squaring).
+    def _schur(self, y, branch=None) -> np.ndarray:
+        """The last column of ``(1/T) log [[M, c], [0, 1]]`` by Schur-Pade (``scipy.linalg.logm``),
+        on the branch continued from ``branch`` and with its backward error checked (:func:`_log_column`).
 
         For affine fields ``M`` is constant and the column is linear in ``c``: the top-right
-        block of ``logm [[M, I], [0, I]]`` is ``phi(M - I)``, computed once.
+        block of ``log [[M, I], [0, I]]`` is ``phi(M - I)``, computed once.
         """
         M, c = self.affine_map(y)
         if self.constant_jacobian:
             return self._schur_phi @ c / self._T
-        return _log_column(M, c[:, None])[:, 0] / self._T
+        mu = np.linalg.eigvals(M)
+        _check_regular(mu)
+        logs = _continued_log(mu, branch)
+        if branch is not None:
+            branch[:] = list(zip(mu, logs))
+        return _log_column(M, c[:, None], logs.imag)[:, 0] / self._T
 
     @cached_property
     def _schur_phi(self) -> np.ndarray:
         M, _ = self.affine_map(np.zeros(len(self.problem.state)))
-        return _log_column(M, np.eye(len(M), dtype=complex))
+        return _log_column(M, np.eye(len(M), dtype=complex), _continued_log(np.linalg.eigvals(M), None).imag)
 
     def _eig(self, y, branch=None) -> np.ndarray:
         """``(1/T) V phi(nu) V^-1 c`` from the eigendecomposition of ``N = M - I`` (TMLR Def 3.1).
@@ -220,6 +253,11 @@ class PrincipalFlow:
         logs = _continued_log(1 + nu, branch)
         if branch is not None:
             branch[:] = list(zip(1 + nu, logs))
+        log_M = V @ np.diag(logs) @ np.linalg.inv(V)
+        from scipy.linalg import expm
+
+        if _backward_error(expm(log_M), M) > _BACKWARD_ERROR:    # a (nearly) defective M: V is ill-conditioned
+            return _log_column(M, c[:, None], logs.imag)[:, 0] / self._T
         small = np.abs(nu) < 1e-8
         ratio = np.where(small, 1 - nu / 2 + nu**2 / 3, logs / np.where(small, 1, nu))
         return V @ (ratio * np.linalg.solve(V, c)) / self._T
@@ -245,8 +283,10 @@ class PrincipalFlow:
     # -- following the flow ---------------------------------------------------------------
     def iterates(self, y0, steps: int) -> np.ndarray:
         """The scheme's own discrete iterates ``y_0, ..., y_steps`` (for comparison with :meth:`trajectory`)."""
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+            raise ParameterError(f"steps must be an integer >= 0, got {steps!r}")
         slices = self.problem.slices
-        out = [np.asarray(y0, dtype=float)]
+        out = [self._state(y0).real]
         for _ in range(steps):
             state = run_numerically(self.scheme, list(out[-1]), float(self.h), slices,
                                     lambda label, z: np.asarray(self._numeric[label][0](np.array(z)), dtype=float).reshape(-1))
@@ -260,12 +300,16 @@ class PrincipalFlow:
         With ``method="eig"`` the logarithm of every eigenvalue is continued from the start
         of each macro-step, so a complex PF never flips between the branches of the log.
         """
-        y = np.asarray(y0, dtype=complex)
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+            raise ParameterError(f"steps must be an integer >= 0, got {steps!r}")
+        if isinstance(substeps, bool) or not isinstance(substeps, int) or substeps < 1:
+            raise ParameterError(f"substeps must be an integer >= 1, got {substeps!r}")
+        y = self._state(y0)
         branch: list = []
         self.field(y, branch)
         out = [y]
         H = self._T / substeps
-        for _ in range(steps):
+        for _ in self.progress.each(range(steps), f"{self.method} PF, step"):
             for _ in range(substeps):
                 memory = list(branch)
                 y = _gbs_step(lambda z: self.field(z, list(memory)), y, H)
@@ -289,22 +333,58 @@ class PrincipalFlow:
 
 
 def _exact_number(x):
+    """A coordinate of a numerical state, exactly (floats are data here: their binary value)."""
     if isinstance(x, (complex, np.complexfloating)):
-        return sympy.Rational(float(x.real)) + sympy.I * sympy.Rational(float(x.imag))
-    if isinstance(x, (float, np.floating)):
-        return sympy.Rational(float(x))
-    return sympy.sympify(x)
+        return exact_number(x.real, floats="binary") + sympy.I * exact_number(x.imag, floats="binary")
+    return exact_number(x, "a coordinate of the state", floats="binary")
 
 
-def _log_column(M: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """``phi(M - I) C``: the top-right block of ``logm [[M, C], [0, I]]``."""
-    from scipy.linalg import logm
+_BACKWARD_ERROR = 1e-10
 
-    _check_regular(np.linalg.eigvals(M))
+
+def _log_column(M: np.ndarray, C: np.ndarray, arguments) -> np.ndarray:
+    """``phi(M - I) C``: the top-right block of ``log A``, ``A = [[M, C], [0, I]]``, on a chosen branch.
+
+    ``arguments`` are the imaginary parts wanted for the logarithms of ``M``'s eigenvalues (the
+    branch continued along a trajectory).  ``log A = logm(e^{-i b} A) + i b I`` for a rotation ``b``
+    that puts every wanted argument (and ``0``, for the block ``I``) strictly inside
+    ``(b - pi, b + pi)``: the principal logarithm of the rotated matrix is then that branch.  The
+    backward error ``|expm(log A) - A| / |A|`` is measured; above ``1e-10`` (SciPy's ``logm`` is not
+    reliable on defective complex input) the logarithm is recomputed in 50-digit arithmetic
+    (``mpmath.logm``) and checked again (Higham, *Functions of Matrices*, 2008, Sec 11.5).
+    """
+    from scipy.linalg import expm, logm
+
     n, k = C.shape
-    augmented = np.zeros((n + k, n + k), dtype=complex)
-    augmented[:n, :n], augmented[:n, n:], augmented[n:, n:] = M, C, np.eye(k)
-    return logm(augmented)[:n, n:]
+    A = np.zeros((n + k, n + k), dtype=complex)
+    A[:n, :n], A[:n, n:], A[n:, n:] = M, C, np.eye(k)
+    wanted = np.concatenate([np.asarray(arguments, dtype=float), [0.0]])
+    if wanted.max() - wanted.min() >= 2 * np.pi - 1e-6:
+        raise SingularFlowError("the continued logarithms of the step map's eigenvalues spread over more than 2 pi; "
+                                "use method='eig'")
+    b = (wanted.max() + wanted.min()) / 2
+    rotated = np.exp(-1j * b) * A
+    X = logm(rotated) + 1j * b * np.eye(n + k)
+    if _backward_error(expm(X), A) > _BACKWARD_ERROR:
+        X = _mp_logm(rotated) + 1j * b * np.eye(n + k)
+        error = _backward_error(expm(X), A)
+        if error > _BACKWARD_ERROR:
+            raise SingularFlowError(f"the matrix logarithm of the step map is inaccurate (backward error {error:.2g}); "
+                                    "use method='jordan' or 'eig'")
+    return X[:n, n:]
+
+
+def _backward_error(E: np.ndarray, A: np.ndarray) -> float:
+    return float(np.linalg.norm(E - A) / max(np.linalg.norm(A), 1e-300))
+
+
+def _mp_logm(A: np.ndarray) -> np.ndarray:
+    """The principal logarithm in 50-digit arithmetic."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        X = mpmath.logm(mpmath.matrix(A.tolist()))
+        return np.array([[complex(X[i, j]) for j in range(X.cols)] for i in range(X.rows)])
 
 
 def _check_regular(mu) -> None:
@@ -312,19 +392,43 @@ def _check_regular(mu) -> None:
         raise SingularFlowError("h*lambda = 1 for an eigenvalue: the step map is singular and its logarithm does not exist")
 
 
-def phi_derivative(j: int, z) -> sympy.Expr:
-    """The ``j``-th derivative of ``phi(z) = log(1 + z)/z``, exact; ``phi^(j)(0) = (-1)^j j!/(j+1)``."""
+def phi_derivative(j: int, z, turns: int = 0) -> sympy.Expr:
+    """The ``j``-th derivative of ``phi(z) = (log(1 + z) + 2 pi i turns)/z``, exact; ``turns`` picks the
+    branch of the logarithm (0: principal).  ``phi^(j)(0) = (-1)^j j!/(j+1)`` on the principal branch."""
     if z == 0:
+        if turns:
+            raise SingularFlowError("a logarithm continued off the principal branch at z = 0")
         return sympy.Integer(-1) ** j * sympy.factorial(j) / (j + 1)
     if sympy.simplify(1 + z) == 0:
         raise SingularFlowError("h*lambda = 1 for an eigenvalue: log(I - h H) does not exist")
-    return sympy.diff(sympy.log(1 + _Z) / _Z, _Z, j).subs(_Z, z)
+    value = _phi_derivative_expression(j).subs(_Z, z)
+    if turns:
+        value += 2 * sympy.pi * sympy.I * turns * (-1) ** j * sympy.factorial(j) / z ** (j + 1)
+    return value
 
 
-def jordan_function(N: sympy.Matrix, derivative) -> sympy.Matrix:
+@functools.lru_cache(maxsize=None)
+def _phi_derivative_expression(j: int) -> sympy.Expr:
+    return sympy.diff(sympy.log(1 + _Z) / _Z, _Z, j)
+
+
+def jordan_function(N: sympy.Matrix, derivative, form=None) -> sympy.Matrix:
     """``f(N)`` through the Jordan form ``N = P J P^-1``: on a block ``lambda I + Z`` of size ``s``,
-    ``f(lambda I + Z) = sum_{j<s} f^(j)(lambda)/j! Z^j`` (Higham, Functions of Matrices, Def 1.2)."""
-    P, J = N.jordan_form()
+    ``f(lambda I + Z) = sum_{j<s} f^(j)(lambda)/j! Z^j`` (Higham, Functions of Matrices, Def 1.2).
+
+    ``form`` is ``(P, J)`` when already computed.
+
+    >>> jordan_function(sympy.Matrix([[0, 1], [0, 0]]), lambda j, x: [sympy.Integer(1), sympy.Integer(3)][j])
+    Matrix([
+    [1, 3],
+    [0, 1]])
+    """
+    P, J = form if form is not None else N.jordan_form()
+    return P * jordan_blocks(J, derivative) * P.inv()
+
+
+def jordan_blocks(J: sympy.Matrix, derivative) -> sympy.Matrix:
+    """``f(J)`` for a Jordan matrix ``J``: ``f^(j)(lambda)/j!`` on the ``j``-th superdiagonal of each block."""
     F = sympy.zeros(*J.shape)
     start = 0
     while start < J.rows:
@@ -337,14 +441,20 @@ def jordan_function(N: sympy.Matrix, derivative) -> sympy.Matrix:
             for i in range(start, end - j):
                 F[i, i + j] = entry
         start = end
-    return P * F * P.inv()
+    return F
+
+
+def _mp(x) -> "mpmath.mpc":
+    re, im = sympy.N(x, 30).as_real_imag() if not x.is_Rational else (x, 0)
+    return mpmath.mpc(mpmath.mpf(str(re)), mpmath.mpf(str(im)))
 
 
 def _continued_log(mu: np.ndarray, branch: Sequence | None) -> np.ndarray:
     """``log mu`` with each value's branch chosen closest to the logarithm of the nearest earlier eigenvalue."""
     logs = np.log(mu)
-    if not branch:
-        return logs
+    if not branch:     # the principal branch; a negative real eigenvalue split by rounding takes +i pi
+        near_cut = (mu.real < 0) & (np.abs(mu.imag) <= 1e-6 * np.abs(mu))
+        return np.where(near_cut, logs.real + 1j * np.pi, logs)
     previous = list(branch)
     out = np.empty_like(logs)
     for i, value in enumerate(mu):

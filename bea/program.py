@@ -24,19 +24,26 @@ from typing import Callable
 import sympy
 
 from .define import Fields, StepSize, Value, coefficient
-from .errors import ParameterError, SchemeError
+from .errors import BeaError, ParameterError, ProblemError, SchemeError
 from .coefficients import ring_for
 from .trees import trees_up_to
 from .series import compose_after_flow, field_increment, flow, linear_combination, modified_field
 
 __all__ = ["SeriesInterpreter", "NumericInterpreter", "trace", "one_step_map", "run_numerically",
-           "uses_previous_iterates"]
+           "uses_previous_iterates", "linearised_step"]
 
 
 def trace(scheme, start: Value) -> Value:
     """Call the scheme's update function on the state ``start``; return the new state."""
     interpreter = start.interpreter
-    result = scheme.definition.update(start, Fields(scheme.labels), StepSize(), **scheme.params)
+    try:
+        result = scheme.definition.update(start, Fields(scheme.labels), StepSize(), **scheme.params)
+    except BeaError:
+        raise
+    except RecursionError:
+        raise SchemeError(f"the update function of {scheme.name!r} recursed too deeply") from None
+    except Exception as error:        # the user's own code: one line naming its error, no traceback
+        raise SchemeError(f"the update function of {scheme.name!r} raised {type(error).__name__}: {error}") from None
     if isinstance(result, tuple) and len(result) == 1:
         result = result[0]
     if not isinstance(result, Value) or result.interpreter is not interpreter:
@@ -90,6 +97,9 @@ class SeriesInterpreter(_Interpreter):
         self.past, self.tau = past, tau
         self.uses_past = False
         self.max_size = max((t.order for t in universe), default=0)
+        self.by_label: dict[str, list] = {}          # the trees of each root label, for field increments
+        for t in universe:
+            self.by_label.setdefault(t.label, []).append(t)
 
     def identity(self) -> Value:
         """``y`` itself: the empty series, the flow of the zero field."""
@@ -108,7 +118,7 @@ class SeriesInterpreter(_Interpreter):
         return Value(self, self._weight(pairs), data)
 
     def increment(self, label: str, point: Value, c) -> Value:
-        return Value(self, 0, field_increment(point.data, {label: self.ring.coerce(c)}, self.universe))
+        return Value(self, 0, field_increment(point.data, {label: self.ring.coerce(c)}, self.by_label.get(label, ())))
 
     def repeat(self, count, body: Callable, start: Value) -> Value:
         """``body^count`` after ``start``: the flow of ``count log body``, composed after ``start``."""
@@ -127,8 +137,22 @@ class SeriesInterpreter(_Interpreter):
                                                  self.universe, self.ring.zero))
 
     def solve(self, equation: Callable, guess):
-        """Fixed-point iteration: after ``k`` passes the trees with ``k`` nodes are exact."""
+        """Fixed-point iteration: after ``k`` passes the trees with ``k`` nodes are exact.
+
+        A contraction ``z = y + h(...)`` forgets where it starts, so the iteration is run from the
+        guess and from the guess moved by ``h F`` on every block: both must give the same series.
+        An equation that keeps its start (``z = z``) does not determine ``z`` and is refused.
+        """
         current = self._check_fixed_point(equation, guess)
+        solution = self._iterate(equation, current, guess)
+        marker = {t: self.ring.one for t in self.universe if t.order == 1}
+        moved = tuple(Value(self, 1, linear_combination(v.data, [(self.ring.one, marker)])) for v in current)
+        if any(a.data != b.data for a, b in zip(solution, self._iterate(equation, moved, guess))):
+            raise SchemeError("solve: the solution depends on the guess, so the equation does not determine z "
+                              "(it is not of the form z = y + h(...), e.g. z = z)")
+        return solution if isinstance(guess, tuple) else solution[0]
+
+    def _iterate(self, equation, current, guess) -> tuple:
         for _ in range(self.max_size):
             current = self._apply(equation, current, guess)
         again = self._apply(equation, current, guess)
@@ -137,7 +161,7 @@ class SeriesInterpreter(_Interpreter):
                 "solve: the implicit equation is not of the form z = y + h(...) near h = 0, "
                 "so its solution is not a series in h the engine can expand"
             )
-        return current if isinstance(guess, tuple) else current[0]
+        return current
 
     def _log(self, a: dict) -> dict:
         """The modified field of the map ``a`` with the same time ``h`` for every block."""
@@ -177,7 +201,14 @@ class NumericInterpreter(_Interpreter):
         p, q = _rational(c)
         step = self.h * p / q
         data = [0] * self.size
-        for i, value in zip(self.slices[label], self.field(label, point.data)):
+        try:
+            values = self.field(label, point.data)
+        except BeaError:
+            raise
+        except Exception as error:          # e.g. log(0) or a division by zero in the user's field
+            raise ProblemError(f"the field {label} cannot be evaluated at a state of the step: "
+                               f"{type(error).__name__}: {error or 'no value'}") from None
+        for i, value in zip(self.slices[label], values):
             data[i] = step * value
         return Value(self, 0, data)
 
@@ -234,6 +265,51 @@ def run_numerically(scheme, state: list, h, slices: dict, field: Callable, histo
     """One step of the scheme on a concrete state: the discrete update itself, not its series."""
     interpreter = NumericInterpreter(h, slices, field, len(state), history, tolerance)
     return trace(scheme, interpreter.identity(state)).data
+
+
+def linearised_step(scheme, slices: dict, values: dict, n: int, h, exact: bool) -> tuple[list, object]:
+    """One step of the scheme on the problem linearised at a point: ``([A_0, ..., A_q], c)`` with
+
+        delta_+ = A_0 delta_0 + A_1 delta_{-1} + ... + A_q delta_{-q} + c,
+
+    ``delta_{-j}`` the deviation of the iterate ``j`` steps back (``q = 0`` for one-step methods).
+    ``values[label] = (F_l, A_l)`` are the field and its Jacobian (rows of the block, columns of the
+    whole state of size ``n``) at the point.  The update function runs on linear forms in
+    ``(delta_0, ..., delta_{-q}, 1)``: exact SymPy entries when ``exact``, else complex NumPy.
+    """
+    import numpy as np
+
+    lags = [0]
+
+    def probe_history(j):
+        lags.append(j)
+        return list(forms(n + 1, 0))
+
+    def forms(m, lag):
+        out = np.zeros((n, m), dtype=object if exact else complex)
+        for i in range(n):
+            out[i, lag * n + i] = 1
+        if exact:
+            out = np.vectorize(sympy.Integer, otypes=[object])(out)
+        return out
+
+    def run(m, history):
+        constant = forms(m, 0)[0] * 0
+        constant[m - 1] = 1
+
+        def field(label, state):
+            F, A = values[label]
+            A = np.array(A.tolist(), dtype=object) if exact else np.asarray(A)
+            return list(A.dot(np.array(state)) + np.outer(F, constant))
+
+        return np.array(run_numerically(scheme, list(forms(m, 0)), h, slices, field, history=history))
+
+    run(n + 1, probe_history)                  # which past iterates does one step read?
+    q = max(lags)
+    m = n * (q + 1) + 1
+    image = run(m, lambda j: list(forms(m, j)))
+    blocks = [image[:, j * n:(j + 1) * n] for j in range(q + 1)]
+    return blocks, image[:, m - 1]
 
 
 def _common_time(scheme):

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import sympy
 
-from .define import SchemeDefinition, repeat, scheme, solve
+from .define import SchemeDefinition, check_blocks, repeat, scheme, solve
 from .errors import ParameterError, SchemeError
-from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, check_value, parse_value
+from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
 from .runge_kutta import TABLEAUX, Tableau, read_tableau, runge_kutta_step
 
-__all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "block_of", "make_scheme", "load_scheme", "scheme_names"]
+__all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "block_of", "make_scheme", "load_scheme"]
 
 TIMES = ("same", "per-player")
-TABLEAU = "a Butcher tableau (a JSON file with keys a and b)"
-_REQUIRED = object()
+TABLEAU = ParamKind("a Butcher tableau (a JSON file with keys a and b)", lambda v: False, symbolic=False,
+                    reader=read_tableau)
 
 _ONE = {"theta": ("f",)}
 _TWO = {"phi": ("f",), "theta": ("g",)}
@@ -58,7 +58,7 @@ def alternating(y, F, h, v_phi, v_theta, m, k):
 
 
 @scheme(blocks=lambda n: {"theta": tuple(f"f{i}" for i in range(1, int(n) + 1))},
-        params={"n": (NUMERIC_COUNT, _REQUIRED)}, times=lambda n: {"theta": n})
+        params={"n": (NUMERIC_COUNT, REQUIRED)}, times=lambda n: {"theta": n})
 def sgd(y, F, h, n):
     """``theta <- theta + h f_i(theta)`` for ``i = 1..n``; ``T = n h``."""
     for i in range(1, int(n) + 1):
@@ -114,7 +114,7 @@ def _players(name: str, update, params: dict, doc: str, times=None) -> dict[int,
 _BY_SLOPE = {
     **{name: (lambda y, slope, t=t: runge_kutta_step(y, slope, t), {}, f"Runge-Kutta method {name}: {t}")
        for name, t in TABLEAUX.items()},
-    "rk": (runge_kutta_step, {"tableau": (TABLEAU, _REQUIRED)}, "any Runge-Kutta method from its Butcher tableau"),
+    "rk": (runge_kutta_step, {"tableau": (TABLEAU, REQUIRED)}, "any Runge-Kutta method from its Butcher tableau"),
     "proximal": (_proximal, {}, _proximal.__doc__),
     "heavy-ball": (_heavy_ball, {"beta": MOMENTUM}, _heavy_ball.__doc__),
     "nesterov": (_nesterov, {"beta": MOMENTUM}, _nesterov.__doc__),
@@ -131,10 +131,6 @@ SCHEMES: dict[str, dict[int, SchemeDefinition]] = {
     "sgd": {1: sgd},
     **{name: _players(name, *entry) for name, entry in _BY_SLOPE.items()},
 }
-
-
-def scheme_names() -> list[str]:
-    return list(SCHEMES)
 
 
 # -- a scheme with its parameters fixed ---------------------------------------------------------
@@ -208,47 +204,59 @@ def make_scheme(name, time: str = "same", players: int | None = None, **params) 
         known = ", ".join(definition.params) or "none"
         raise ParameterError(f"scheme {definition.name!r} has no parameter {unknown[0]!r} (its parameters: {known})")
     values = {}
-    for pname, spec in definition.params.items():
-        kind, default = spec if isinstance(spec, tuple) else (spec, None)
+    for pname, (kind, default) in definition.params.items():
         if pname in params:
-            values[pname] = _parse(pname, params[pname], kind)
-        elif default is _REQUIRED:
+            values[pname] = kind.value(pname, params[pname])
+        elif default is REQUIRED or (default is None and not kind.symbolic):
             raise ParameterError(f"scheme {definition.name!r} needs the parameter {pname} ({kind})")
         else:
-            values[pname] = sympy.Symbol(pname)
-    blocks = definition.blocks(**values) if callable(definition.blocks) else definition.blocks
-    blocks = {b: (labels,) if isinstance(labels, str) else tuple(labels) for b, labels in blocks.items()}
-    _check_blocks(definition.name, blocks)
+            values[pname] = sympy.Symbol(pname) if default is None else default
+    try:
+        blocks = definition.blocks(**values) if callable(definition.blocks) else definition.blocks
+    except Exception as error:      # a user's blocks function
+        raise SchemeError(f"scheme {definition.name!r}: its blocks function raised {type(error).__name__}: {error}") from None
+    blocks = check_blocks(definition.name, blocks)
+    _check_symbols(definition.name, values, blocks)
     if time == "per-player" and not definition.rates:
         what = "one block" if len(blocks) == 1 else "no per-player rates"
         raise SchemeError(f"scheme {definition.name!r} has {what}; the time convention 'per-player' "
                           f"applies to two-player schemes with rates")
     times = {b: sympy.Integer(1) for b in blocks}
     if definition.times is not None:
-        times = {b: sympy.sympify(t) for b, t in definition.times(**values).items()}
+        times = _times(definition, values, blocks)
     if time == "per-player":                    # each block's time scales with its player's rate
         times = {b: values[definition.rates[b]] * t for b, t in times.items()}
     return Scheme(definition.name, definition, blocks, times, values, time)
 
 
-def _parse(name: str, value, kind: str):
-    if kind == TABLEAU:
-        return read_tableau(value)
-    return check_value(name, parse_value(name, value), kind)
+def _times(definition: SchemeDefinition, values: dict, blocks: dict) -> dict:
+    """``{block: T_b / h}`` from the definition's ``times`` function, checked to be exact and for every block."""
+    from .define import coefficient
+
+    try:
+        times = definition.times(**values)
+    except Exception as error:
+        raise SchemeError(f"scheme {definition.name!r}: its times function raised {type(error).__name__}: {error}") from None
+    if not isinstance(times, dict) or set(times) != set(blocks):
+        raise SchemeError(f"scheme {definition.name!r}: times must give T_b / h for the blocks {', '.join(blocks)}")
+    out = {b: coefficient(times[b]) for b in blocks}
+    if any(t == 0 for t in out.values()):
+        raise SchemeError(f"scheme {definition.name!r}: a block's time is zero")
+    return out
 
 
-def _check_blocks(name: str, blocks: dict) -> None:
-    """Every field updates exactly one block; labels are names."""
-    seen = {}
-    for block, labels in blocks.items():
-        if not labels:
-            raise SchemeError(f"scheme {name!r}: block {block!r} has no field updating it")
-        for label in labels:
-            if not (isinstance(label, str) and label.isidentifier()):
-                raise SchemeError(f"scheme {name!r}: field label {label!r} is not a name")
-            if label in seen:
-                raise SchemeError(f"scheme {name!r}: field {label!r} updates two blocks ({seen[label]!r} and {block!r})")
-            seen[label] = block
+def _check_symbols(name: str, values: dict, blocks: dict) -> None:
+    """Parameter symbols may not be named like a field, a block or another parameter with another value."""
+    labels = {label for ls in blocks.values() for label in ls}
+    for pname, value in values.items():
+        if not isinstance(value, sympy.Symbol):
+            continue
+        other = values.get(value.name)
+        clash = ("a field label" if value.name in labels else "a block" if value.name in blocks else
+                 f"another parameter, which has the value {other}" if other is not None and other != value else None)
+        if clash:
+            raise ParameterError(f"parameter {pname}: the symbol {value.name!r} is the name of {clash} of scheme "
+                                 f"{name!r}; choose another name")
 
 
 def load_scheme(reference: str) -> SchemeDefinition:

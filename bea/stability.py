@@ -18,7 +18,8 @@ from functools import cached_property
 import mpmath
 import sympy
 
-__all__ = ["Stability", "STABLE", "UNSTABLE", "INCONCLUSIVE", "equilibrium_jacobian"]
+__all__ = ["Stability", "MethodStability", "method_stability", "half_plane_verdict", "disc_verdict", "STABLE", "UNSTABLE",
+           "INCONCLUSIVE", "equilibrium_jacobian"]
 
 STABLE = "stable"
 UNSTABLE = "unstable"
@@ -29,13 +30,105 @@ _MAX_DIGITS = 4000
 _POSITIVE = {"h", "v_phi", "v_theta", "m", "k", "n"}      # positive by the contract's conventions
 
 
+def half_plane_verdict(poly: sympy.Poly) -> str:
+    """``stable`` when every root of ``poly`` (exact rational coefficients) has negative real part,
+    ``unstable`` when one has positive real part, else ``inconclusive``; decided exactly (module docstring)."""
+    axis = _on_imaginary_axis(poly)
+    digits = _DIGITS
+    while digits <= _MAX_DIGITS:
+        roots = _roots(poly, digits)
+        with mpmath.workdps(digits):
+            tolerance = mpmath.mpf(10) ** (-digits // 3)
+            if any(mpmath.re(r) > tolerance for r in roots):
+                return UNSTABLE
+            if axis or all(mpmath.re(r) < -tolerance for r in roots):
+                return INCONCLUSIVE if axis else STABLE
+        digits *= 2          # a real part is tiny but (no root being on the axis) not zero: resolve it
+    return INCONCLUSIVE
+
+
+def disc_verdict(poly: sympy.Poly) -> str:
+    """The same for the unit disc: ``stable`` when every root has modulus < 1.
+
+    The Cayley map ``z = (1 + s)/(1 - s)`` takes the open left half-plane onto the open unit disc,
+    so ``q(s) = (1 - s)^n p((1 + s)/(1 - s))`` has its roots in the left half-plane exactly when
+    ``p`` has them in the disc; a root ``z = -1`` (on the circle) lowers the degree of ``q``.
+    """
+    z, s = poly.gens[0], sympy.Symbol("s")
+    n = poly.degree()
+    q = sympy.Poly(sympy.expand(sympy.cancel((1 - s) ** n * poly.as_expr().subs(z, (1 + s) / (1 - s)))), s)
+    verdict = half_plane_verdict(q) if q.degree() > 0 else INCONCLUSIVE
+    if q.degree() < n and verdict == STABLE:        # a root at z = -1, on the circle
+        return INCONCLUSIVE
+    return verdict
+
+
+def _on_imaginary_axis(poly: sympy.Poly) -> int:
+    """The number of distinct roots with zero real part (exact: a gcd and Sturm counting)."""
+    w = sympy.Symbol("w", real=True)
+    value = sympy.expand(poly.as_expr().subs(poly.gens[0], sympy.I * w))
+    real, imag = (sympy.Poly(part, w) for part in (sympy.re(value), sympy.im(value)))
+    common = sympy.gcd(real, imag)
+    return 0 if common.degree() <= 0 else common.count_roots()
+
+
+def _roots(poly: sympy.Poly, digits: int) -> list:
+    """Roots of ``poly`` at ``digits`` significant digits."""
+    coefficients = [sympy.Rational(c) for c in poly.all_coeffs()]
+    with mpmath.workdps(digits):
+        return mpmath.polyroots([mpmath.mpf(int(c.p)) / int(c.q) for c in coefficients],
+                                maxsteps=50 + 10 * digits, extraprec=4 * digits)
+
+
+@dataclass(frozen=True)
+class MethodStability:
+    """The discrete method's own verdict at a point: the spectral radius of its linearised step.
+
+    ``matrix`` is the linearised one-step map (for methods that read past iterates, the companion
+    matrix of the linear recursion ``delta_+ = sum_j A_j delta_{-j}``), ``roots`` its eigenvalues
+    (the roots of the characteristic polynomial of the recursion), ``spectral_radius`` their
+    largest modulus; ``stable`` when it is < 1, decided exactly.  ``None`` values and the
+    ``inconclusive`` verdict with a ``reason`` when symbols are left (no step size given).
+    """
+
+    verdict: str
+    reason: str
+    matrix: sympy.Matrix | None = None
+    roots: tuple = ()
+    spectral_radius: float | None = None
+
+    def to_json(self) -> dict:
+        return {"verdict": self.verdict, "spectral_radius": self.spectral_radius,
+                "roots": [_complex_text(r) for r in self.roots], "reason": self.reason}
+
+
+def method_stability(matrix: sympy.Matrix | None, reason: str = "") -> MethodStability:
+    """The verdict of the linearised step ``matrix`` (exact entries), or ``inconclusive`` for ``reason``."""
+    if matrix is None or matrix.free_symbols:
+        left = ", ".join(sorted(map(str, matrix.free_symbols))) if matrix is not None else ""
+        return MethodStability(INCONCLUSIVE, reason or f"the step still has symbols: {left}", matrix)
+    poly = matrix.charpoly(sympy.Symbol("z"))
+    roots = tuple(complex(r) for r in _roots(poly, _DIGITS))
+    radius = max(abs(r) for r in roots)
+    verdict = disc_verdict(poly)
+    why = {STABLE: "every root of the linearised step has modulus < 1",
+           UNSTABLE: "a root of the linearised step has modulus > 1: the iterates move away",
+           INCONCLUSIVE: "a root of the linearised step lies on the unit circle"}[verdict]
+    return MethodStability(verdict, why, matrix, roots, radius)
+
+
 @dataclass(frozen=True)
 class Stability:
-    """The exact Jacobian ``matrix`` of a flow at the point ``at``, with eigenvalues and a verdict."""
+    """The exact Jacobian ``matrix`` of a flow at the point ``at``, with eigenvalues and a verdict.
+
+    ``method``, when known, is the discrete method's own verdict at the same point
+    (:class:`MethodStability`); :attr:`agree` says whether the two verdicts match.
+    """
 
     matrix: sympy.Matrix
     at: dict = field(default_factory=dict)
     fixed_point: bool | None = None      # is ``at`` an equilibrium of the flow (None: not known)
+    method: MethodStability | None = None
 
     @cached_property
     def trace(self) -> sympy.Expr:
@@ -64,45 +157,27 @@ class Stability:
             return [v for v, mult in found.items() for _ in range(mult)]
         if sum(found.values()) == poly.degree():
             return [v for v, mult in sorted(found.items(), key=lambda kv: _key(kv[0])) for _ in range(mult)]
-        return [sympy.Float(complex(r).real, 30) + sympy.I * sympy.Float(complex(r).imag, 30) for r in self._numeric_roots]
-
-    @cached_property
-    def _numeric_roots(self) -> list:
-        return self._roots(_DIGITS)
-
-    def _roots(self, digits: int) -> list:
-        """Roots of the characteristic polynomial at ``digits`` significant digits."""
-        coefficients = [sympy.Rational(c) for c in self.characteristic_polynomial.all_coeffs()]
-        with mpmath.workdps(digits):
-            return mpmath.polyroots([mpmath.mpf(int(c.p)) / int(c.q) for c in coefficients],
-                                    maxsteps=50 + 10 * digits, extraprec=4 * digits)
+        return [sympy.Float(complex(r).real, 30) + sympy.I * sympy.Float(complex(r).imag, 30)
+                for r in _roots(poly, _DIGITS)]
 
     @cached_property
     def on_imaginary_axis(self) -> int:
         """The number of distinct eigenvalues with zero real part (exact)."""
-        w = sympy.Symbol("w", real=True)
-        value = sympy.expand(self.characteristic_polynomial.as_expr().subs(sympy.Symbol("s"), sympy.I * w))
-        real, imag = (sympy.Poly(part, w) for part in (sympy.re(value), sympy.im(value)))
-        common = sympy.gcd(real, imag)
-        return 0 if common.degree() <= 0 else common.count_roots()
+        return _on_imaginary_axis(self.characteristic_polynomial)
 
     @cached_property
     def verdict(self) -> str:
         """``stable`` (all real parts < 0), ``unstable`` (some > 0) or ``inconclusive``."""
         if self.symbols:
             return UNSTABLE if self._trace_positive else INCONCLUSIVE
-        axis = self.on_imaginary_axis
-        digits = _DIGITS
-        while digits <= _MAX_DIGITS:
-            roots = self._numeric_roots if digits == _DIGITS else self._roots(digits)
-            with mpmath.workdps(digits):
-                tolerance = mpmath.mpf(10) ** (-digits // 3)
-                if any(mpmath.re(r) > tolerance for r in roots):
-                    return UNSTABLE
-                if axis or all(mpmath.re(r) < -tolerance for r in roots):
-                    return INCONCLUSIVE if axis else STABLE
-            digits *= 2          # a real part is tiny but (no root being on the axis) not zero: resolve it
-        return INCONCLUSIVE
+        return half_plane_verdict(self.characteristic_polynomial)
+
+    @property
+    def agree(self) -> bool | None:
+        """Whether the modified flow's verdict and the method's match (None: the method's is not known)."""
+        if self.method is None or INCONCLUSIVE in (self.method.verdict, self.verdict):
+            return None
+        return self.method.verdict == self.verdict
 
     @cached_property
     def _trace_positive(self) -> bool:
@@ -122,9 +197,18 @@ class Stability:
             INCONCLUSIVE: "an eigenvalue lies on the imaginary axis and none has positive real part",
         }[self.verdict]
 
+    @property
+    def disagreement(self) -> str | None:
+        """A plain sentence when the two verdicts differ."""
+        if self.agree is not False:
+            return None
+        return (f"the truncated modified flow is {self.verdict} but the method itself is {self.method.verdict}: "
+                "the step lies outside the region where the modified flow describes the iterates "
+                "(the series in h does not converge there); trust the method's verdict")
+
     # -- renderers -------------------------------------------------------------------
     def to_json(self) -> dict:
-        return {
+        out = {
             "at": {str(k): str(v) for k, v in self.at.items()},
             "fixed_point": self.fixed_point,
             "jacobian": [[str(x) for x in row] for row in self.matrix.tolist()],
@@ -135,6 +219,12 @@ class Stability:
             "verdict": self.verdict,
             "reason": self.reason,
         }
+        if self.method is not None:
+            out["method"] = self.method.to_json()
+            out["agree"] = self.agree
+            if self.disagreement:
+                out["disagreement"] = self.disagreement
+        return out
 
     def to_text(self) -> str:
         at = ", ".join(f"{k} = {v}" for k, v in self.at.items())
@@ -146,13 +236,22 @@ class Stability:
         for v in self.eigenvalues:
             lines.append(f"eigenvalue {v}" + ("" if self.symbols else f" = {_complex_text(v)}"))
         lines.append(f"verdict: {self.verdict} ({self.reason})")
+        if self.method is not None:
+            m = self.method
+            if m.spectral_radius is not None:
+                lines.append("roots of the linearised step: " + ", ".join(_complex_text(r) for r in m.roots))
+                lines.append(f"spectral radius = {m.spectral_radius:.10g}")
+            lines.append(f"method verdict: {m.verdict} ({m.reason})")
+            if self.disagreement:
+                lines.append(f"WARNING: {self.disagreement}")
         return "\n".join(lines)
 
     def to_latex(self) -> str:
         eigen = ", ".join(sympy.latex(v) for v in self.eigenvalues)
+        method = "" if self.method is None else f" \\quad \\text{{method: {self.method.verdict}}}"
         return (f"\\tilde{{J}} = {sympy.latex(self.matrix)}, \\quad \\operatorname{{Tr}} = {sympy.latex(self.trace)}, "
                 f"\\quad \\det = {sympy.latex(self.determinant)}, \\quad \\lambda \\in \\{{{eigen}\\}}"
-                f" \\quad \\text{{({self.verdict})}}")
+                f" \\quad \\text{{({self.verdict})}}{method}")
 
     def _repr_latex_(self) -> str:
         return f"${self.to_latex()}$"
@@ -162,7 +261,8 @@ class Stability:
 
     def __repr__(self) -> str:
         at = ", ".join(f"{k}={v}" for k, v in self.at.items())
-        return f"<Stability at {at}: {self.verdict}; trace {self.trace}, determinant {self.determinant}>"
+        method = "" if self.method is None else f"; method {self.method.verdict}"
+        return f"<Stability at {at}: {self.verdict}; trace {self.trace}, determinant {self.determinant}{method}>"
 
 
 def _key(value):

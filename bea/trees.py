@@ -20,12 +20,39 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cached_property
 from math import factorial
 
 from .errors import TreeSyntaxError
 
 __all__ = ["Tree", "leaf", "parse_tree", "trees_up_to", "chains_up_to"]
+
+
+class _bottom_up:
+    """A cached tree property computed for the children before the parent, without recursion.
+
+    Trees are made children first, so their serial numbers order every descendant before its
+    ancestors: the uncached descendants are collected with an explicit stack and computed in
+    serial order.  A chain of hundreds of nodes therefore never exhausts Python's stack.
+    """
+
+    def __init__(self, func):
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __get__(self, tree, owner=None):
+        if tree is None:
+            return self
+        cache = tree.__dict__
+        if self.name not in cache:
+            pending, stack, seen = [], [tree], set()
+            while stack:
+                t = stack.pop()
+                if self.name not in t.__dict__ and t.serial not in seen:
+                    seen.add(t.serial)
+                    pending.append(t)
+                    stack.extend(t.children)
+            for t in sorted(pending, key=_serial):
+                t.__dict__[self.name] = self.func(t)
+        return cache[self.name]
 
 
 class Tree:
@@ -57,7 +84,7 @@ class Tree:
         """The tree ``self`` with ``branch`` added as one more child of the root."""
         return Tree.make(self.label, self.children + (branch,))
 
-    @cached_property
+    @_bottom_up
     def cuts(self) -> tuple[tuple["Tree", "Tree"], ...]:
         """All pairs ``(root part, branch)`` obtained by cutting one edge.
 
@@ -72,7 +99,7 @@ class Tree:
                 pairs.append((Tree.make(self.label, others + (rest,)), branch))
         return tuple(pairs)
 
-    @cached_property
+    @_bottom_up
     def symmetry(self) -> int:
         """The symmetry coefficient ``sigma(t) = prod_i m_i! sigma(t_i)^{m_i}``."""
         sigma = 1
@@ -80,7 +107,7 @@ class Tree:
             sigma *= factorial(mult) * child.symmetry ** mult
         return sigma
 
-    @cached_property
+    @_bottom_up
     def labels(self) -> tuple[str, ...]:
         """The labels of all nodes, root first (depth first)."""
         out = [self.label]
@@ -88,26 +115,31 @@ class Tree:
             out.extend(child.labels)
         return tuple(out)
 
-    @property
+    @_bottom_up
     def is_chain(self) -> bool:
         """True when every node has at most one child (``f``, ``f[f]``, ``f[g[f]]``, ...)."""
         return len(self.children) == 0 or (len(self.children) == 1 and self.children[0].is_chain)
 
     # -- text form ---------------------------------------------------------------
-    @cached_property
+    @_bottom_up
     def sort_key(self) -> tuple:
         """Canonical order: fewer nodes first, then by label, then by children."""
         return (self.order, self.label, tuple(c.sort_key for c in self.printed_children))
 
-    @cached_property
+    @_bottom_up
     def printed_children(self) -> tuple["Tree", ...]:
         """The children in canonical print order."""
         return tuple(sorted(self.children, key=lambda c: c.sort_key))
 
-    def __str__(self) -> str:
+    @_bottom_up
+    def text(self) -> str:
+        """The canonical text form ``label[child,child,...]``."""
         if not self.children:
             return self.label
-        return f"{self.label}[{','.join(str(c) for c in self.printed_children)}]"
+        return f"{self.label}[{','.join(c.text for c in self.printed_children)}]"
+
+    def __str__(self) -> str:
+        return self.text
 
     def __repr__(self) -> str:
         return f"Tree({str(self)!r})"
@@ -131,45 +163,55 @@ _TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_]*)|(\[)|(\])|(,))")
 def parse_tree(text: str, labels=None) -> Tree:
     """Parse the text form ``label`` or ``label[child,child,...]`` (children in any order).
 
-    ``labels``, if given, is the set of allowed field labels.
+    ``labels``, if given, is the set of allowed field labels.  The parser keeps its own stack,
+    so trees of any depth parse.
+
+    >>> parse_tree("f[g, f[f]]") is parse_tree("f[f[f],g]")
+    True
     """
-    pos = 0
-
-    def token():
-        nonlocal pos
+    if not isinstance(text, str):
+        raise TreeSyntaxError(f"a tree is given as text such as 'f[f]', got {text!r}")
+    stack: list[tuple[str, list]] = []     # open nodes: (label, children so far)
+    pos, done, expect_label = 0, None, True
+    while True:
         match = _TOKEN.match(text, pos)
-        if not match:
-            return None
-        pos = match.end()
-        return match
-
-    def node() -> Tree:
-        nonlocal pos
-        match = token()
-        if match is None or match.group(1) is None:
-            raise TreeSyntaxError(f"cannot parse tree {text!r}: expected a label at position {pos}")
-        label = match.group(1)
-        if labels is not None and label not in labels:
-            raise TreeSyntaxError(f"tree {text!r} uses unknown field label {label!r}; known: {sorted(labels)}")
-        save = pos
-        match = token()
-        if match is None or match.group(2) is None:
-            pos = save
-            return leaf(label)
-        kids = [node()]
-        while True:
-            match = token()
-            if match is not None and match.group(4):
-                kids.append(node())
-            elif match is not None and match.group(3):
-                return Tree.make(label, kids)
-            else:
-                raise TreeSyntaxError(f"cannot parse tree {text!r}: expected ',' or ']' at position {pos}")
-
-    tree = node()
-    if text[pos:].strip():
-        raise TreeSyntaxError(f"cannot parse tree {text!r}: unexpected text {text[pos:]!r}")
-    return tree
+        if match is None:
+            if text[pos:].strip():
+                raise TreeSyntaxError(f"cannot parse tree {text!r}: unexpected text {text[pos:].strip()!r}")
+            break
+        name, opening, closing, comma = match.groups()
+        if done is not None:
+            raise TreeSyntaxError(f"cannot parse tree {text!r}: unexpected text {text[pos:].strip()!r}")
+        if expect_label:
+            if name is None:
+                raise TreeSyntaxError(f"cannot parse tree {text!r}: expected a label at position {pos}")
+            if labels is not None and name not in labels:
+                raise TreeSyntaxError(f"tree {text!r} uses unknown field label {name!r}; known: {sorted(labels)}")
+            pos = match.end()
+            after = _TOKEN.match(text, pos)
+            if after is not None and after.group(2):
+                stack.append((name, []))
+                pos = after.end()
+                continue
+            node = leaf(name)
+        elif closing and stack:
+            label, kids = stack.pop()
+            node = Tree.make(label, kids)
+            pos = match.end()
+        elif comma and stack:
+            pos, expect_label = match.end(), True
+            continue
+        else:
+            raise TreeSyntaxError(f"cannot parse tree {text!r}: expected ',' or ']' at position {pos}")
+        expect_label = False
+        if stack:
+            stack[-1][1].append(node)
+        else:
+            done = node
+    if done is None:
+        where = "ends too early" if stack or not text.strip() else "has no tree"
+        raise TreeSyntaxError(f"cannot parse tree {text!r}: it {where}")
+    return done
 
 
 def trees_up_to(order: int, labels) -> list[Tree]:

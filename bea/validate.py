@@ -16,18 +16,19 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 
+from .budget import DEFAULT_SECONDS
 from .concrete import Problem
 from .derive import derive
+from .errors import BudgetError, ParameterError, ProblemError, SchemeError
+from .exact import exact_number
 from .flow import H
-from .errors import ParameterError, SchemeError
-from .problems import ProblemSpec, get_problem
-from .params import NUMERIC_DEFAULTS
+from .params import REQUIRED
+from .problems import PROBLEMS, ProblemSpec, get_problem
 from .program import run_numerically, uses_previous_iterates
+from .progress import progress_for
 from .schemes import definition_of, make_scheme
 
-__all__ = ["validate", "Validation", "VALIDATION_DEFAULTS", "split_params"]
-
-VALIDATION_DEFAULTS = NUMERIC_DEFAULTS
+__all__ = ["validate", "Validation", "split_params", "numeric_default"]
 
 
 @dataclass(frozen=True)
@@ -45,23 +46,29 @@ class Validation:
     tolerance: float = 0.3
 
     @property
+    def exact(self) -> bool:
+        """True when the finest local errors are zero to the working precision: the truncated
+        modified flow reproduces the step exactly on this problem (e.g. a constant field)."""
+        return math.isnan(self.observed[-1])
+
+    @property
     def passed(self) -> bool:
         """True when the asymptotic observed order (the finest pair of steps) is at least
-        ``order + 1 - tolerance``; coarser pairs may still be pre-asymptotic.  A higher order
-        means the next terms vanish on this problem (e.g. RK4 has no ``h^3`` term), never a
-        wrong field: a wrong coefficient lowers the order."""
-        return self.observed[-1] >= self.expected - self.tolerance
+        ``order + 1 - tolerance``, or the flow is exact there; coarser pairs may still be
+        pre-asymptotic.  A higher order means the next terms vanish on this problem (e.g. RK4
+        has no ``h^3`` term), never a wrong field: a wrong coefficient lowers the order."""
+        return self.exact or self.observed[-1] >= self.expected - self.tolerance
 
     @property
     def exceeds(self) -> bool:
-        return self.observed[-1] > self.expected + self.tolerance
+        return not self.exact and self.observed[-1] > self.expected + self.tolerance
 
     def to_json(self) -> dict:
         return {
             "scheme": self.scheme, "order": self.order, "problem": self.problem,
             "params": {k: str(v) for k, v in self.params.items()},
-            "expected": self.expected, "passed": self.passed,
-            "rows": [{"h": str(h), "error": float(e), "observed": (None if i == 0 else self.observed[i - 1])}
+            "expected": self.expected, "passed": self.passed, "exact": self.exact,
+            "rows": [{"h": str(h), "error": float(e), "observed": (None if i == 0 else _finite(self.observed[i - 1]))}
                      for i, (h, e) in enumerate(zip(self.steps, self.errors))],
         }
 
@@ -70,17 +77,19 @@ class Validation:
         lines = [f"# {self.scheme} order {self.order} on {self.problem}" + (f" ({params})" if params else ""),
                  f"{'h':>14s} {'local error':>14s} {'observed order':>15s}"]
         for i, (h, e) in enumerate(zip(self.steps, self.errors)):
-            observed = "" if i == 0 else f"{self.observed[i - 1]:15.3f}"
+            observed = "" if i == 0 else f"{_shown(self.observed[i - 1]):>15s}"
             lines.append(f"{str(h):>14s} {mpmath.nstr(e, 6):>14s} {observed}")
         verdict = "PASS" if self.passed else "FAIL"
-        if self.exceeds:
+        if self.exact:
+            verdict += " (the local error is zero: the truncated modified flow is exact on this problem)"
+        elif self.exceeds:
             verdict += " (higher than expected: the next terms of the field vanish on this problem)"
         lines.append(f"expected order {self.expected}: {verdict}")
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:
         rows = " \\\\ ".join(
-            f"{sympy.latex(h)} & {mpmath.nstr(e, 4)} & {'' if i == 0 else f'{self.observed[i - 1]:.3f}'}"
+            f"{sympy.latex(h)} & {mpmath.nstr(e, 4)} & {'' if i == 0 else _shown(self.observed[i - 1])}"
             for i, (h, e) in enumerate(zip(self.steps, self.errors))
         )
         return f"$\\begin{{array}}{{rrr}} h & \\text{{local error}} & \\text{{order}} \\\\ \\hline {rows} \\end{{array}}$"
@@ -91,65 +100,156 @@ class Validation:
     def __repr__(self) -> str:
         verdict = "passed" if self.passed else "FAILED"
         return (f"<Validation {self.scheme} order {self.order} on {self.problem}: observed "
-                f"{self.observed[-1]:.3f}, expected {self.expected}, {verdict}>")
+                f"{_shown(self.observed[-1])}, expected {self.expected}, {verdict}>")
+
+
+def _shown(order: float) -> str:
+    return "exact" if math.isnan(order) else f"{order:.3f}"
+
+
+def _finite(order: float):
+    return None if math.isnan(order) else ("inf" if order == math.inf else "-inf" if order == -math.inf else order)
 
 
 def validate(scheme, order: int, problem="random-polynomial", *, time: str = "same", players: int | None = None,
-             levels: int = 5, progress: bool = False, **params) -> Validation:
+             levels: int = 5, at: dict | None = None, progress=False, budget: float | None = DEFAULT_SECONDS,
+             **params) -> Validation:
     """Measure the local error of the order-``order`` modified flow over ``levels`` halvings of h.
 
     ``problem`` is a name from :data:`bea.problems.PROBLEMS` or a :class:`~bea.problems.ProblemSpec`
-    (e.g. from :func:`~bea.problems.user_problem`); ``params`` holds the scheme's parameters
-    and the problem's.
+    (e.g. from :func:`~bea.problems.user_problem`); ``at`` ({variable name: value}) replaces
+    values of its starting point; ``params`` holds the scheme's parameters and the problem's.
+    The fields must be real and analytic at the starting point (a complex or infinite value
+    is refused), and the integration of the flow stops with an error rather than run on.
     """
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
+        raise ParameterError(f"levels must be an integer >= 2 (two step sizes give one observed order), got {levels!r}")
     spec = get_problem(problem) if isinstance(problem, str) else problem
+    if not isinstance(spec, ProblemSpec):
+        raise ParameterError(f"problem must be a name ({', '.join(PROBLEMS)}) or a ProblemSpec, got {problem!r}")
+    report = progress_for(progress, "validate")
     scheme_params, problem_params = split_params(scheme, spec, params, players)
-    names = make_scheme(scheme, time=time, players=players, **scheme_params).params
-    missing = [k for k in names if k not in scheme_params and k not in VALIDATION_DEFAULTS]
-    if missing:
-        raise ParameterError(f"validation runs the scheme on numbers; give a value for its parameter {missing[0]}")
-    values = {k: scheme_params.get(k, VALIDATION_DEFAULTS.get(k)) for k in names}
-    flow = derive(scheme, order, time=time, players=players, **values)
-    machine = make_scheme(scheme, time=time, players=players, **values)
+    definition = make_scheme(scheme, time=time, players=players, **scheme_params).definition
+    values = {k: scheme_params.get(k, numeric_default(definition, k)) for k in definition.params}
+    flow = derive(scheme, order, time=time, players=players, progress=report, budget=budget, **values)
+    machine = flow.source
     state_carrying = uses_previous_iterates(machine)
     instance = spec.instance(machine.blocks, **problem_params)
     concrete = Problem(machine.blocks, instance.fields, instance.variables)
+    start = _starting_point(instance, at)
     modified = list(flow.evaluate(instance.fields, instance.variables))
 
     steps = [instance.h_max / 2**i for i in range(levels)]
     # Local errors reach about C h^(order+1); carry enough digits to resolve them well.
-    smallest = float(instance.h_max) / 2 ** (levels - 1)
-    digits = int(30 + (order + 1) * -math.log10(smallest))
+    smallest = instance.h_max / 2 ** (levels - 1)
+    digits = int(30 + (order + 1) * -math.log10(float(smallest)))
+    floor = mpmath.mpf(10) ** (-(digits - 10))          # below this a local error is zero
     errors = []
     with mpmath.workdps(digits):
         state = concrete.state
-        point = [_mpf(instance.point[v]) for v in state]
+        point = [_mpf(start[v]) for v in state]
         field_fns = {label: sympy.lambdify(state, exprs, modules="mpmath") for label, exprs in concrete.fields.items()}
         slices = concrete.slices
         modified_fn = sympy.lambdify([*state, H], modified, modules="mpmath", cse=True)
+        _check_real(field_fns, modified_fn, point, _mpf(steps[0]))
         b0 = next(iter(machine.blocks))
         for i, h in enumerate(steps):
-            if progress:
-                print(f"validate: step {i + 1}/{levels}, h = {h}", file=sys.stderr, flush=True)
+            report(f"step {i + 1}/{levels}, h = {h}")
             hm = _mpf(h)
-            history = _past_on_the_flow(modified_fn, point, hm, hm * _mpf(machine.times[b0])) if state_carrying else None
+            guarded = _guarded(lambda y, hm=hm: modified_fn(*y, hm))
+            history = _past_on_the_flow(guarded, point, hm * _mpf(machine.times[b0])) if state_carrying else None
             discrete = run_numerically(machine, point, hm, slices, lambda label, y: field_fns[label](*y),
                                        history=history, tolerance=mpmath.eps * 2**8)
-            solution = mpmath.odefun(lambda t, y: modified_fn(*y, hm), 0, point)
+            solution = mpmath.odefun(lambda t, y: guarded(y), 0, point)
             error = mpmath.mpf(0)
             for b in machine.blocks:
                 exact = solution(hm * _mpf(machine.times[b]))
                 for j in slices[machine.blocks[b][0]]:
                     error = max(error, abs(discrete[j] - exact[j]))
-            errors.append(error)
-    observed = [float(mpmath.log(errors[i] / errors[i + 1]) / mpmath.log(2)) for i in range(levels - 1)]
-    return Validation(scheme, order, spec.name, {**values, **problem_params}, steps, errors, observed, order + 1)
+            errors.append(error if error > floor else mpmath.mpf(0))
+    observed = [_order(errors[i], errors[i + 1]) for i in range(levels - 1)]
+    return Validation(scheme if isinstance(scheme, str) else machine.name, order, spec.name,
+                      {**values, **problem_params}, steps, errors, observed, order + 1)
 
 
-def _past_on_the_flow(modified_fn, point, h, period):
+def numeric_default(definition, name: str):
+    """The value a parameter takes when the scheme runs on numbers and the user left it unset."""
+    kind, default = definition.params[name]
+    if default is not None and default is not REQUIRED:
+        return default
+    if kind.numeric_default is None:
+        raise ParameterError(f"the scheme runs on numbers here; give a value for its parameter {name} ({kind})")
+    return kind.numeric_default
+
+
+def _order(coarse, fine) -> float:
+    """``log2(coarse / fine)``: the observed order of a pair; ``inf`` when only the finer error is zero
+    and ``nan`` when both are (the truncated flow is exact there)."""
+    if not fine:
+        return math.nan if not coarse else math.inf
+    if not coarse:
+        return -math.inf
+    return float(mpmath.log(coarse / fine) / mpmath.log(2))
+
+
+def _starting_point(instance, at) -> dict:
+    """The instance's point with the values of ``at`` ({name: value}); every name must be a variable."""
+    if not at:
+        return instance.point
+    names = {str(v): v for v in instance.point}
+    unknown = sorted(set(map(str, at)) - set(names))
+    if unknown:
+        raise ParameterError(f"at names {unknown[0]!r}, which is not a variable of the problem (its variables: "
+                             f"{', '.join(names)})")
+    return {**instance.point, **{names[str(k)]: exact_number(v, f"the value of {k}") for k, v in at.items()}}
+
+
+def _check_real(field_fns: dict, modified_fn, point, h) -> None:
+    """Refuse fields that are complex, infinite or undefined at the starting point."""
+    for label, fn in field_fns.items():
+        _finite_real(fn, point, f"the field {label}")
+    _finite_real(lambda *y: modified_fn(*y, h), point, "the modified field")
+
+
+def _finite_real(fn, point, what: str) -> None:
+    try:
+        values = fn(*point)
+    except (ZeroDivisionError, ValueError, TypeError, OverflowError) as error:
+        raise ProblemError(f"{what} has no value at the starting point ({type(error).__name__}: {error})") from None
+    for x in (values if isinstance(values, (list, tuple)) else [values]):
+        x = mpmath.mpmathify(x)
+        if isinstance(x, mpmath.mpc) and x.imag != 0:
+            raise ProblemError(f"{what} is complex at the starting point ({mpmath.nstr(x, 8)}); validation needs real fields")
+        if not mpmath.isfinite(x):
+            raise ProblemError(f"{what} is not finite at the starting point ({x}): the field is singular there")
+
+
+_MAX_EVALUATIONS = 200_000
+
+
+def _guarded(fn):
+    """``fn`` that refuses to run on without end: a bounded number of calls, and real finite values."""
+    calls = [0]
+
+    def guarded(y):
+        calls[0] += 1
+        if calls[0] > _MAX_EVALUATIONS:
+            raise BudgetError(f"integrating the modified flow took more than {_MAX_EVALUATIONS} field evaluations; "
+                              "the field is probably singular near the starting point")
+        values = fn(y)
+        for x in values:
+            if isinstance(x, mpmath.mpc) or not mpmath.isfinite(x):
+                raise ProblemError("the modified flow leaves the real numbers or blows up within one step; "
+                                   "use a smaller --h-max or another starting point")
+        return values
+
+    return guarded
+
+
+def _past_on_the_flow(field, point, period):
     """``j ->`` the state ``j`` steps back on the modified flow (the slow manifold): the
     flow of the negated field, run forward for time ``j * period``."""
-    backward = mpmath.odefun(lambda t, y: [-x for x in modified_fn(*y, h)], 0, point)
+    backward = mpmath.odefun(lambda t, y: [-x for x in field(y)], 0, point)
     return lambda j: backward(j * period)
 
 

@@ -73,9 +73,16 @@ def test_igr_loss_is_exact_and_gd_at_h2_is_not_a_gradient():
     third = modified_loss(bea.derive("euler", 3), "single")
     assert not third.exact and third.remainder["theta"]
     assert all(p == 2 for p, _, _ in third.remainder["theta"])
-    # the remainder is orthogonal to every gradient: adding it back reproduces the field
+    # no loss is claimed at h^2: the loss stops before it, and the text shows the remainder instead
+    assert third.valid_to["theta"] == 2 and all(p < 2 for p, _, _ in third.terms["theta"])
+    text = third.to_text()
+    assert "E~_theta = E + h/4 |grad_theta E|^2 + O(h^2)" in text and "3*h**2/20" not in text
+    assert "no modified loss at h^2 (theta)" in text
+    # the remainder is orthogonal to every gradient: loss + nearest gradient + remainder is the field
     flow = bea.derive("euler", 3)
     field = third.field("theta")
+    for key, c in third.field("theta", third.nearest["theta"]).items():
+        field[key] = field.get(key, 0) + c
     for p, c, tree in third.remainder["theta"]:
         key = (p, tree)
         field[key] = field.get(key, 0) + c

@@ -179,7 +179,6 @@ def test_a_user_scheme_validates():
     ("float_rate", "float"),
     ("square_step", "h multiplies a field value only"),
     ("not_near_identity", "not of the form z = y"),
-    ("shared_label", "updates two blocks"),
     ("returns_nothing", "must return the new state"),
     ("sympy_not_a_scheme", "not a scheme"),
     ("missing", "names nothing"),

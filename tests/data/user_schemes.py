@@ -50,11 +50,6 @@ def not_near_identity(y, F, h):
     return bea.solve(lambda z: 2 * z - y + h * F.f(z), y)
 
 
-@bea.scheme(blocks={"theta": "f", "phi": "f"})
-def shared_label(y, F, h):
-    return y + h * F.f(y)
-
-
 @bea.scheme(blocks={"theta": "f"})
 def returns_nothing(y, F, h):
     y + h * F.f(y)

@@ -1,0 +1,74 @@
+"""One exact-number policy: how a value a user gives becomes an exact SymPy number.
+
+:func:`exact_number` is the one conversion of a step size, a coordinate of a point or a
+parameter value to an exact number.  Its rules:
+
+* integers, :class:`fractions.Fraction` and SymPy rationals are themselves;
+* text is an integer (``2``), a rational (``3/2``) or a decimal (``0.25``, ``1e-3``), read
+  exactly and never evaluated;
+* a float is read as the shortest decimal that prints as it (``0.1`` is ``1/10``, as a
+  user who typed ``0.1`` meant) under the default policy ``floats="decimal"``; ``"binary"``
+  takes its exact binary value (for floats that are data, e.g. a numerical state);
+  ``"refuse"`` refuses it;
+* other exact real SymPy numbers (``sqrt(2)``) are kept; NaN, infinities and complex numbers
+  are refused, naming the value.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from numbers import Integral
+
+import sympy
+
+from .errors import ParameterError
+
+__all__ = ["exact_number", "FLOAT_POLICIES"]
+
+FLOAT_POLICIES = ("decimal", "binary", "refuse")
+
+
+def exact_number(value, what: str = "the value", floats: str = "decimal") -> sympy.Expr:
+    """``value`` as an exact, finite, real SymPy number (see the module docstring).
+
+    >>> exact_number(0.1), exact_number("3/2"), exact_number("1e-3"), exact_number(0.5, floats="binary")
+    (1/10, 3/2, 1/1000, 1/2)
+    """
+    if floats not in FLOAT_POLICIES:
+        raise ValueError(f"floats must be one of {FLOAT_POLICIES}")
+    if isinstance(value, bool) or value is None:
+        raise ParameterError(f"{what}: {value!r} is not a number")
+    if isinstance(value, (Integral, Fraction)):
+        return sympy.Rational(value)
+    if hasattr(value, "dtype") and getattr(value, "shape", None) == ():      # NumPy scalars
+        value = value.item()
+    if isinstance(value, float):
+        return _float(value, what, floats)
+    if isinstance(value, complex):
+        raise ParameterError(f"{what}: {value!r} is complex; a real number is needed")
+    if isinstance(value, str):
+        from .params import parse_value
+
+        parsed = parse_value(what, value)
+        if parsed.free_symbols:
+            raise ParameterError(f"{what}: expected a number, got {value!r}")
+        return parsed
+    if isinstance(value, sympy.Basic):
+        if isinstance(value, sympy.Float):
+            return _float(float(value), what, floats)
+        if value.is_Rational:
+            return value
+        if value.is_number and value.is_real and value.is_finite and not value.has(sympy.Float):
+            return value
+        raise ParameterError(f"{what}: {value} is not a finite real number")
+    raise ParameterError(f"{what}: cannot use {value!r} of type {type(value).__name__} as a number")
+
+
+def _float(value: float, what: str, floats: str) -> sympy.Rational:
+    if not math.isfinite(value):
+        raise ParameterError(f"{what}: {value!r} is not a finite number")
+    if floats == "refuse":
+        raise ParameterError(f"{what}: the float {value!r} is inexact; give an integer, a rational such as '3/2', "
+                             "or a decimal as text")
+    return sympy.Rational(repr(value)) if floats == "decimal" else sympy.Rational(value)
