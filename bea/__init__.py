@@ -13,6 +13,7 @@ from .flow import ModifiedFlow, Term
 from .principal_flow import PrincipalFlow, SingularFlowError, principal_flow
 from .stability import Stability
 from .schemes import SCHEMES
+from . import params
 
 __all__ = [
     "derive",
@@ -34,6 +35,7 @@ __all__ = [
     "TreeSyntaxError",
     "ProblemError",
     "BudgetError",
+    "params",
 ]
 
 __version__ = "0.1.0"

@@ -11,20 +11,20 @@ built symbolically, so problems with many parameters stay cheap.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
 import sympy
 
-from .errors import ParameterError
-from .flow import H
+from .errors import ParameterError, ProblemError
+from .params import parse_value
 from .trees import parse_tree
 
-__all__ = ["numpy_field", "staged_field"]
+__all__ = ["staged_field"]
 
 
 def _check_numeric(exprs, allowed) -> None:
-    free = set().union(*(sympy.sympify(e).free_symbols for e in exprs)) - set(allowed)
+    free = set().union(*(e.free_symbols for e in exprs)) - set(allowed)
     if free:
         names = ", ".join(sorted(str(s) for s in free))
         raise ParameterError(f"the field still has symbolic parameters ({names}); give their values")
@@ -33,7 +33,7 @@ def _check_numeric(exprs, allowed) -> None:
 def _columns(y, dim: int):
     y = np.asarray(y)
     if y.shape[-1:] != (dim,):
-        raise ValueError(f"the state must have last dimension {dim}, got shape {y.shape}")
+        raise ProblemError(f"the state must have last dimension {dim}, got shape {y.shape}")
     return y, [y[..., i] for i in range(dim)]
 
 
@@ -42,31 +42,16 @@ def _stack(columns, like) -> np.ndarray:
     return np.stack([base + c for c in columns], axis=-1)
 
 
-def numpy_field(exprs: Sequence[sympy.Expr], state: Sequence[sympy.Symbol]) -> Callable:
-    """A NumPy function ``F(y, h)`` of given expressions in the state and ``h`` (CSE, batch-aware)."""
-    _check_numeric(exprs, [*state, H])
-    raw = sympy.lambdify([*state, H], list(exprs), modules="numpy", cse=True)
-    dim = len(state)
-
-    def field(y, h):
-        y, cols = _columns(y, dim)
-        return _stack(raw(*cols, h), y)
-
-    field.expressions = list(exprs)
-    field.state = list(state)
-    return field
-
-
 def staged_field(terms, problem, params: dict | None = None) -> Callable:
     """``F(y, h) = sum_terms c h^p F(tree)(y)``, the elementary differentials evaluated in stages.
 
     ``terms`` are :class:`~bea.flow.Term` objects, ``problem`` a :class:`~bea.concrete.Problem`;
     ``params`` gives values of symbolic coefficients.  ``y`` may be a batch ``(..., dim)``.
     """
-    subs = {sympy.Symbol(str(k)): sympy.sympify(v) for k, v in (params or {}).items()}
+    subs = {sympy.Symbol(str(k)): parse_value(str(k), v) for k, v in (params or {}).items()}
     weights = []
     for term in terms:
-        coefficient = sympy.sympify(term.coefficient).xreplace(subs)
+        coefficient = term.coefficient.xreplace(subs)
         _check_numeric([coefficient], [])
         weights.append((parse_tree(term.tree), term.power, complex(coefficient) if not coefficient.is_real else float(coefficient)))
     _check_numeric([e for exprs in problem.fields.values() for e in exprs], problem.state)

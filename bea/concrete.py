@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 
 from .errors import ProblemError
+from .expressions import to_expression
 from .trees import Tree, parse_tree
 
 __all__ = ["Problem", "ProblemError"]
@@ -23,30 +24,51 @@ __all__ = ["Problem", "ProblemError"]
 _EPSILON = sympy.Dummy("epsilon")
 
 
+def _variables(block: str, given) -> list[sympy.Symbol]:
+    """The variables of a block: SymPy symbols or their names (never parsed as expressions)."""
+    from .params import RESERVED
+
+    listed = given if isinstance(given, (list, tuple)) else [given]
+    out = []
+    for v in listed:
+        if isinstance(v, str) and v.isidentifier() and v not in RESERVED:
+            v = sympy.Symbol(v)
+        if not isinstance(v, sympy.Symbol):
+            raise ProblemError(f"variables of block {block} must be SymPy symbols or names, got {v!r}")
+        out.append(v)
+    if not out:
+        raise ProblemError(f"block {block} needs at least one variable")
+    return out
+
+
 class Problem:
     """Concrete fields ``{label: [expr, ...]}`` on variables ``{block: [symbol, ...]}``."""
 
-    def __init__(self, blocks: Mapping[str, Sequence[str]], fields: Mapping, variables: Mapping):
+    def __init__(self, blocks: Mapping[str, Sequence[str]], fields: Mapping, variables: Mapping, names=()):
+        if not isinstance(variables, Mapping) or not isinstance(fields, Mapping):
+            raise ProblemError("fields and variables must be dicts: {label: [expr, ...]} and {block: [symbol, ...]}")
         missing = [b for b in blocks if b not in variables]
         extra = [b for b in variables if b not in blocks]
         if missing or extra:
             raise ProblemError(f"variables must be given for the blocks {list(blocks)}; got {list(variables)}")
-        self.variables = {b: [sympy.sympify(v) for v in variables[b]] for b in blocks}
-        for b, vs in self.variables.items():
-            if not vs or not all(isinstance(v, sympy.Symbol) for v in vs):
-                raise ProblemError(f"variables of block {b} must be a non-empty list of SymPy symbols")
+        self.variables = {b: _variables(b, variables[b]) for b in blocks}
         self.state = [v for b in blocks for v in self.variables[b]]
-        if len(set(self.state)) != len(self.state):
-            raise ProblemError("a variable appears in two blocks")
+        twice = sorted({str(v) for v in self.state if self.state.count(v) > 1})
+        if twice:
+            where = [b for b, vs in self.variables.items() if sympy.Symbol(twice[0]) in vs]
+            raise ProblemError(f"the variable {twice[0]} is listed twice (in {' and '.join(where)})"
+                               if len(where) > 1 else f"the variable {twice[0]} is listed twice in block {where[0]}")
         self.blocks = {b: tuple(blocks[b]) for b in blocks}
         self.block_of = {label: b for b, labels in self.blocks.items() for label in labels}
         unknown = sorted(set(fields) - set(self.block_of))
         absent = sorted(set(self.block_of) - set(fields))
         if unknown or absent:
             raise ProblemError(f"fields must be given for the labels {sorted(self.block_of)}; got {sorted(fields)}")
+        allowed = [str(v) for v in self.state] + list(names)
         self.fields = {}
         for label, exprs in fields.items():
-            exprs = [sympy.sympify(e) for e in (exprs if isinstance(exprs, (list, tuple, sympy.MatrixBase, np.ndarray)) else [exprs])]
+            listed = exprs if isinstance(exprs, (list, tuple, sympy.MatrixBase, np.ndarray)) else [exprs]
+            exprs = [to_expression(e, allowed, f"field {label}") for e in listed]
             size = len(self.variables[self.block_of[label]])
             if len(exprs) != size:
                 raise ProblemError(f"field {label} has {len(exprs)} components; its block {self.block_of[label]} has {size} variables")

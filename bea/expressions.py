@@ -25,7 +25,7 @@ import sympy
 
 from .errors import BeaError
 
-__all__ = ["parse_expression", "ExpressionError", "FUNCTIONS"]
+__all__ = ["parse_expression", "to_expression", "ExpressionError", "FUNCTIONS"]
 
 
 class ExpressionError(BeaError):
@@ -39,7 +39,7 @@ FUNCTIONS = {
 }
 
 _MAX_EXPONENT = 64
-_TOKEN = re.compile(r"\s*(?:(\d+\.\d*|\.\d+|\d+)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))")
+_TOKEN = re.compile(r"\s*(?:((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -70,7 +70,29 @@ def parse_expression(text: str, names: Iterable[str]) -> sympy.Expr:
     value = parser.expr()
     if parser.position != len(tokens):
         raise ExpressionError(f"unexpected {tokens[parser.position][1]!r} in {text!r}")
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ExpressionError(f"{text!r} divides by zero or is infinite")
     return value
+
+
+def to_expression(value, names: Iterable[str], what: str = "an expression") -> sympy.Expr:
+    """A SymPy expression from text (parsed by :func:`parse_expression`, never evaluated), a number
+    or a SymPy object; anything else is refused (SymPy's own ``sympify`` would parse its ``str``).
+
+    >>> to_expression("-x**2/2", ["x"]), to_expression(3, [])
+    (-x**2/2, 3)
+    """
+    if isinstance(value, str):
+        return parse_expression(value, names)
+    if isinstance(value, bool):
+        raise ExpressionError(f"{what}: {value!r} is not an expression")
+    try:
+        expr = sympy.sympify(value, strict=True)
+    except (sympy.SympifyError, TypeError, ValueError):
+        raise ExpressionError(f"{what}: cannot use {value!r} of type {type(value).__name__}") from None
+    if not isinstance(expr, sympy.Expr):
+        raise ExpressionError(f"{what}: {value!r} is not a scalar expression")
+    return expr
 
 
 class _Parser:

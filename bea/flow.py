@@ -107,7 +107,8 @@ class ModifiedFlow:
         """The concrete problem: fields ``{label: [expr, ...]}`` on variables ``{block: [symbol, ...]}``."""
         from .concrete import Problem
 
-        return Problem(self.blocks, fields, variables)
+        names = [str(v) for v in self.params.values() if isinstance(v, sympy.Symbol)]
+        return Problem(self.blocks, fields, variables, names)
 
     def evaluate(self, fields, variables, params=None) -> sympy.Matrix:
         """The modified field of a concrete problem as a column Matrix in the variables and ``h``.

@@ -158,7 +158,7 @@ class ModifiedLoss:
             body = signed_sum([(c * h**p, potential(q)) for p, c, q in rows], show)
             stop = self.valid_to.get(block)
             if stop is not None:
-                body += f" + O({sympy.latex(h**stop)})" if latex else f" + O(h^{stop})"
+                body += f" + O({sympy.latex(h**stop)})" if latex else f" + O(h{'^' + str(stop) if stop > 1 else ''})"
             rest = []
             for power in sorted({p for p, _, _ in self.remainder.get(block, ())}):
                 parts = [(c * h**p * self.system.tree_sign(parse_tree(t)), differential(parse_tree(t), self.system))

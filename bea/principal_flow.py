@@ -239,7 +239,9 @@ class PrincipalFlow:
     @cached_property
     def _schur_phi(self) -> np.ndarray:
         M, _ = self.affine_map(np.zeros(len(self.problem.state)))
-        return _log_column(M, np.eye(len(M), dtype=complex), _continued_log(np.linalg.eigvals(M), None).imag)
+        mu = np.linalg.eigvals(M)
+        _check_regular(mu)
+        return _log_column(M, np.eye(len(M), dtype=complex), _continued_log(mu, None).imag)
 
     def _eig(self, y, branch=None) -> np.ndarray:
         """``(1/T) V phi(nu) V^-1 c`` from the eigendecomposition of ``N = M - I`` (TMLR Def 3.1).
@@ -355,6 +357,7 @@ def _log_column(M: np.ndarray, C: np.ndarray, arguments) -> np.ndarray:
     """
     from scipy.linalg import expm, logm
 
+    _check_regular(np.linalg.eigvals(M))
     n, k = C.shape
     A = np.zeros((n + k, n + k), dtype=complex)
     A[:n, :n], A[:n, n:], A[n:, n:] = M, C, np.eye(k)

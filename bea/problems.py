@@ -17,6 +17,8 @@ from typing import Callable
 import sympy
 
 from .errors import BeaError, ParameterError
+from .exact import exact_number
+from .expressions import to_expression
 from .params import parse_value
 
 __all__ = ["PROBLEMS", "ProblemSpec", "Instance", "get_problem", "user_problem", "UnknownProblem"]
@@ -190,8 +192,14 @@ def user_problem(fields: dict, variables: dict, point: dict, h_max=sympy.Rationa
         if set(variables) != set(blocks):
             raise UnknownProblem(f"the fields are for the blocks {list(variables)}; the scheme has {list(blocks)}")
         subs = {sympy.Symbol(k): v for k, v in values.items()}
-        chosen = {label: [sympy.sympify(e).xreplace(subs) for e in exprs] for label, exprs in fields.items()}
-        start = {v: sympy.Rational(point[v]) for v in state}
-        return Instance(chosen, {b: list(variables[b]) for b in blocks}, start, sympy.Rational(h_max))
+        names = [str(v) for v in state] + list(params)
+        chosen = {label: [to_expression(e, names, f"field {label}").xreplace(subs) for e in exprs]
+                  for label, exprs in fields.items()}
+        start = {v: exact_number(point[v], f"the starting value of {v}") for v in state}
+        return Instance(chosen, {b: list(variables[b]) for b in blocks}, start, step)
+
+    step = exact_number(h_max, "h_max")
+    if not step > 0:
+        raise ParameterError(f"h_max must be a positive step size, got {h_max}")
 
     return ProblemSpec(name, "fields given by the user", build, params=params)

@@ -92,6 +92,8 @@ def read_tableau(source) -> Tableau:
             data = json.loads(path.read_text())
         except OSError as error:
             raise ParameterError(f"cannot read the tableau file {str(path)!r}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise ParameterError(f"the tableau file {str(path)!r} is not a text (JSON) file") from None
         except json.JSONDecodeError as error:
             raise ParameterError(f"the tableau file {str(path)!r} is not JSON: {error.msg} (line {error.lineno})") from None
     else:

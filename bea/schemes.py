@@ -253,10 +253,11 @@ def _check_symbols(name: str, values: dict, blocks: dict) -> None:
             continue
         other = values.get(value.name)
         clash = ("a field label" if value.name in labels else "a block" if value.name in blocks else
-                 f"another parameter, which has the value {other}" if other is not None and other != value else None)
+                 "another parameter" if other is not None and other != value else None)
         if clash:
+            given = f" (with the value {other})" if clash == "another parameter" else ""
             raise ParameterError(f"parameter {pname}: the symbol {value.name!r} is the name of {clash} of scheme "
-                                 f"{name!r}; choose another name")
+                                 f"{name!r}{given}; choose another name")
 
 
 def load_scheme(reference: str) -> SchemeDefinition:

@@ -10,7 +10,6 @@ the smallest local error measured.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 
 import mpmath
@@ -130,7 +129,7 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
     report = progress_for(progress, "validate")
     scheme_params, problem_params = split_params(scheme, spec, params, players)
     definition = make_scheme(scheme, time=time, players=players, **scheme_params).definition
-    values = {k: scheme_params.get(k, numeric_default(definition, k)) for k in definition.params}
+    values = {k: scheme_params[k] if k in scheme_params else numeric_default(definition, k) for k in definition.params}
     flow = derive(scheme, order, time=time, players=players, progress=report, budget=budget, **values)
     machine = flow.source
     state_carrying = uses_previous_iterates(machine)
@@ -152,6 +151,7 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
         slices = concrete.slices
         modified_fn = sympy.lambdify([*state, H], modified, modules="mpmath", cse=True)
         _check_real(field_fns, modified_fn, point, _mpf(steps[0]))
+        _check_differentiable(concrete, start)
         b0 = next(iter(machine.blocks))
         for i, h in enumerate(steps):
             report(f"step {i + 1}/{levels}, h = {h}")
@@ -211,11 +211,22 @@ def _check_real(field_fns: dict, modified_fn, point, h) -> None:
     _finite_real(lambda *y: modified_fn(*y, h), point, "the modified field")
 
 
+def _check_differentiable(problem, start: dict) -> None:
+    """Refuse fields whose Jacobian is infinite or undefined at the starting point (``sqrt`` at 0):
+    the modified field is a series of their derivatives there."""
+    for label, exprs in problem.fields.items():
+        jacobian = sympy.Matrix(exprs).jacobian(problem.state).xreplace(start)
+        if jacobian.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise ProblemError(f"the field {label} is not differentiable at the starting point (its Jacobian is "
+                               "infinite there); backward error analysis needs fields analytic near the point")
+
+
 def _finite_real(fn, point, what: str) -> None:
     try:
         values = fn(*point)
     except (ZeroDivisionError, ValueError, TypeError, OverflowError) as error:
-        raise ProblemError(f"{what} has no value at the starting point ({type(error).__name__}: {error})") from None
+        detail = f": {error}" if str(error) else ""
+        raise ProblemError(f"{what} has no value at the starting point ({type(error).__name__}{detail})") from None
     for x in (values if isinstance(values, (list, tuple)) else [values]):
         x = mpmath.mpmathify(x)
         if isinstance(x, mpmath.mpc) and x.imag != 0:

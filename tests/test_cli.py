@@ -12,6 +12,7 @@ import sympy
 
 import bea
 from bea.cli import main
+from clirun import run_exit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,14 +23,6 @@ def run(capsys, *argv):
     return status, out, err
 
 
-def run_exit(capsys, *argv):
-    """Like run, for errors argparse reports by exiting."""
-    try:
-        status = main(list(argv))
-    except SystemExit as stop:
-        status = stop.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_json_is_the_contract_shape(capsys):
@@ -121,7 +114,7 @@ BAD = [
     (["validate", "--scheme", "euler", "--order", "2", "--problem", "nope"], "nope"),
     (["validate", "--scheme", "euler", "--order", "2", "--problem", "linear-game"], "two-player"),
     (["validate", "--scheme", "euler"], "--order"),
-    (["validate", "--scheme", "alternating", "--order", "2", "--param", "m=k"], "repetitions"),
+    (["validate", "--scheme", "alternating", "--order", "2", "--param", "m=k"], "another parameter"),
     (["validate", "--scheme", "euler", "--order", "2", "--field", "f=__import__('os')", "--at", "theta=1"], "unexpected"),
     (["validate", "--scheme", "euler", "--order", "2", "--field", "f=open(theta)", "--at", "theta=1"], "open"),
     (["validate", "--scheme", "euler", "--order", "2", "--field", "f=-x", "--at", "theta=1"], "'x'"),
