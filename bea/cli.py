@@ -266,7 +266,7 @@ def _validate(args) -> str:
     spec, scheme_params, problem_params = _problem(args, args.scheme)
     at = None if args.field else _assignments(args.at)
     result = validate(args.scheme, args.order, spec, time=args.time, players=args.players, at=at,
-                      progress=_progress(), budget=_budget(args), **scheme_params, **problem_params)
+                      progress=_progress("validate"), budget=_budget(args), **scheme_params, **problem_params)
     args.failed = not result.passed
     return json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text()
 
@@ -339,11 +339,11 @@ def _step(text: str):
     return value
 
 
-def _progress(name: str | None = None):
+def _progress(name: str):
     """Progress lines on stderr when it is a terminal."""
     from .progress import Progress
 
-    return Progress(name or "bea", sys.stderr.isatty()) if name else sys.stderr.isatty()
+    return Progress(name, sys.stderr.isatty())
 
 
 def _complex(z) -> str:
@@ -355,8 +355,10 @@ def _complex(z) -> str:
 
 def _derive(args) -> str:
     run = derive if args.command == "derive" else principal
-    flow = run(args.scheme, args.order, time=args.time, players=args.players, progress=_progress(),
+    progress = _progress(args.command)
+    flow = run(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
                budget=_budget(args), **_params(args.param, args.tableau))
+    progress(f"printing {len(flow.terms)} terms as {args.format}")
     if args.format == "json":
         out = flow.to_json()
         if args.gradient:
@@ -374,6 +376,7 @@ def _loss(args) -> str:
     flow = derive(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
                   budget=_budget(args), **_params(args.param, args.tableau))
     result = modified_loss(flow, args.system, frozen=args.frozen, progress=progress)
+    progress("printing")
     if args.format == "json":
         return json.dumps(result.to_json(), indent=2)
     return result.to_latex() if args.format == "latex" else result.to_text()

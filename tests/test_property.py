@@ -22,6 +22,7 @@ from bea.cli import main
 from independent import mismatch
 
 SECONDS = 60          # the time bound of one example
+EXAMPLES = int(os.environ.get("BEA_PROPERTY_EXAMPLES", "150"))     # more for a longer hunt
 
 NAMES = ["v_phi", "v_theta", "m", "k", "n", "beta", "alpha", "mm", "epsilon1", "tableau", "x", "h", "f", "théta", ""]
 VALUES = ["1", "2", "3/2", "-1", "0", "1/0", "0.25", "1e-3", "eta", "nan", "inf", "oo", "E", "I", "pi", "h", "f",
@@ -145,7 +146,7 @@ def workdir(tmp_path, monkeypatch):
     return tmp_path
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(argv=command_lines(), tableau=st.sampled_from(TABLEAUX))
 def test_the_command_line_answers_or_refuses_in_one_line(workdir, capsys, argv, tableau):
     for stale in workdir.iterdir():
@@ -216,7 +217,7 @@ def python_calls(draw):
     return kind, define
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=EXAMPLES + 50, deadline=None)
 @given(call=python_calls())
 def test_python_entry_points_answer_or_raise_a_bea_error(call):
     import bea.validate  # noqa: F401  (bea.validate.validate in the calls)
