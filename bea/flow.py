@@ -27,6 +27,7 @@ def _companion(blocks: list) -> sympy.Matrix:
 
 
 H = sympy.Symbol("h")
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,12 @@ class ModifiedFlow:
         problem = self.problem(fields, variables)
         field_ = self.evaluate(fields, variables, params)
         point = self._point(problem, field_.free_symbols, at)
-        matrix = field_.jacobian(problem.state).xreplace(point).applyfunc(sympy.simplify)
+        matrix = field_.jacobian(problem.state).xreplace(point)
         at_point = field_.xreplace(point)
+        if matrix.has(*_UNDEFINED) or at_point.has(*_UNDEFINED):
+            raise ProblemError("the modified field or its Jacobian is infinite or undefined at the point: "
+                               "the fields are singular there")
+        matrix = matrix.applyfunc(sympy.simplify)
         fixed = None if at_point.free_symbols else all(sympy.simplify(x) == 0 for x in at_point)
         return matrix, point, fixed
 

@@ -130,6 +130,10 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
     scheme_params, problem_params = split_params(scheme, spec, params, players)
     definition = make_scheme(scheme, time=time, players=players, **scheme_params).definition
     values = {k: scheme_params[k] if k in scheme_params else numeric_default(definition, k) for k in definition.params}
+    symbolic = [k for k, v in make_scheme(definition, time=time, **values).params.items()
+                if any(getattr(x, "free_symbols", None) for x in getattr(v, "entries", [v]))]
+    if symbolic:
+        raise ParameterError(f"validation runs the scheme on numbers; give a number for its parameter {symbolic[0]}")
     flow = derive(scheme, order, time=time, players=players, progress=report, budget=budget, **values)
     machine = flow.source
     state_carrying = uses_previous_iterates(machine)

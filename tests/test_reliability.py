@@ -91,6 +91,11 @@ def test_complex_or_singular_fields_are_not_validated(capsys):
             words="no value at the starting point (ZeroDivisionError)")
 
 
+def test_stability_at_a_singular_point_is_refused(capsys):
+    refused(capsys, "stability", "--scheme", "euler", "--order", "1", "--field", "f=log(theta)", "--at", "theta=0",
+            "--h", "1", words="singular")
+
+
 def test_a_constant_field_is_exact_not_a_division_by_zero(capsys):
     status, out, err = cli(capsys, "validate", "--scheme", "euler", "--order", "2", "--field", "f=1", "--at", "theta=0")
     assert status == 0 and "exact" in out and "PASS" in out, (out, err)
@@ -108,6 +113,8 @@ def test_negative_steps_and_bad_ladders_are_refused(capsys):
     refused(capsys, "pf", "--problem", "quadratic", "--h", "0", words="positive")
     with pytest.raises(ParameterError, match="levels"):
         validate("euler", 2, levels=1)
+    refused(capsys, "validate", "--scheme", "lookahead", "--order", "1", "--param", "alpha=alpha", "--players", "2",
+            "--problem", "linear-game", words="give a number for its parameter alpha")
 
 
 def test_solve_refuses_an_equation_that_keeps_its_guess():
