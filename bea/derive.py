@@ -67,17 +67,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
     order = _check_order(order)
     scheme = make_scheme(name, time=time, players=players, **params)
     report = progress_for(progress, f"derive {scheme.name}")
-    what = f"{'principal' if chains_only else 'derive'} {scheme.name} to order {order}"
-    lift = "--budget SECONDS (Python: budget=None)"
-    ring = ring_for(scheme.values)
-    check_budget(what, estimate(order, len(scheme.labels), ring_kind(ring), chains=chains_only), budget, lift)
-    state_carrying = uses_previous_iterates(scheme)
-    if state_carrying:
-        ring = ring_for(scheme.values, divides=True)
-    cost = estimate(order, len(scheme.labels), ring_kind(ring), chains=chains_only,
-                    passes=order if state_carrying else 1)
-    check_budget(what, cost, budget, lift)
-    report(f"estimated {cost}")
+    ring, state_carrying = _within_budget(scheme, order, chains_only, budget, report)
     enumerate_trees = chains_up_to if chains_only else trees_up_to
     universe = enumerate_trees(order, scheme.labels)
     report(f"{len(universe)} trees with up to {order} nodes")
@@ -109,6 +99,25 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
         reference=reference,
         source=scheme,
     )
+
+
+def _within_budget(scheme, order: int, chains_only: bool, budget, report) -> tuple[object, bool]:
+    """``(ring, state_carrying)`` once the estimated work is within ``budget`` (:mod:`bea.budget`).
+
+    The work is estimated first as for a one-step scheme, since finding out whether the scheme
+    reads past iterates is itself a trace over its labels, then again with the slow manifold's
+    ring and one pass per tree size."""
+    what = f"{'principal' if chains_only else 'derive'} {scheme.name} to order {order}"
+    lift = "--budget SECONDS (Python: budget=None)"
+    ring = ring_for(scheme.values)
+    check_budget(what, estimate(order, len(scheme.labels), ring_kind(ring), chains=chains_only), budget, lift)
+    state_carrying = uses_previous_iterates(scheme)
+    if state_carrying:
+        ring = ring_for(scheme.values, divides=True)
+    cost = estimate(order, len(scheme.labels), ring_kind(ring), chains_only, passes=order if state_carrying else 1)
+    check_budget(what, cost, budget, lift)
+    report(f"estimated {cost}")
+    return ring, state_carrying
 
 
 def _solve(scheme, ring, universe, state_carrying: bool, report) -> tuple[dict | None, dict]:

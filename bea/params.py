@@ -119,13 +119,14 @@ class ParamKind:
 
 RATE = ParamKind("a non-zero rational or a symbol", lambda v: v != 0, numeric_default=1)
 COUNT = ParamKind("a positive integer or a symbol", lambda v: v.is_Integer and v > 0, numeric_default=1)
-NUMERIC_COUNT = ParamKind(f"a positive integer (at most {MAX_STEPS})", lambda v: v.is_Integer and 0 < v <= MAX_STEPS,
-                          symbolic=False)
+NUMERIC_COUNT = ParamKind(f"a positive integer (at most {MAX_STEPS:,}: each of the steps is traced, one field each)",
+                          lambda v: v.is_Integer and 0 < v <= MAX_STEPS, symbolic=False)
 MOMENTUM = ParamKind("a rational with |beta| < 1, or a symbol (the slow-manifold expansion needs |beta| < 1)",
                      lambda v: abs(v) < 1, numeric_default=sympy.Rational(1, 2))
 
 _KINDS = {kind.description: kind for kind in (RATE, COUNT, NUMERIC_COUNT, MOMENTUM)}
-_KINDS.update({"a rational other than 1, or a symbol": MOMENTUM, "a positive integer": NUMERIC_COUNT})
+_KINDS.update({"a rational other than 1, or a symbol": MOMENTUM, "a positive integer": NUMERIC_COUNT,
+               f"a positive integer (at most {MAX_STEPS})": NUMERIC_COUNT})
 
 #: The default of a parameter that must be given: ``params={"n": (NUMERIC_COUNT, REQUIRED)}``.
 REQUIRED = object()

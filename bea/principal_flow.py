@@ -276,7 +276,7 @@ class PrincipalFlow:
         M, _ = self.affine_map(y)
         mu = np.linalg.eigvals(M)
         _check_regular(mu)
-        return np.log(mu) / self._T
+        return _continued_log(mu, None) / self._T
 
     def converges(self, y) -> bool:
         """All ``Re (1/T) log mu_k < 0``, i.e. ``|mu_k| < 1`` (thesis Eq 4.74, Mescheder et al. Lemma 4)."""

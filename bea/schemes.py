@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sympy
 
-from .define import SchemeDefinition, check_blocks, repeat, scheme, solve
+from .define import SchemeDefinition, check_blocks, coefficient, repeat, scheme, solve
 from .errors import ParameterError, SchemeError
 from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
 from .runge_kutta import TABLEAUX, Tableau, read_tableau, runge_kutta_step
@@ -231,8 +231,6 @@ def make_scheme(name, time: str = "same", players: int | None = None, **params) 
 
 def _times(definition: SchemeDefinition, values: dict, blocks: dict) -> dict:
     """``{block: T_b / h}`` from the definition's ``times`` function, checked to be exact and for every block."""
-    from .define import coefficient
-
     try:
         times = definition.times(**values)
     except Exception as error:

@@ -10,6 +10,7 @@ the smallest local error measured.
 from __future__ import annotations
 
 import math
+from time import monotonic
 from dataclasses import dataclass
 
 import mpmath
@@ -148,6 +149,7 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
     digits = int(30 + (order + 1) * -math.log10(float(smallest)))
     floor = mpmath.mpf(10) ** (-(digits - 10))          # below this a local error is zero
     errors = []
+    deadline = None if budget is None else monotonic() + budget
     with mpmath.workdps(digits):
         state = concrete.state
         point = [_mpf(start[v]) for v in state]
@@ -160,7 +162,7 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
         for i, h in enumerate(steps):
             report(f"step {i + 1}/{levels}, h = {h}")
             hm = _mpf(h)
-            guarded = _guarded(lambda y, hm=hm: modified_fn(*y, hm))
+            guarded = _guarded(lambda y, hm=hm: modified_fn(*y, hm), deadline)
             history = _past_on_the_flow(guarded, point, hm * _mpf(machine.times[b0])) if state_carrying else None
             discrete = run_numerically(machine, point, hm, slices, lambda label, y: field_fns[label](*y),
                                        history=history, tolerance=mpmath.eps * 2**8)
@@ -242,8 +244,9 @@ def _finite_real(fn, point, what: str) -> None:
 _MAX_EVALUATIONS = 200_000
 
 
-def _guarded(fn):
-    """``fn`` that refuses to run on without end: a bounded number of calls, and real finite values."""
+def _guarded(fn, deadline: float | None):
+    """``fn`` that refuses to run on without end: a bounded number of calls, finished by the ``deadline``
+    (``monotonic()``; None: none), and real finite values."""
     calls = [0]
 
     def guarded(y):
@@ -251,6 +254,10 @@ def _guarded(fn):
         if calls[0] > _MAX_EVALUATIONS:
             raise BudgetError(f"integrating the modified flow took more than {_MAX_EVALUATIONS} field evaluations; "
                               "the field is probably singular near the starting point")
+        if deadline is not None and calls[0] % 64 == 0 and monotonic() > deadline:
+            raise BudgetError("integrating the modified flow took longer than the budget (the flow is stiff or "
+                              "close to blowing up near the starting point); use a smaller --h-max, another point, "
+                              "or --budget SECONDS")
         values = fn(y)
         for x in values:
             if isinstance(x, mpmath.mpc) or not mpmath.isfinite(x):

@@ -22,6 +22,7 @@ from bea.cli import main
 from independent import mismatch
 
 SECONDS = 60          # the time bound of one example
+BUDGET = 20           # the budget each command is given: it must refuse (or finish) well within the bound
 EXAMPLES = int(os.environ.get("BEA_PROPERTY_EXAMPLES", "150"))     # more for a longer hunt
 
 NAMES = ["v_phi", "v_theta", "m", "k", "n", "beta", "alpha", "mm", "epsilon1", "tableau", "x", "h", "f", "théta", ""]
@@ -71,7 +72,7 @@ def command_lines(draw):
         return ["paper", draw(st.sampled_from(["list", "show", "doc", "nope"])),
                 *draw(st.sampled_from([[], ["tmlr-eq8"], ["nope"], ["--format", "latex"], ["--format", "json"]]))]
     scheme = _hostile(draw, SCHEMES[:13], SCHEMES[13:])
-    argv = [command, "--scheme", scheme]
+    argv = [command, "--scheme", scheme, "--budget", str(BUDGET)]
     if command != "pf":
         argv += ["--order", _hostile(draw, ["1", "2", "3"], ["0", "-1", "x", "2.5", "40"])]
     names = PARAMS.get(scheme, [])

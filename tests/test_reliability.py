@@ -390,8 +390,19 @@ def test_unbounded_work_is_refused_with_an_estimate(capsys, argv):
     assert "trees" in err
 
 
+def test_an_integration_that_runs_on_stops_at_the_budget(capsys):
+    """theta' = 2 e^theta (heavy ball's leading term) blows up near t = 0.18: the accurate integration
+    crawls; validation stops at its budget with an error instead of running for minutes."""
+    import time
+
+    start = time.monotonic()
+    refused(capsys, "validate", "--scheme", "heavy-ball", "--order", "3", "--field", "f=exp(theta)",
+            "--at", "theta=1", "--budget", "2", words="longer than the budget")
+    assert time.monotonic() - start < 30
+
+
 def test_sgd_with_a_billion_steps_is_refused(capsys):
-    refused(capsys, "derive", "--scheme", "sgd", "--param", "n=1000000000", "--order", "2", words="at most 100000")
+    refused(capsys, "derive", "--scheme", "sgd", "--param", "n=1000000000", "--order", "2", words="at most 100,000")
 
 
 def test_the_tree_counts_are_the_closed_forms():
