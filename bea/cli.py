@@ -239,16 +239,11 @@ def _variable(name: str):
     return sympy.Symbol(name)
 
 
-def _point(point: dict, at: list[str], extra=()) -> dict:
-    """``point`` ({symbol: value}) with the values of ``--at``; every name of ``--at`` must be a variable
-    (or one of ``extra``)."""
-    given = _assignments(at)
-    names = {str(v): v for v in point}
-    unknown = sorted(set(given) - set(names) - set(extra))
-    if unknown:
-        raise ParameterError(f"--at names {unknown[0]!r}, which is not a variable of the problem "
-                             f"(its variables: {', '.join(names)})")
-    return {**point, **{names[k]: v for k, v in given.items() if k in names}}
+def _point(point: dict, at: list[str]) -> dict:
+    """``point`` ({symbol: value}) with the values of ``--at``, each name a variable."""
+    from .problems import with_values
+
+    return with_values(point, _assignments(at), "--at")
 
 
 # -- commands ------------------------------------------------------------------------------

@@ -24,9 +24,12 @@ import sympy
 
 from .errors import ParameterError
 
-__all__ = ["exact_number", "FLOAT_POLICIES"]
+__all__ = ["exact_number", "FLOAT_POLICIES", "UNDEFINED"]
 
 FLOAT_POLICIES = ("decimal", "binary", "refuse")
+
+#: The values an exact expression takes where it is singular: ``expr.has(*UNDEFINED)`` tests for them.
+UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
 def exact_number(value, what: str = "the value", floats: str = "decimal") -> sympy.Expr:

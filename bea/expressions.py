@@ -24,6 +24,7 @@ from typing import Iterable
 import sympy
 
 from .errors import BeaError
+from .exact import UNDEFINED
 
 __all__ = ["parse_expression", "to_expression", "ExpressionError", "FUNCTIONS"]
 
@@ -70,7 +71,7 @@ def parse_expression(text: str, names: Iterable[str]) -> sympy.Expr:
     value = parser.expr()
     if parser.position != len(tokens):
         raise ExpressionError(f"unexpected {tokens[parser.position][1]!r} in {text!r}")
-    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+    if value.has(*UNDEFINED):
         raise ExpressionError(f"{text!r} divides by zero or is infinite")
     return value
 

@@ -9,6 +9,7 @@ from itertools import groupby
 import sympy
 
 from .errors import BeaError, OrderError, ProblemError
+from .exact import UNDEFINED
 from .schemes import block_of
 from .render import block_latex, signed_sum, tree_latex
 from .trees import Tree, parse_tree
@@ -27,7 +28,6 @@ def _companion(blocks: list) -> sympy.Matrix:
 
 
 H = sympy.Symbol("h")
-_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ class ModifiedFlow:
         point = self._point(problem, field_.free_symbols, at)
         matrix = field_.jacobian(problem.state).xreplace(point)
         at_point = field_.xreplace(point)
-        if matrix.has(*_UNDEFINED) or at_point.has(*_UNDEFINED):
+        if matrix.has(*UNDEFINED) or at_point.has(*UNDEFINED):
             raise ProblemError("the modified field or its Jacobian is infinite or undefined at the point: "
                                "the fields are singular there")
         matrix = matrix.applyfunc(sympy.simplify)

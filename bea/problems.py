@@ -21,7 +21,7 @@ from .exact import exact_number
 from .expressions import to_expression
 from .params import parse_value
 
-__all__ = ["PROBLEMS", "ProblemSpec", "Instance", "get_problem", "user_problem", "UnknownProblem"]
+__all__ = ["PROBLEMS", "ProblemSpec", "Instance", "get_problem", "user_problem", "with_values", "UnknownProblem"]
 
 
 class UnknownProblem(BeaError):
@@ -166,6 +166,19 @@ PROBLEMS: dict[str, ProblemSpec] = {
         ProblemSpec("random-polynomial", "random quadratic polynomial fields, seed 0", _random_polynomial()),
     )
 }
+
+
+def with_values(point: dict, given: dict | None, what: str = "at") -> dict:
+    """``point`` ({symbol: value}) with the values ``given`` ({name: value}); every name must be a
+    variable of the point, and every value an exact number (:mod:`bea.exact`)."""
+    if not given:
+        return dict(point)
+    names = {str(v): v for v in point}
+    unknown = sorted(set(map(str, given)) - set(names))
+    if unknown:
+        raise ParameterError(f"{what} names {unknown[0]!r}, which is not a variable of the problem "
+                             f"(its variables: {', '.join(names)})")
+    return {**point, **{names[str(k)]: exact_number(v, f"the value of {k}") for k, v in given.items()}}
 
 
 def get_problem(name: str) -> ProblemSpec:

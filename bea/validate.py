@@ -20,10 +20,10 @@ from .budget import DEFAULT_SECONDS
 from .concrete import Problem
 from .derive import derive
 from .errors import BudgetError, ParameterError, ProblemError, SchemeError
-from .exact import exact_number
+from .exact import UNDEFINED
 from .flow import H
 from .params import REQUIRED
-from .problems import PROBLEMS, ProblemSpec, get_problem
+from .problems import PROBLEMS, ProblemSpec, get_problem, with_values
 from .program import run_numerically, uses_previous_iterates
 from .progress import progress_for
 from .schemes import definition_of, make_scheme
@@ -140,7 +140,7 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
     state_carrying = uses_previous_iterates(machine)
     instance = spec.instance(machine.blocks, **problem_params)
     concrete = Problem(machine.blocks, instance.fields, instance.variables)
-    start = _starting_point(instance, at)
+    start = with_values(instance.point, at)
     modified = list(flow.evaluate(instance.fields, instance.variables))
 
     steps = [instance.h_max / 2**i for i in range(levels)]
@@ -166,7 +166,7 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
             history = _past_on_the_flow(guarded, point, hm * _mpf(machine.times[b0])) if state_carrying else None
             discrete = run_numerically(machine, point, hm, slices, lambda label, y: field_fns[label](*y),
                                        history=history, tolerance=mpmath.eps * 2**8)
-            solution = mpmath.odefun(lambda t, y: guarded(y), 0, point)
+            solution = _flow(guarded, point)
             error = mpmath.mpf(0)
             for b in machine.blocks:
                 exact = solution(hm * _mpf(machine.times[b]))
@@ -198,18 +198,6 @@ def _order(coarse, fine) -> float:
     return float(mpmath.log(coarse / fine) / mpmath.log(2))
 
 
-def _starting_point(instance, at) -> dict:
-    """The instance's point with the values of ``at`` ({name: value}); every name must be a variable."""
-    if not at:
-        return instance.point
-    names = {str(v): v for v in instance.point}
-    unknown = sorted(set(map(str, at)) - set(names))
-    if unknown:
-        raise ParameterError(f"at names {unknown[0]!r}, which is not a variable of the problem (its variables: "
-                             f"{', '.join(names)})")
-    return {**instance.point, **{names[str(k)]: exact_number(v, f"the value of {k}") for k, v in at.items()}}
-
-
 def _check_real(field_fns: dict, modified_fn, point, h) -> None:
     """Refuse fields that are complex, infinite or undefined at the starting point."""
     for label, fn in field_fns.items():
@@ -222,7 +210,7 @@ def _check_differentiable(problem, start: dict) -> None:
     the modified field is a series of their derivatives there."""
     for label, exprs in problem.fields.items():
         jacobian = sympy.Matrix(exprs).jacobian(problem.state).xreplace(start)
-        if jacobian.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        if jacobian.has(*UNDEFINED):
             raise ProblemError(f"the field {label} is not differentiable at the starting point (its Jacobian is "
                                "infinite there); backward error analysis needs fields analytic near the point")
 
@@ -266,6 +254,24 @@ def _guarded(fn, deadline: float | None):
         return values
 
     return guarded
+
+
+def _flow(field, point):
+    """``t ->`` the state at time ``t`` on the flow of ``field`` from ``point``, for either sign of ``t``
+    (a negative rate under the per-player convention gives a block a negative time): mpmath's
+    Taylor integrator runs forward, so negative times follow the negated field."""
+    forward = mpmath.odefun(lambda t, y: field(y), 0, point)
+    backward = None
+
+    def at(t):
+        nonlocal backward
+        if t >= 0:
+            return forward(t)
+        if backward is None:
+            backward = mpmath.odefun(lambda s, y: [-x for x in field(y)], 0, point)
+        return backward(-t)
+
+    return at
 
 
 def _past_on_the_flow(field, point, period):

@@ -106,6 +106,12 @@ def test_a_constant_field_is_exact_not_a_division_by_zero(capsys):
     assert result.exact and result.passed and result.to_json()["rows"][-1]["observed"] is None
 
 
+def test_a_negative_rate_under_the_per_player_convention_validates():
+    """T_phi = v_phi h < 0: the flow is followed backwards in time (found by the property hunt)."""
+    result = validate("simultaneous", 3, "linear-game", time="per-player", v_phi=-1, v_theta="1/2", levels=3)
+    assert result.passed and result.observed[-1] == pytest.approx(4, abs=0.3)
+
+
 def test_negative_steps_and_bad_ladders_are_refused(capsys):
     refused(capsys, "pf", "--problem", "quadratic", "--h", "1/10", "--steps", "-1", words="--steps")
     refused(capsys, "validate", "--scheme", "euler", "--order", "2", "--field", "f=-theta", "--at", "theta=1",
