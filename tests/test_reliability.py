@@ -4,6 +4,7 @@ Right answers are checked against independent computations (iterated steps of th
 discrete iterates, direct SymPy differentiation), never against the engine's earlier output.
 """
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,17 @@ def test_complex_or_singular_fields_are_not_validated(capsys):
             words="not differentiable")
     refused(capsys, "validate", "--scheme", "euler", "--order", "2", "--field", "f=1/theta", "--at", "theta=0",
             words="no value at the starting point (ZeroDivisionError)")
+
+
+def test_stability_with_transcendental_entries():
+    """f = exp(-theta) at theta = 1 (found by the property hunt): J = -1/e, and midpoint's step derivative is
+    1 + h J + (h J)^2 / 2, here 0.96388873..."""
+    theta = sympy.Symbol("theta")
+    result = bea.derive("midpoint", 1).stability({"f": [sympy.exp(-theta)]}, {"theta": [theta]},
+                                                 {"theta": 1, "h": "1/10"})
+    j = -math.exp(-1) / 10
+    assert result.verdict == "stable" and result.method.verdict == "stable"
+    assert result.method.spectral_radius == pytest.approx(1 + j + j * j / 2, rel=1e-12)
 
 
 def test_stability_at_a_singular_point_is_refused(capsys):
