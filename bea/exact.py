@@ -24,7 +24,7 @@ import sympy
 
 from .errors import ParameterError
 
-__all__ = ["exact_number", "FLOAT_POLICIES", "UNDEFINED"]
+__all__ = ["exact_number", "mp_number", "FLOAT_POLICIES", "UNDEFINED"]
 
 FLOAT_POLICIES = ("decimal", "binary", "refuse")
 
@@ -75,3 +75,15 @@ def _float(value: float, what: str, floats: str) -> sympy.Rational:
         raise ParameterError(f"{what}: the float {value!r} is inexact; give an integer, a rational such as '3/2', "
                              "or a decimal as text")
     return sympy.Rational(repr(value)) if floats == "decimal" else sympy.Rational(value)
+
+
+def mp_number(value, digits: int):
+    """An exact SymPy number as an mpmath number: rationals exactly, other numbers (``exp(-1)``,
+    ``sqrt(2) i``) evaluated by SymPy to ``digits`` + 10 digits (call inside ``mpmath.workdps``)."""
+    import mpmath
+
+    value = sympy.sympify(value)
+    if value.is_Rational:
+        return mpmath.mpf(int(value.p)) / int(value.q)
+    re, im = sympy.N(value, digits + 10).as_real_imag()
+    return mpmath.mpc(mpmath.mpf(str(re)), mpmath.mpf(str(im))) if im else mpmath.mpf(str(re))

@@ -35,7 +35,7 @@ import sympy
 
 from .concrete import Problem
 from .errors import BeaError, ParameterError, SchemeError
-from .exact import exact_number
+from .exact import exact_number, mp_number
 from .progress import progress_for
 from .program import linearised_step, run_numerically, uses_previous_iterates
 from .schemes import definition_of, make_scheme
@@ -209,7 +209,7 @@ class PrincipalFlow:
             branch[:] = list(zip(mu, logs))
         F = jordan_blocks(J, lambda j, x: phi_derivative(j, x, turns[x]))
         with mpmath.workdps(30):                   # P F P^-1 c in 30 digits: exact P, F, c evaluated once
-            P_, F_, c_ = (mpmath.matrix([[_mp(x) for x in row] for row in A.tolist()]) for A in (P, F, c))
+            P_, F_, c_ = (mpmath.matrix([[mp_number(x, 30) for x in row] for row in A.tolist()]) for A in (P, F, c))
             value = P_ * (F_ * mpmath.lu_solve(P_, c_))
             return np.array([complex(x) for x in value]) / self._T
 
@@ -383,8 +383,6 @@ def _backward_error(E: np.ndarray, A: np.ndarray) -> float:
 
 def _mp_logm(A: np.ndarray) -> np.ndarray:
     """The principal logarithm in 50-digit arithmetic."""
-    import mpmath
-
     with mpmath.workdps(50):
         X = mpmath.logm(mpmath.matrix(A.tolist()))
         return np.array([[complex(X[i, j]) for j in range(X.cols)] for i in range(X.rows)])
@@ -445,11 +443,6 @@ def jordan_blocks(J: sympy.Matrix, derivative) -> sympy.Matrix:
                 F[i, i + j] = entry
         start = end
     return F
-
-
-def _mp(x) -> "mpmath.mpc":
-    re, im = sympy.N(x, 30).as_real_imag() if not x.is_Rational else (x, 0)
-    return mpmath.mpc(mpmath.mpf(str(re)), mpmath.mpf(str(im)))
 
 
 def _continued_log(mu: np.ndarray, branch: Sequence | None) -> np.ndarray:

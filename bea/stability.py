@@ -18,6 +18,8 @@ from functools import cached_property
 import mpmath
 import sympy
 
+from .exact import mp_number
+
 __all__ = ["Stability", "MethodStability", "method_stability", "half_plane_verdict", "disc_verdict", "STABLE", "UNSTABLE",
            "INCONCLUSIVE", "equilibrium_jacobian"]
 
@@ -75,18 +77,8 @@ def _on_imaginary_axis(poly: sympy.Poly) -> int:
 def _roots(poly: sympy.Poly, digits: int) -> list:
     """Roots of ``poly`` at ``digits`` significant digits."""
     with mpmath.workdps(digits):
-        return mpmath.polyroots([_mp(c, digits) for c in poly.all_coeffs()],
+        return mpmath.polyroots([mp_number(c, digits) for c in poly.all_coeffs()],
                                 maxsteps=50 + 10 * digits, extraprec=4 * digits)
-
-
-def _mp(c, digits: int):
-    """An exact coefficient at the working precision: rationals exactly, other numbers (``exp(-1)``)
-    evaluated by SymPy to ``digits`` + 10 digits."""
-    c = sympy.sympify(c)
-    if c.is_Rational:
-        return mpmath.mpf(int(c.p)) / int(c.q)
-    re, im = sympy.N(c, digits + 10).as_real_imag()
-    return mpmath.mpc(mpmath.mpf(str(re)), mpmath.mpf(str(im))) if im else mpmath.mpf(str(re))
 
 
 @dataclass(frozen=True)
