@@ -20,7 +20,7 @@ from .budget import DEFAULT_SECONDS
 from .concrete import Problem
 from .derive import derive
 from .errors import BudgetError, ParameterError, ProblemError, SchemeError
-from .exact import UNDEFINED
+from .exact import UNDEFINED, mp_number
 from .flow import H
 from .params import REQUIRED
 from .problems import PROBLEMS, ProblemSpec, get_problem, with_values
@@ -296,6 +296,5 @@ def split_params(scheme, spec: ProblemSpec, params: dict, players=None) -> tuple
 
 
 def _mpf(value) -> mpmath.mpf:
-    """An exact rational as an mpmath number at the working precision."""
-    value = sympy.Rational(value)
-    return mpmath.mpf(int(value.p)) / int(value.q)
+    """An exact number as an mpmath number at the working precision."""
+    return mp_number(value, mpmath.mp.dps)

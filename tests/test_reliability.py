@@ -124,6 +124,10 @@ def test_a_negative_rate_under_the_per_player_convention_validates():
     assert result.passed and result.observed[-1] == pytest.approx(4, abs=0.3)
 
 
+def test_an_exact_irrational_starting_point_validates():
+    assert validate("euler", 2, "quadratic", at={"x": sympy.sqrt(2) / 2}, levels=3).passed
+
+
 def test_negative_steps_and_bad_ladders_are_refused(capsys):
     refused(capsys, "pf", "--problem", "quadratic", "--h", "1/10", "--steps", "-1", words="--steps")
     refused(capsys, "validate", "--scheme", "euler", "--order", "2", "--field", "f=-theta", "--at", "theta=1",
