@@ -1,41 +1,70 @@
 """bea -- backward error analysis of optimisers.
 
+The public API is this page: every name below is documented in docs/api.md; everything else
+in the package is internal (docs/architecture.md is the map).  Names load on first use, so
+``import bea`` costs only this module and :mod:`bea.errors`.
+
 >>> import bea
 >>> flow = bea.derive("alternating", order=2, m=1, k=1, time="per-player")
 >>> flow.coefficient("theta", "g[f]")
 v_phi - v_theta/2
 """
 
-from .define import repeat, scheme, solve
-from .derive import derive, principal
-from .errors import BeaError, BudgetError, OrderError, ParameterError, ProblemError, SchemeError, TreeSyntaxError
-from .flow import ModifiedFlow, Term
-from .principal_flow import PrincipalFlow, SingularFlowError, principal_flow
-from .stability import Stability
-from .schemes import SCHEMES
-from . import params
+from importlib import import_module
 
-__all__ = [
-    "derive",
-    "principal",
-    "principal_flow",
-    "PrincipalFlow",
-    "Stability",
-    "SingularFlowError",
-    "ModifiedFlow",
-    "Term",
-    "SCHEMES",
-    "scheme",
-    "repeat",
-    "solve",
-    "BeaError",
-    "SchemeError",
-    "ParameterError",
-    "OrderError",
-    "TreeSyntaxError",
-    "ProblemError",
-    "BudgetError",
-    "params",
-]
+from .errors import (BeaError, BudgetError, OrderError, ParameterError, ProblemError, SchemeError,
+                     TreeSyntaxError)
+
+#: name -> (module under bea, attribute; None for the module itself)
+_PUBLIC = {
+    # derivations (scheme -> series -> solve -> result)
+    "derive": ("engine.derive", "derive"),
+    "principal": ("engine.derive", "principal"),
+    "ModifiedFlow": ("result", "ModifiedFlow"),
+    "Term": ("result", "Term"),
+    "Tree": ("algebra.trees", "Tree"),
+    "parse_tree": ("algebra.trees", "parse_tree"),
+    # schemes
+    "scheme": ("schemes.define", "scheme"),
+    "repeat": ("schemes.define", "repeat"),
+    "solve": ("schemes.define", "solve"),
+    "SCHEMES": ("schemes.builtins", "SCHEMES"),
+    "params": ("schemes.params", None),
+    # analysis of results
+    "validate": ("analysis.validate", "validate"),
+    "Validation": ("analysis.validate", "Validation"),
+    "modified_loss": ("analysis.losses", "modified_loss"),
+    "ModifiedLoss": ("analysis.losses", "ModifiedLoss"),
+    "gradient_system": ("analysis.gradient", "gradient_system"),
+    "principal_flow": ("analysis.principal_flow", "principal_flow"),
+    "PrincipalFlow": ("analysis.principal_flow", "PrincipalFlow"),
+    "SingularFlowError": ("analysis.principal_flow", "SingularFlowError"),
+    "Stability": ("analysis.stability", "Stability"),
+    "MethodStability": ("analysis.stability", "MethodStability"),
+    # concrete problems and the papers
+    "problems": ("concrete.library", None),
+    "get_problem": ("concrete.library", "get_problem"),
+    "paper": ("papers", "entry"),
+}
+
+__all__ = ["BeaError", "SchemeError", "ParameterError", "OrderError", "TreeSyntaxError", "ProblemError",
+           "BudgetError", *_PUBLIC]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Load a public name on first use (PEP 562)."""
+    try:
+        module, attribute = _PUBLIC[name]
+    except KeyError:
+        raise AttributeError(f"module 'bea' has no attribute {name!r}") from None
+    value = import_module(f".{module}", __name__)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))

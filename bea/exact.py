@@ -51,7 +51,7 @@ def exact_number(value, what: str = "the value", floats: str = "decimal") -> sym
     if isinstance(value, complex):
         raise ParameterError(f"{what}: {value!r} is complex; a real number is needed")
     if isinstance(value, str):
-        from .params import parse_value
+        from .schemes.params import parse_value
 
         parsed = parse_value(what, value)
         if parsed.free_symbols:

@@ -1,4 +1,4 @@
-"""Time ``bea.derive`` / ``bea.principal`` against the targets of the engine issue.
+"""Time ``bea.engine.derive`` / ``bea.principal`` against the targets of the engine issue.
 
 Each case runs in a fresh Python process (so tree enumeration and caches are counted:
 "cold"), then once more in that process ("warm": trees already built).  Peak memory is

@@ -1,6 +1,6 @@
 """Running the command line in the test process."""
 
-from bea.cli import main
+from bea.cli.main import main
 
 
 def run_exit(capsys, *argv):

@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 import bea
-from bea.cli import main
+from bea.cli.main import main
 from clirun import run_exit
 
 ROOT = Path(__file__).resolve().parents[1]

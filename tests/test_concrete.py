@@ -6,7 +6,7 @@ import sympy
 
 import bea
 from bea.errors import BeaError, ParameterError
-from bea.validate import validate
+from bea.analysis.validate import validate
 
 e1, e2, h, phi, theta = sympy.symbols("epsilon1 epsilon2 h phi theta")
 GAME = ({"f": [-e1 * phi + theta], "g": [e2 * theta - phi]}, {"phi": [phi], "theta": [theta]})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bea.cli import main
+from bea.cli.main import main
 
 DOCS = Path(__file__).parent.parent / "docs"
 PAGES = ["getting-started.md", "cli.md", "api.md", "schemes.md"]

@@ -8,10 +8,10 @@ from sympy import Rational as R
 
 import bea
 from bea.errors import BeaError
-from bea.flow import ModifiedFlow, Term
-from bea.gradient import gradient_system
-from bea.losses import Potential, modified_loss, potential_gradient
-from bea.trees import parse_tree
+from bea.result import ModifiedFlow, Term
+from bea.analysis.gradient import gradient_system
+from bea.analysis.losses import Potential, modified_loss, potential_gradient
+from bea.algebra.trees import parse_tree
 
 x, y, u, w = sympy.symbols("x y u w")
 
@@ -130,7 +130,7 @@ def test_sgd_loss_with_frozen_factors_reproduces_the_field():
 
 
 def test_cli_loss_and_gradient(capsys):
-    from bea.cli import main
+    from bea.cli.main import main
     assert main(["loss", "--scheme", "euler", "--order", "2", "--system", "single"]) == 0
     out = capsys.readouterr().out
     assert "E~_theta = E + h/4 |grad_theta E|^2" in out and "exact" in out

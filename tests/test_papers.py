@@ -27,7 +27,7 @@ def assert_same(derived, printed):
 
 def from_gradient(printed):
     """Printed ``{tree: c}`` in gradient notation -> tree coefficients for ``f = -grad E``."""
-    return {("theta", tree): (-1) ** bea.trees.parse_tree(tree).order * c for tree, c in printed.items()}
+    return {("theta", tree): (-1) ** bea.algebra.trees.parse_tree(tree).order * c for tree, c in printed.items()}
 
 
 def test_tmlr_eq3_igr_flow():

@@ -4,7 +4,7 @@ import pytest
 import sympy
 
 import bea
-from bea.trees import parse_tree
+from bea.algebra.trees import parse_tree
 
 z = sympy.Symbol("z")
 

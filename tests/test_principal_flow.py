@@ -5,7 +5,7 @@ import pytest
 import sympy
 
 import bea
-from bea.principal_flow import SingularFlowError, jordan_function, phi_derivative, principal_flow
+from bea.analysis.principal_flow import SingularFlowError, jordan_function, phi_derivative, principal_flow
 
 x, y, phi, theta = sympy.symbols("x y phi theta")
 METHODS = ["jordan", "schur", "eig"]
@@ -242,7 +242,7 @@ def test_continued_logarithm_keeps_the_oscillation():
         continued = principal_flow(fields, variables, "3/2", method=method).trajectory([0.3], 4, substeps=8)
         assert np.abs(continued[:, 0] - descent).max() < 0.02, method
     # the principal branch alone, re-chosen at every evaluation, loses the oscillation
-    from bea.principal_flow import _gbs_step
+    from bea.analysis.principal_flow import _gbs_step
 
     pf = principal_flow(fields, variables, "3/2", method="eig")
     y, principal = np.array([0.3 + 0j]), [0.3]

@@ -14,9 +14,9 @@ import sympy
 import bea
 from clirun import run_exit
 from bea.errors import BeaError, BudgetError, OrderError, ParameterError, ProblemError, SchemeError, TreeSyntaxError
-from bea.losses import modified_loss
-from bea.trees import Tree, leaf, parse_tree
-from bea.validate import validate
+from bea.analysis.losses import modified_loss
+from bea.algebra.trees import Tree, leaf, parse_tree
+from bea.analysis.validate import validate
 
 R = sympy.Rational
 
@@ -111,7 +111,7 @@ def test_stability_at_a_singular_point_is_refused(capsys):
 def test_a_constant_field_is_exact_not_a_division_by_zero(capsys):
     status, out, err = cli(capsys, "validate", "--scheme", "euler", "--order", "2", "--field", "f=1", "--at", "theta=0")
     assert status == 0 and "exact" in out and "PASS" in out, (out, err)
-    from bea.problems import user_problem
+    from bea.concrete.library import user_problem
 
     result = validate("euler", 2, user_problem({"f": [1]}, {"theta": [sympy.Symbol("t")]},
                                                              {sympy.Symbol("t"): 0}))
@@ -166,7 +166,7 @@ def test_bad_declarations_are_refused_when_the_scheme_is_defined(declare, words)
 
 
 def test_the_declared_default_of_a_parameter_is_used():
-    @bea.scheme(blocks={"theta": "f"}, params={"c": (bea.params.RATE, "1/2")})
+    @bea.scheme(blocks={"theta": "f"}, params={"c": (bea.schemes.params.RATE, "1/2")})
     def scaled(y, F, h, c):
         return y + c * h * F.f(y)
 
@@ -229,8 +229,8 @@ def test_heavy_ball_at_h_lambda_5_is_unstable_although_the_truncated_flow_is_sta
 def test_the_method_verdict_matches_iterated_steps(scheme, params, h):
     """The stability region of the method itself (GD: h lambda < 2, heavy ball: < 2 (1 + beta)), against the
     growth of its own iterates on f = -theta."""
-    from bea.program import run_numerically
-    from bea.schemes import make_scheme
+    from bea.schemes.program import run_numerically
+    from bea.schemes.builtins import make_scheme
 
     theta = sympy.Symbol("theta")
     flow = bea.derive(scheme, 1, **params)
@@ -429,8 +429,8 @@ def test_sgd_with_a_billion_steps_is_refused(capsys):
 
 def test_the_tree_counts_are_the_closed_forms():
     """OEIS A000081 (one label) and A038055 (two labels), and chains L^n."""
-    from bea.budget import tree_counts
-    from bea.trees import chains_up_to, trees_up_to
+    from bea.engine.budget import tree_counts
+    from bea.algebra.trees import chains_up_to, trees_up_to
 
     assert tree_counts(10, 1) == [1, 1, 2, 4, 9, 20, 48, 115, 286, 719]
     assert tree_counts(7, 2) == [2, 4, 14, 52, 214, 916, 4116]

@@ -14,9 +14,9 @@ import sympy
 from sympy import Rational as R
 
 import bea
-from bea.cli import main
+from bea.cli.main import main
 from bea.errors import ParameterError, SchemeError
-from bea.validate import validate
+from bea.analysis.validate import validate
 from independent import mismatch
 
 DATA = Path(__file__).parent / "data"
@@ -105,7 +105,7 @@ def write_tableau(tmp_path, a, b, name="t.json"):
 def test_tableau_files_explicit_and_implicit(tmp_path, name, a, b):
     path = write_tableau(tmp_path, a, b)
     flow = bea.derive("rk", 5, tableau=str(path))
-    tableau = bea.runge_kutta.read_tableau(path)
+    tableau = bea.schemes.runge_kutta.read_tableau(path)
     assert exact(flow, "rk", {"tableau": ([list(r) for r in tableau.a], list(tableau.b))}, 5, seed=4)
 
 

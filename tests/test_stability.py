@@ -4,8 +4,8 @@ import pytest
 import sympy
 
 import bea
-from bea.problems import get_problem
-from bea.stability import INCONCLUSIVE, STABLE, UNSTABLE, Stability, equilibrium_jacobian
+from bea.concrete.library import get_problem
+from bea.analysis.stability import INCONCLUSIVE, STABLE, UNSTABLE, Stability, equilibrium_jacobian
 
 h, v_phi, v_theta, m, k = sympy.symbols("h v_phi v_theta m k")
 f_phi, f_theta, g_phi, g_theta = sympy.symbols("f_phi f_theta g_phi g_theta")

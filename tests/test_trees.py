@@ -3,7 +3,7 @@
 import pytest
 
 from bea.errors import TreeSyntaxError
-from bea.trees import chains_up_to, parse_tree, trees_up_to
+from bea.algebra.trees import chains_up_to, parse_tree, trees_up_to
 
 
 def counts(trees, order):

@@ -36,6 +36,6 @@ def branches(y, F, h):
     return y + h * F.f(y) if y else y
 
 
-@bea.scheme(blocks={"theta": "f"}, params={"c": bea.params.RATE})
+@bea.scheme(blocks={"theta": "f"}, params={"c": bea.schemes.params.RATE})
 def one_plus_c(y, F, h, c):
     return y + (1 + c) * h * F.f(y)

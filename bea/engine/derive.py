@@ -13,14 +13,14 @@ import sympy
 from sympy.polys.domains import QQ
 
 from .budget import DEFAULT_SECONDS, check_budget, estimate
-from .coefficients import NotInRing, ring_for, ring_kind, wider_ring
-from .errors import OrderError, SchemeError
-from .flow import H, ModifiedFlow, Term
-from .program import one_step_map, uses_previous_iterates
-from .progress import progress_for
-from .schemes import make_scheme
-from .series import modified_field
-from .trees import chains_up_to, parse_tree, trees_up_to
+from ..algebra.rings import NotInRing, ring_for, ring_kind, wider_ring
+from ..errors import OrderError, SchemeError
+from ..result import H, ModifiedFlow, Term
+from ..schemes.program import one_step_map, uses_previous_iterates
+from ..progress import progress_for
+from ..schemes.builtins import make_scheme
+from ..algebra.series import modified_field
+from ..algebra.trees import chains_up_to, parse_tree, trees_up_to
 
 __all__ = ["derive", "principal", "PRINCIPAL_SERIES"]
 

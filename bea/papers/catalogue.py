@@ -22,12 +22,12 @@ from typing import Callable
 
 import sympy
 
-from .derive import derive, principal
-from .errors import BeaError
-from .gradient import GradientSystem, gradient_system
-from .losses import ModifiedLoss, Potential, modified_loss
-from .schemes import make_scheme
-from .trees import parse_tree
+from ..engine.derive import derive, principal
+from ..errors import BeaError
+from ..analysis.gradient import GradientSystem, gradient_system
+from ..analysis.losses import ModifiedLoss, Potential, modified_loss
+from ..schemes.builtins import make_scheme
+from ..algebra.trees import parse_tree
 
 __all__ = ["Entry", "CATALOGUE", "entry", "Quoted"]
 
@@ -333,7 +333,7 @@ def _rem31_printed() -> dict:
 def _rem31_derived() -> dict:
     """The PF of E = lambda c^2/2 + beta c: the engine's affine one-step map (M, c) and its exact logarithm,
     solved in closed form; checked against the iterates."""
-    from .principal_flow import principal_flow
+    from ..analysis.principal_flow import principal_flow
 
     t, c0, beta, theta = sympy.symbols("t c_0 beta theta")
     pf = principal_flow({"f": [-(_lam * theta + beta)]}, {"theta": [theta]}, R(1, 10))
@@ -388,7 +388,7 @@ def _two_player_fields() -> list[Entry]:
 
 
 def _k_matrices() -> list[Entry]:
-    from .stability import equilibrium_jacobian
+    from ..analysis.stability import equilibrium_jacobian
 
     f_phi, f_theta, g_phi, g_theta = sympy.symbols("f_phi f_theta g_phi g_theta")
     J = sympy.Matrix([[f_phi, f_theta], [g_phi, g_theta]])
@@ -582,7 +582,7 @@ def _game_pf() -> list[Entry]:
         return out
 
     def derived():
-        from .principal_flow import principal_flow
+        from ..analysis.principal_flow import principal_flow
         out = {}
         for i, game in enumerate(games):
             pf = principal_flow(*fields(game), step, method="jordan")
@@ -597,7 +597,7 @@ def _game_pf() -> list[Entry]:
 
     def condition_derived():
         """|eigenvalue of the engine's exact one-step map| = 1 for a game with H eigenvalues x +- i y."""
-        from .principal_flow import principal_flow
+        from ..analysis.principal_flow import principal_flow
         x, y, phi, theta = sympy.symbols("x y phi theta", positive=True)
         pf = principal_flow({"f": [-(x * phi + y * theta)], "g": [-(-y * phi + x * theta)]},
                             {"phi": [phi], "theta": [theta]}, R(1, 10))
@@ -685,8 +685,8 @@ def _sgd_expectation_513(n: int) -> dict:
 
 def _averaged_over_orderings(n: int):
     """The SGD modified field averaged over all orderings of the n batches (exact)."""
-    from .flow import ModifiedFlow, Term
-    from .trees import Tree
+    from ..result import ModifiedFlow, Term
+    from ..algebra.trees import Tree
 
     flow = derive("sgd", 2, n=n)
     perms = list(itertools.permutations(range(1, n + 1)))
@@ -704,8 +704,8 @@ def _averaged_over_orderings(n: int):
 
 
 def _ch5() -> list[Entry]:
-    from .define import repeat, scheme as define_scheme
-    from .params import COUNT
+    from ..schemes.define import repeat, scheme as define_scheme
+    from ..schemes.params import COUNT
 
     @define_scheme(blocks={"theta": "f"}, params={"n": COUNT}, times=lambda n: {"theta": n}, name="full-batch")
     def full_batch(y, F, h, n):

@@ -10,9 +10,9 @@ import sympy
 
 from .errors import BeaError, OrderError, ProblemError
 from .exact import UNDEFINED
-from .schemes import block_of
-from .render import block_latex, signed_sum, tree_latex
-from .trees import Tree, parse_tree
+from .schemes.builtins import block_of
+from .printing.notation import block_latex, signed_sum, tree_latex
+from .algebra.trees import Tree, parse_tree
 
 __all__ = ["Term", "ModifiedFlow"]
 
@@ -106,7 +106,7 @@ class ModifiedFlow:
     # -- concrete problems -------------------------------------------------------------
     def problem(self, fields, variables):
         """The concrete problem: fields ``{label: [expr, ...]}`` on variables ``{block: [symbol, ...]}``."""
-        from .concrete import Problem
+        from .concrete.problem import Problem
 
         names = [str(v) for v in self.params.values() if isinstance(v, sympy.Symbol)]
         return Problem(self.blocks, fields, variables, names)
@@ -129,7 +129,7 @@ class ModifiedFlow:
 
     def _substitutions(self, params) -> dict:
         """``{symbol: value}`` for ``params``, each name a symbolic parameter of this flow."""
-        from .params import parse_value
+        from .schemes.params import parse_value
 
         if not params:
             return {}
@@ -147,7 +147,7 @@ class ModifiedFlow:
 
         The elementary differentials are evaluated in stages (:func:`bea.codegen.staged_field`).
         """
-        from .codegen import staged_field
+        from .concrete.codegen import staged_field
 
         self._substitutions(params)                    # refuse unknown names before generating code
         return staged_field(self.terms, self.problem(fields, variables), params)
@@ -159,7 +159,7 @@ class ModifiedFlow:
         the scheme's parameters; whatever is left symbolic stays in the matrix.  Values follow
         :mod:`bea.exact` (floats read as the decimals they print as: ``0.2`` is ``1/5``).  Thesis Sec 4.3.
         """
-        from .stability import Stability
+        from .analysis.stability import Stability
 
         matrix, point, fixed = self._jacobian_at(fields, variables, at, params)
         return Stability(matrix, point, fixed)
@@ -171,7 +171,7 @@ class ModifiedFlow:
         iterates) -- the two differ where the step is outside the region the expansion describes.
         """
         from .progress import progress_for
-        from .stability import Stability
+        from .analysis.stability import Stability
 
         report = progress_for(progress, "stability")
         report("the Jacobian of the modified field")
@@ -210,9 +210,9 @@ class ModifiedFlow:
 
     def _method_stability(self, fields, variables, point: dict, params):
         """The method's verdict at ``point`` (exact), or ``inconclusive`` saying what is missing."""
-        from .program import linearised_step
-        from .schemes import make_scheme
-        from .stability import method_stability
+        from .schemes.program import linearised_step
+        from .schemes.builtins import make_scheme
+        from .analysis.stability import method_stability
 
         if self.source is None:
             return method_stability(None, "the flow does not carry its scheme")
@@ -267,7 +267,7 @@ class ModifiedFlow:
             if latex:
                 return lambda t: (t.coefficient, tree_latex(parse_tree(t.tree), block_of))
             return lambda t: (t.coefficient, t.tree)
-        from .gradient import differential_latex, differential_text, gradient_system
+        from .analysis.gradient import differential_latex, differential_text, gradient_system
 
         system = gradient if not isinstance(gradient, str) else gradient_system(gradient, self.blocks)
         show = differential_latex if latex else differential_text

@@ -21,7 +21,7 @@ from pathlib import Path
 import sympy
 
 from .define import SchemeDefinition, check_blocks, coefficient, repeat, scheme, solve
-from .errors import ParameterError, SchemeError
+from ..errors import ParameterError, SchemeError
 from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
 from .runge_kutta import TABLEAUX, Tableau, read_tableau, runge_kutta_step
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sympy
 from sympy.polys.domains import QQ
 
-from .errors import SchemeError
+from ..errors import SchemeError
 
 __all__ = ["RationalRing", "LaurentRing", "FractionRing", "ring_for", "ring_kind", "wider_ring", "NotInRing"]
 

@@ -24,7 +24,7 @@ from typing import Callable
 
 import sympy
 
-from .errors import ParameterError, SchemeError
+from ..errors import ParameterError, SchemeError
 
 __all__ = ["parse_value", "ParamKind", "kind_of", "REQUIRED", "RATE", "COUNT", "NUMERIC_COUNT", "MOMENTUM", "NUMERIC_DEFAULTS",
            "RESERVED", "MAX_STEPS"]

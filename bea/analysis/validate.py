@@ -16,17 +16,17 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 
-from .budget import DEFAULT_SECONDS
-from .concrete import Problem
-from .derive import derive
-from .errors import BudgetError, ParameterError, ProblemError, SchemeError
-from .exact import UNDEFINED, mp_number
-from .flow import H
-from .params import REQUIRED
-from .problems import PROBLEMS, ProblemSpec, get_problem, with_values
-from .program import run_numerically, uses_previous_iterates
-from .progress import progress_for
-from .schemes import definition_of, make_scheme
+from ..engine.budget import DEFAULT_SECONDS
+from ..concrete.problem import Problem
+from ..engine.derive import derive
+from ..errors import BudgetError, ParameterError, ProblemError, SchemeError
+from ..exact import UNDEFINED, mp_number
+from ..result import H
+from ..schemes.params import REQUIRED
+from ..concrete.library import PROBLEMS, ProblemSpec, get_problem, with_values
+from ..schemes.program import run_numerically, uses_previous_iterates
+from ..progress import progress_for
+from ..schemes.builtins import definition_of, make_scheme
 
 __all__ = ["validate", "Validation", "split_params", "numeric_default"]
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 import sympy
 
-from .trees import Tree
+from ..algebra.trees import Tree
 
 __all__ = ["tree_latex", "label_latex", "block_latex", "signed_sum"]
 

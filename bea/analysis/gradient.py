@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import BeaError
-from .render import block_latex
-from .trees import Tree
+from ..errors import BeaError
+from ..printing.notation import block_latex
+from ..algebra.trees import Tree
 
 __all__ = ["GradientSystem", "SYSTEMS", "gradient_system", "differential_latex", "differential_text"]
 

@@ -9,11 +9,11 @@ import argparse
 import json
 import sys
 
-from .budget import DEFAULT_SECONDS
-from .derive import derive, principal
-from .errors import BeaError, ParameterError
-from .gradient import SYSTEMS
-from .schemes import SCHEMES, TIMES, definition_of
+from ..engine.budget import DEFAULT_SECONDS
+from ..engine.derive import derive, principal
+from ..errors import BeaError, ParameterError
+from ..analysis.gradient import SYSTEMS
+from ..schemes.builtins import SCHEMES, TIMES, definition_of
 
 __all__ = ["main"]
 
@@ -153,7 +153,7 @@ def _assignments(items: list[str]) -> dict:
 
 
 def _number(name: str, text: str):
-    from .params import parse_value
+    from ..schemes.params import parse_value
 
     value = parse_value(name, text)
     if value.free_symbols:
@@ -174,8 +174,8 @@ def _budget(args) -> float | None:
 # -- problems ------------------------------------------------------------------------------
 def _problem(args, scheme: str):
     """The problem spec of ``--problem``/``--field`` and ``--param`` split into (scheme, problem) values."""
-    from .problems import get_problem
-    from .validate import split_params
+    from ..concrete.library import get_problem
+    from ..analysis.validate import split_params
 
     params = _params(args.param, args.tableau)
     if not args.field:
@@ -198,9 +198,9 @@ def _user_problem(args, scheme: str, scheme_params: dict, problem_params: dict):
     field label the scheme does not have."""
     import sympy
 
-    from .expressions import parse_expression
-    from .problems import user_problem
-    from .schemes import make_scheme
+    from ..expressions import parse_expression
+    from ..concrete.library import user_problem
+    from ..schemes.builtins import make_scheme
 
     blocks = make_scheme(scheme, time=getattr(args, "time", "same"), players=args.players, **scheme_params).blocks
     variables = {block: [sympy.Symbol(block)] for block in blocks}
@@ -232,7 +232,7 @@ def _user_problem(args, scheme: str, scheme_params: dict, problem_params: dict):
 def _variable(name: str):
     import sympy
 
-    from .params import RESERVED
+    from ..schemes.params import RESERVED
 
     if not name.isidentifier() or name in RESERVED:
         raise BeaError(f"--var: {name!r} cannot be a variable name")
@@ -241,15 +241,15 @@ def _variable(name: str):
 
 def _point(point: dict, at: list[str]) -> dict:
     """``point`` ({symbol: value}) with the values of ``--at``, each name a variable."""
-    from .problems import with_values
+    from ..concrete.library import with_values
 
     return with_values(point, _assignments(at), "--at")
 
 
 # -- commands ------------------------------------------------------------------------------
 def _validate(args) -> str:
-    from .problems import PROBLEMS
-    from .validate import validate
+    from ..concrete.library import PROBLEMS
+    from ..analysis.validate import validate
 
     if args.list:
         return "\n".join(f"{name:18s} {spec.description}{' (two-player schemes)' if spec.games_only else ''}"
@@ -284,10 +284,10 @@ def _stability(args) -> str:
 def _pf(args) -> str:
     import numpy as np
 
-    from .principal_flow import principal_flow
+    from ..analysis.principal_flow import principal_flow
 
-    from .problems import get_problem
-    from .schemes import make_scheme
+    from ..concrete.library import get_problem
+    from ..schemes.builtins import make_scheme
 
     if args.steps < 0:
         raise ParameterError(f"--steps must be a number of steps >= 0, got {args.steps}")
@@ -336,7 +336,7 @@ def _step(text: str):
 
 def _progress(name: str):
     """Progress lines on stderr when it is a terminal."""
-    from .progress import Progress
+    from ..progress import Progress
 
     return Progress(name, sys.stderr.isatty())
 
@@ -365,7 +365,7 @@ def _derive(args) -> str:
 
 
 def _loss(args) -> str:
-    from .losses import modified_loss
+    from ..analysis.losses import modified_loss
 
     progress = _progress("loss")
     flow = derive(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
@@ -378,7 +378,7 @@ def _loss(args) -> str:
 
 
 def _paper(args) -> str:
-    from .papers import CATALOGUE, entry, markdown
+    from ..papers.catalogue import CATALOGUE, entry, markdown
 
     if args.action == "doc":
         return markdown()

@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .errors import BeaError
+from ..errors import BeaError
 from .gradient import (GradientSystem, _contraction_latex, _contraction_text, differential_latex, differential_text,
                        gradient_system)
-from .render import block_latex, signed_sum
-from .trees import Tree, parse_tree, trees_up_to
+from ..printing.notation import block_latex, signed_sum
+from ..algebra.trees import Tree, parse_tree, trees_up_to
 
 __all__ = ["Potential", "ModifiedLoss", "modified_loss", "potential_gradient"]
 
@@ -207,7 +207,7 @@ def modified_loss(flow, system: str | GradientSystem, frozen: bool = False, *, l
 
     ``losses`` ({label: name}) names the fields' losses (``sgd``, ``general``).
     """
-    from .progress import progress_for
+    from ..progress import progress_for
 
     if not isinstance(system, GradientSystem):
         system = gradient_system(system, flow.blocks, losses)

@@ -18,7 +18,7 @@ from functools import cached_property
 import mpmath
 import sympy
 
-from .exact import mp_number
+from ..exact import mp_number
 
 __all__ = ["Stability", "MethodStability", "method_stability", "half_plane_verdict", "disc_verdict", "STABLE", "UNSTABLE",
            "INCONCLUSIVE", "equilibrium_jacobian"]

@@ -24,10 +24,10 @@ from typing import Callable
 import sympy
 
 from .define import Fields, StepSize, Value, coefficient
-from .errors import BeaError, ParameterError, ProblemError, SchemeError
-from .coefficients import ring_for
-from .trees import trees_up_to
-from .series import compose_after_flow, field_increment, flow, linear_combination, modified_field
+from ..errors import BeaError, ParameterError, ProblemError, SchemeError
+from ..algebra.rings import ring_for
+from ..algebra.trees import trees_up_to
+from ..algebra.series import compose_after_flow, field_increment, flow, linear_combination, modified_field
 
 __all__ = ["SeriesInterpreter", "NumericInterpreter", "trace", "one_step_map", "run_numerically",
            "uses_previous_iterates", "linearised_step"]

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from math import factorial
 
-from .errors import TreeSyntaxError
+from ..errors import TreeSyntaxError
 
 __all__ = ["Tree", "leaf", "parse_tree", "trees_up_to", "chains_up_to"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import sympy
 
 from .define import solve
-from .errors import ParameterError
-from .expressions import ExpressionError, parse_expression
+from ..errors import ParameterError
+from ..expressions import ExpressionError, parse_expression
 
 __all__ = ["Tableau", "TABLEAUX", "read_tableau", "runge_kutta_step"]
 

@@ -16,9 +16,9 @@ from typing import Callable
 import numpy as np
 import sympy
 
-from .errors import ParameterError, ProblemError
-from .params import parse_value
-from .trees import parse_tree
+from ..errors import ParameterError, ProblemError
+from ..schemes.params import parse_value
+from ..algebra.trees import parse_tree
 
 __all__ = ["staged_field"]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import BudgetError
+from ..errors import BudgetError
 
 __all__ = ["tree_counts", "Estimate", "estimate", "check_budget", "DEFAULT_SECONDS", "DEFAULT_BYTES"]
 

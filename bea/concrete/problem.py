@@ -14,9 +14,9 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from .errors import ProblemError
-from .expressions import to_expression
-from .trees import Tree, parse_tree
+from ..errors import ProblemError
+from ..expressions import to_expression
+from ..algebra.trees import Tree, parse_tree
 
 __all__ = ["Problem", "ProblemError"]
 
@@ -26,7 +26,7 @@ _EPSILON = sympy.Dummy("epsilon")
 
 def _variables(block: str, given) -> list[sympy.Symbol]:
     """The variables of a block: SymPy symbols or their names (never parsed as expressions)."""
-    from .params import RESERVED
+    from ..schemes.params import RESERVED
 
     listed = given if isinstance(given, (list, tuple)) else [given]
     out = []

@@ -16,10 +16,10 @@ from typing import Callable
 
 import sympy
 
-from .errors import BeaError, ParameterError
-from .exact import exact_number
-from .expressions import to_expression
-from .params import parse_value
+from ..errors import BeaError, ParameterError
+from ..exact import exact_number
+from ..expressions import to_expression
+from ..schemes.params import parse_value
 
 __all__ = ["PROBLEMS", "ProblemSpec", "Instance", "get_problem", "user_problem", "with_values", "UnknownProblem"]
 

@@ -33,13 +33,13 @@ import mpmath
 import numpy as np
 import sympy
 
-from .concrete import Problem
-from .errors import BeaError, ParameterError, SchemeError
-from .exact import exact_number, mp_number
-from .progress import progress_for
-from .program import linearised_step, run_numerically, uses_previous_iterates
-from .schemes import definition_of, make_scheme
-from .params import NUMERIC_DEFAULTS
+from ..concrete.problem import Problem
+from ..errors import BeaError, ParameterError, SchemeError
+from ..exact import exact_number, mp_number
+from ..progress import progress_for
+from ..schemes.program import linearised_step, run_numerically, uses_previous_iterates
+from ..schemes.builtins import definition_of, make_scheme
+from ..schemes.params import NUMERIC_DEFAULTS
 
 __all__ = ["principal_flow", "PrincipalFlow", "SingularFlowError", "METHODS", "phi_derivative"]
 
@@ -84,7 +84,7 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
         raise ParameterError(f"the step size h must be a positive number, got {h!r}")
     extra = None
     if nonprincipal is not None:
-        from .derive import derive
+        from ..engine.derive import derive
 
         full = derive(definition, nonprincipal, time=time, **machine.params)
         extra = [t for t in full.terms if not _is_chain(t.tree)]
@@ -93,7 +93,7 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
 
 
 def _is_chain(tree: str) -> bool:
-    from .trees import parse_tree
+    from ..algebra.trees import parse_tree
 
     return parse_tree(tree).is_chain
 
@@ -266,7 +266,7 @@ class PrincipalFlow:
 
     @cached_property
     def _nonprincipal(self):
-        from .codegen import staged_field
+        from ..concrete.codegen import staged_field
 
         return staged_field(self.nonprincipal_terms, self.problem)
 

@@ -43,7 +43,7 @@ from typing import Callable
 
 import sympy
 
-from .errors import BeaError, SchemeError
+from ..errors import BeaError, SchemeError
 
 __all__ = ["scheme", "SchemeDefinition", "repeat", "solve", "Value", "StepSize", "Fields"]
 

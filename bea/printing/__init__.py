@@ -1,0 +1,1 @@
+"""Printers: text, LaTeX and JSON forms of every result, over one notation table (internal)."""
