@@ -32,19 +32,27 @@ H = sympy.Symbol("h")
 
 @dataclass(frozen=True)
 class Term:
-    """``coefficient * h**power * F(tree)`` in the modified field of ``block``."""
+    """``coefficient * h**power * F(tree)`` in the modified field of ``block``.
+
+    ``tree`` is a :class:`~bea.algebra.trees.Tree` (given as text, it is parsed): it is also its
+    canonical text, so ``term.tree == "f[g]"`` holds (CONTRACT §3).
+    """
 
     block: str
     power: int
-    tree: str
+    tree: Tree
     coefficient: sympy.Expr
+
+    def __post_init__(self):
+        if not isinstance(self.tree, Tree):
+            object.__setattr__(self, "tree", parse_tree(self.tree))
 
     def _repr_latex_(self) -> str:
         return f"${self.to_latex()}$"
 
     def to_latex(self, block_of=None) -> str:
         power = "" if self.power == 0 else ("h " if self.power == 1 else f"h^{{{self.power}}} ")
-        thing = power + tree_latex(parse_tree(self.tree), block_of)
+        thing = power + tree_latex(self.tree, block_of)
         return signed_sum([(self.coefficient, thing)], sympy.latex)
 
 
@@ -101,7 +109,7 @@ class ModifiedFlow:
     @cached_property
     def _index(self) -> dict:
         """``(block, Tree) -> coefficient``: O(1) lookup."""
-        return {(t.block, parse_tree(t.tree)): t.coefficient for t in self.terms}
+        return {(t.block, t.tree): t.coefficient for t in self.terms}
 
     # -- concrete problems -------------------------------------------------------------
     def problem(self, fields, variables):
@@ -265,7 +273,7 @@ class ModifiedFlow:
         if gradient is None:
             block_of = self.block_of if len(self.blocks) > 1 else None
             if latex:
-                return lambda t: (t.coefficient, tree_latex(parse_tree(t.tree), block_of))
+                return lambda t: (t.coefficient, tree_latex(t.tree, block_of))
             return lambda t: (t.coefficient, t.tree)
         from .analysis.gradient import differential_latex, differential_text, gradient_system
 
@@ -273,8 +281,7 @@ class ModifiedFlow:
         show = differential_latex if latex else differential_text
 
         def notation(t):
-            tree = parse_tree(t.tree)
-            return t.coefficient * system.tree_sign(tree), show(tree, system)
+            return t.coefficient * system.tree_sign(t.tree), show(t.tree, system)
         return notation
 
     def to_text(self, gradient=None) -> str:

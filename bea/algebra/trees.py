@@ -55,10 +55,19 @@ class _bottom_up:
         return cache[self.name]
 
 
-class Tree:
-    """A labelled rooted tree; build with :func:`leaf`, :meth:`Tree.make` or :func:`parse_tree`."""
+class Tree(str):
+    """A labelled rooted tree; build with :func:`leaf`, :meth:`Tree.make` or :func:`parse_tree`.
 
-    __slots__ = ("label", "children", "serial", "order", "__dict__")
+    A tree *is* its canonical text form (CONTRACT §1): it prints, compares, hashes and
+    serialises as that string, so ``term.tree == "f[g]"`` and JSON output need no conversion,
+    and it carries its structure (``label``, ``children``, ``order``, ``cuts``, ...).  Trees
+    are interned: each distinct tree is one object, made once from its children.
+
+    >>> t = Tree.make("f", [leaf("g"), leaf("f")])
+    >>> t, t.order, t.label, t == "f[f,g]", t is parse_tree("f[g,f]")
+    (Tree('f[f,g]'), 3, 'f', True, True)
+    """
+
     _registry: dict[tuple, "Tree"] = {}
 
     def __new__(cls, *args, **kwargs):  # pragma: no cover - guard against direct use
@@ -71,11 +80,14 @@ class Tree:
         key = (label, tuple(c.serial for c in kids))
         tree = cls._registry.get(key)
         if tree is None:
-            tree = object.__new__(cls)
+            printed = tuple(sorted(kids, key=_sort_key))
+            tree = str.__new__(cls, f"{label}[{','.join(printed)}]" if kids else label)
             tree.label = label
             tree.children = kids
+            tree.printed_children = printed
             tree.serial = len(cls._registry)
             tree.order = 1 + sum(c.order for c in kids)
+            tree.sort_key = (tree.order, label, tuple(c.sort_key for c in printed))
             cls._registry[key] = tree
         return tree
 
@@ -89,7 +101,12 @@ class Tree:
         """All pairs ``(root part, branch)`` obtained by cutting one edge.
 
         Every edge of the tree is cut once (equal edges are listed once each), so for
-        ``a[b, b]`` the pair ``(a[b], b)`` appears twice.
+        ``a[b, b]`` the pair ``(a[b], b)`` appears twice.  References: [HLW06, Sec. III.1.4].
+
+        >>> parse_tree("a[b,b]").cuts
+        ((Tree('a[b]'), Tree('b')), (Tree('a[b]'), Tree('b')))
+        >>> parse_tree("f[f[f]]").cuts
+        ((Tree('f'), Tree('f[f]')), (Tree('f[f]'), Tree('f')))
         """
         pairs = []
         for i, child in enumerate(self.children):
@@ -101,7 +118,12 @@ class Tree:
 
     @_bottom_up
     def symmetry(self) -> int:
-        """The symmetry coefficient ``sigma(t) = prod_i m_i! sigma(t_i)^{m_i}``."""
+        """The symmetry coefficient ``sigma(t) = prod_i m_i! sigma(t_i)^{m_i}`` (``m_i``: multiplicities
+        of equal subtrees).  References: [HLW06, Sec. III.1.2], [But16, Sec. 3.1].
+
+        >>> parse_tree("f[f,f]").symmetry, parse_tree("f[f[f,f],f[f,f]]").symmetry
+        (2, 8)
+        """
         sigma = 1
         for child, mult in Counter(self.children).items():
             sigma *= factorial(mult) * child.symmetry ** mult
@@ -120,32 +142,21 @@ class Tree:
         """True when every node has at most one child (``f``, ``f[f]``, ``f[g[f]]``, ...)."""
         return len(self.children) == 0 or (len(self.children) == 1 and self.children[0].is_chain)
 
-    # -- text form ---------------------------------------------------------------
-    @_bottom_up
-    def sort_key(self) -> tuple:
-        """Canonical order: fewer nodes first, then by label, then by children."""
-        return (self.order, self.label, tuple(c.sort_key for c in self.printed_children))
-
-    @_bottom_up
-    def printed_children(self) -> tuple["Tree", ...]:
-        """The children in canonical print order."""
-        return tuple(sorted(self.children, key=lambda c: c.sort_key))
-
-    @_bottom_up
+    @property
     def text(self) -> str:
-        """The canonical text form ``label[child,child,...]``."""
-        if not self.children:
-            return self.label
-        return f"{self.label}[{','.join(c.text for c in self.printed_children)}]"
-
-    def __str__(self) -> str:
-        return self.text
+        """The canonical text form ``label[child,child,...]`` as a plain string."""
+        return str.__str__(self)
 
     def __repr__(self) -> str:
-        return f"Tree({str(self)!r})"
+        return f"Tree({self.text!r})"
 
     def __reduce__(self):
-        return (parse_tree, (str(self),))
+        return (parse_tree, (self.text,))
+
+
+def _sort_key(tree: Tree) -> tuple:
+    """Canonical print order: fewer nodes first, then by label, then by children."""
+    return tree.sort_key
 
 
 def _serial(tree: Tree) -> int:

@@ -34,7 +34,7 @@ from ..errors import BeaError
 from .gradient import (GradientSystem, _contraction_latex, _contraction_text, differential_latex, differential_text,
                        gradient_system)
 from ..printing.notation import block_latex, signed_sum
-from ..algebra.trees import Tree, parse_tree, trees_up_to
+from ..algebra.trees import Tree, trees_up_to
 
 __all__ = ["Potential", "ModifiedLoss", "modified_loss", "potential_gradient"]
 
@@ -144,7 +144,7 @@ class ModifiedLoss:
         out: dict = {}
         for power, c, potential in self.terms[block] if rows is None else rows:
             for tree, m in potential_gradient(potential, block, self.system).items():
-                key = (power, str(tree))
+                key = (power, tree)
                 out[key] = out.get(key, 0) - c * m * self.system.tree_sign(tree)
         return {k: sympy.simplify(v) for k, v in out.items() if sympy.simplify(v) != 0}
 
@@ -161,7 +161,7 @@ class ModifiedLoss:
                 body += f" + O({sympy.latex(h**stop)})" if latex else f" + O(h{'^' + str(stop) if stop > 1 else ''})"
             rest = []
             for power in sorted({p for p, _, _ in self.remainder.get(block, ())}):
-                parts = [(c * h**p * self.system.tree_sign(parse_tree(t)), differential(parse_tree(t), self.system))
+                parts = [(c * h**p * self.system.tree_sign(t), differential(t, self.system))
                          for p, c, t in self.remainder[block] if p == power]
                 rest.append((power, signed_sum(parts, show)))
             yield block, body, rest
@@ -223,7 +223,7 @@ def modified_loss(flow, system: str | GradientSystem, frozen: bool = False, *, l
             target = {}
             for t in flow.terms:
                 if t.block == block and t.power == power:
-                    tree = parse_tree(t.tree)
+                    tree = t.tree
                     target[tree] = -t.coefficient * system.tree_sign(tree)      # grad E~ = -field
             if not target:
                 continue
@@ -240,7 +240,7 @@ def modified_loss(flow, system: str | GradientSystem, frozen: bool = False, *, l
                 terms[block] += [(power, c, p) for p, c in solution]
             else:
                 nearest[block] += [(power, c, p) for p, c in solution]
-                remainder[block] += [(power, -c * system.tree_sign(t), str(t)) for t, c in rest]   # as F(t)
+                remainder[block] += [(power, -c * system.tree_sign(t), t) for t, c in rest]   # as F(t)
     return ModifiedLoss(system, terms, remainder, frozen, flow.order, flow.scheme, nearest, valid_to)
 
 

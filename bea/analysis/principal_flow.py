@@ -87,15 +87,9 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
         from ..engine.derive import derive
 
         full = derive(definition, nonprincipal, time=time, **machine.params)
-        extra = [t for t in full.terms if not _is_chain(t.tree)]
+        extra = [t for t in full.terms if not t.tree.is_chain]
     return PrincipalFlow(machine, Problem(machine.blocks, fields, variables), step, step * times.pop(), method, extra,
                          progress)
-
-
-def _is_chain(tree: str) -> bool:
-    from ..algebra.trees import parse_tree
-
-    return parse_tree(tree).is_chain
 
 
 @dataclass

@@ -18,7 +18,6 @@ import sympy
 
 from ..errors import ParameterError, ProblemError
 from ..schemes.params import parse_value
-from ..algebra.trees import parse_tree
 
 __all__ = ["staged_field"]
 
@@ -53,7 +52,7 @@ def staged_field(terms, problem, params: dict | None = None) -> Callable:
     for term in terms:
         coefficient = term.coefficient.xreplace(subs)
         _check_numeric([coefficient], [])
-        weights.append((parse_tree(term.tree), term.power, complex(coefficient) if not coefficient.is_real else float(coefficient)))
+        weights.append((term.tree, term.power, complex(coefficient) if not coefficient.is_real else float(coefficient)))
     _check_numeric([e for exprs in problem.fields.values() for e in exprs], problem.state)
     trees = _closure([tree for tree, _, _ in weights])
     derivative = {}

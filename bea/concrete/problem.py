@@ -109,7 +109,7 @@ class Problem:
 
     def differential(self, tree: Tree | str) -> list[sympy.Expr]:
         """``F(tree)`` as a full-state list (zero outside the block of its root)."""
-        tree = parse_tree(tree) if isinstance(tree, str) else tree
+        tree = tree if isinstance(tree, Tree) else parse_tree(tree)
         if tree not in self._differentials:
             kids = tree.children
             values = self.derivative(tree.label, len(kids))

@@ -20,7 +20,7 @@ from ..schemes.program import one_step_map, uses_previous_iterates
 from ..progress import progress_for
 from ..schemes.builtins import make_scheme
 from ..algebra.series import modified_field
-from ..algebra.trees import chains_up_to, parse_tree, trees_up_to
+from ..algebra.trees import chains_up_to, trees_up_to
 
 __all__ = ["derive", "principal", "PRINCIPAL_SERIES"]
 
@@ -32,11 +32,11 @@ def derive(scheme, order: int, *, time: str = "same", players: int | None = None
     """The modified field of ``scheme`` through ``h**(order-1)``, with exact coefficients.
 
     ``budget`` (seconds) refuses, before it starts, work estimated to take longer
-    (:mod:`bea.budget`; ``None``: no limit); ``progress`` prints timed lines for each phase.
+    (:mod:`bea.engine.budget`; ``None``: no limit); ``progress`` prints timed lines for each phase.
 
     >>> flow = derive("euler", order=2)
     >>> [(t.tree, t.coefficient) for t in flow.terms]
-    [('f', 1), ('f[f]', -1/2)]
+    [(Tree('f'), 1), (Tree('f[f]'), -1/2)]
     """
     return _derive(scheme, order, time, players, params, chains_only=False, progress=progress, budget=budget)
 
@@ -83,7 +83,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
     block_rank = {block: i for i, block in enumerate(scheme.blocks)}
     ordered = sorted(field.items(), key=lambda item: (block_rank[scheme.block_of(item[0].label)], item[0].sort_key))
     terms = [
-        Term(scheme.block_of(t.label), t.order - 1, str(t), ring.to_sympy(c * QQ(1, t.symmetry)))
+        Term(scheme.block_of(t.label), t.order - 1, t, ring.to_sympy(c * QQ(1, t.symmetry)))
         for t, c in report.each(ordered, "coefficients")
     ]
     one_step = step_map is not None and all(t.order == 1 for t in step_map)
@@ -102,7 +102,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
 
 
 def _within_budget(scheme, order: int, chains_only: bool, budget, report) -> tuple[object, bool]:
-    """``(ring, state_carrying)`` once the estimated work is within ``budget`` (:mod:`bea.budget`).
+    """``(ring, state_carrying)`` once the estimated work is within ``budget`` (:mod:`bea.engine.budget`).
 
     The work is estimated first as for a one-step scheme, since finding out whether the scheme
     reads past iterates is itself a trace over its labels, then again with the slow manifold's
@@ -181,7 +181,7 @@ def _reference(scheme, order: int, terms, step_map: dict, ring) -> dict:
     compared, a missing one counting as zero.
     """
     weight = {t.label: ring.to_sympy(x) for t, x in step_map.items()}
-    derived = {parse_tree(t.tree): t.coefficient for t in terms}
+    derived = {t.tree: t.coefficient for t in terms}
     agrees = True
     for chain in chains_up_to(order, scheme.labels):
         expected = log_series_coefficient(chain.order - 1) * sympy.Mul(*(weight.get(a, 0) for a in chain.labels))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
@@ -142,7 +142,7 @@ def _field_values(flow, system: GradientSystem | None = None, powers=None, prefi
     out = {}
     for t in flow.terms:
         if powers is None or t.power in powers:
-            sign = system.tree_sign(parse_tree(t.tree)) if system else 1
+            sign = system.tree_sign(t.tree) if system else 1
             out[_key(t.block, t.power, t.tree, prefix)] = t.coefficient * sign
     return out
 
@@ -697,7 +697,7 @@ def _averaged_over_orderings(n: int):
 
     for perm in perms:
         for t in flow.terms:
-            key = (t.power, str(relabel(parse_tree(t.tree), perm)))
+            key = (t.power, relabel(t.tree, perm))
             total[key] = total.get(key, 0) + t.coefficient / len(perms)
     terms = [Term("theta", p, tree, c) for (p, tree), c in sorted(total.items()) if c != 0]
     return ModifiedFlow("sgd (averaged over orderings)", 2, {"n": n}, flow.blocks, flow.time, terms, False, None)
