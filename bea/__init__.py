@@ -13,7 +13,7 @@ v_phi - v_theta/2
 from importlib import import_module
 
 from .errors import (BeaError, BudgetError, OrderError, ParameterError, ProblemError, SchemeError,
-                     TreeSyntaxError)
+                     SingularFlowError, TreeSyntaxError)
 
 #: name -> (module under bea, attribute; None for the module itself)
 _PUBLIC = {
@@ -38,17 +38,17 @@ _PUBLIC = {
     "gradient_system": ("analysis.gradient", "gradient_system"),
     "principal_flow": ("analysis.principal_flow", "principal_flow"),
     "PrincipalFlow": ("analysis.principal_flow", "PrincipalFlow"),
-    "SingularFlowError": ("analysis.principal_flow", "SingularFlowError"),
     "Stability": ("analysis.stability", "Stability"),
     "MethodStability": ("analysis.stability", "MethodStability"),
     # concrete problems and the papers
     "problems": ("concrete.library", None),
     "get_problem": ("concrete.library", "get_problem"),
     "paper": ("papers", "entry"),
+    "references": ("references", "REFERENCES"),
 }
 
 __all__ = ["BeaError", "SchemeError", "ParameterError", "OrderError", "TreeSyntaxError", "ProblemError",
-           "BudgetError", *_PUBLIC]
+           "BudgetError", "SingularFlowError", *_PUBLIC]
 
 __version__ = "0.1.0"
 

@@ -30,3 +30,7 @@ class ProblemError(BeaError):
 class BudgetError(BeaError):
     """Work whose estimated time or memory is above the budget; the message gives the estimate
     and the option that lifts the limit."""
+
+
+class SingularFlowError(BeaError):
+    """``h lambda = 1`` for an eigenvalue: the step map is singular and ``log(I - h H)`` does not exist."""

@@ -11,7 +11,14 @@ parameter value to an exact number.  Its rules:
   takes its exact binary value (for floats that are data, e.g. a numerical state);
   ``"refuse"`` refuses it;
 * other exact real SymPy numbers (``sqrt(2)``) are kept; NaN, infinities and complex numbers
-  are refused, naming the value.
+  are refused, naming the value -- unless ``allow_complex=True``, when a complex number is its
+  real and imaginary parts, each under the same float policy.
+
+Where each policy is used: ``decimal`` for everything a person types or passes (step sizes,
+points, parameter values, ``--at``, ``--h``); ``binary`` for floats that are computed data (a
+state on a NumPy trajectory, read back exactly by the principal flow); ``refuse`` where an
+exact input is required (Butcher tableaux).  :func:`mp_number` is the one conversion the other
+way, from exact numbers to mpmath at a working precision.
 """
 
 from __future__ import annotations
@@ -32,11 +39,13 @@ FLOAT_POLICIES = ("decimal", "binary", "refuse")
 UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
-def exact_number(value, what: str = "the value", floats: str = "decimal") -> sympy.Expr:
+def exact_number(value, what: str = "the value", floats: str = "decimal", allow_complex: bool = False) -> sympy.Expr:
     """``value`` as an exact, finite, real SymPy number (see the module docstring).
 
-    >>> exact_number(0.1), exact_number("3/2"), exact_number("1e-3"), exact_number(0.5, floats="binary")
-    (1/10, 3/2, 1/1000, 1/2)
+    >>> exact_number(0.1), exact_number("3/2"), exact_number("1e-3"), exact_number(0.1, floats="binary")
+    (1/10, 3/2, 1/1000, 3602879701896397/36028797018963968)
+    >>> exact_number(0.5 - 0.25j, allow_complex=True)
+    1/2 - I/4
     """
     if floats not in FLOAT_POLICIES:
         raise ValueError(f"floats must be one of {FLOAT_POLICIES}")
@@ -48,6 +57,8 @@ def exact_number(value, what: str = "the value", floats: str = "decimal") -> sym
         value = value.item()
     if isinstance(value, float):
         return _float(value, what, floats)
+    if isinstance(value, complex) and allow_complex:
+        return _float(value.real, what, floats) + sympy.I * _float(value.imag, what, floats)
     if isinstance(value, complex):
         raise ParameterError(f"{what}: {value!r} is complex; a real number is needed")
     if isinstance(value, str):
@@ -77,10 +88,17 @@ def _float(value: float, what: str, floats: str) -> sympy.Rational:
     return sympy.Rational(repr(value)) if floats == "decimal" else sympy.Rational(value)
 
 
-def mp_number(value, digits: int):
+def mp_number(value, digits: int | None = None):
     """An exact SymPy number as an mpmath number: rationals exactly, other numbers (``exp(-1)``,
-    ``sqrt(2) i``) evaluated by SymPy to ``digits`` + 10 digits (call inside ``mpmath.workdps``)."""
+    ``sqrt(2) i``) evaluated by SymPy to ``digits`` + 10 digits (default: mpmath's working
+    precision; call inside ``mpmath.workdps``).
+
+    >>> mp_number(sympy.Rational(1, 4)), mp_number(sympy.sqrt(2), 15)
+    (mpf('0.25'), mpf('1.4142135623730951'))
+    """
     import mpmath
+
+    digits = mpmath.mp.dps if digits is None else digits
 
     value = sympy.sympify(value)
     if value.is_Rational:

@@ -67,7 +67,8 @@ def test_derived_forms_of_the_errata():
 def test_expectation_over_orderings_matches_the_corrected_formula():
     """E + nh/4 |grad E|^2 - nh/2 grad E . grad E(t-1) + h/(2n) sum_k grad E_k . grad E_k(t-1) (E the mean)."""
     from bea.analysis.gradient import gradient_system
-    from bea.papers.catalogue import P, _averaged_over_orderings, _field_of_loss, _field_values
+    from bea.papers.entry import P, field_of_loss as _field_of_loss, field_values as _field_values
+    from bea.papers.thesis.ch5 import averaged_over_orderings as _averaged_over_orderings
 
     for n in (2, 3, 4):
         rows = [(0, R(1, n), P(f"E{i}")) for i in range(1, n + 1)]
@@ -86,7 +87,7 @@ def test_verified_entries_compare_nontrivially():
     printed = dict(e.result["printed"])
     key = next(iter(printed))
     printed[key] = printed[key] * 2
-    from bea.papers.catalogue import _agree
+    from bea.papers.entry import agree as _agree
     assert not _agree(printed[key], e.result["derived"][key])
 
 
@@ -117,6 +118,6 @@ def test_cli_list_and_show(capsys):
 
 
 def test_docs_papers_md_is_generated_from_the_catalogue():
-    from bea.papers.catalogue import markdown
+    from bea.papers import markdown
     path = Path(__file__).parent.parent / "docs" / "papers.md"
     assert path.read_text() == markdown() + "\n", "regenerate with: bea paper doc > docs/papers.md"

@@ -7,6 +7,7 @@ import sympy
 from sympy import Rational as R
 
 import bea
+from bea.printing.notation import TEXT, potential
 from bea.errors import BeaError
 from bea.result import ModifiedFlow, Term
 from bea.analysis.gradient import gradient_system
@@ -68,7 +69,7 @@ def test_mixed_blocks_potential_gradient():
 def test_igr_loss_is_exact_and_gd_at_h2_is_not_a_gradient():
     loss = modified_loss(bea.derive("euler", 2), "single")
     assert loss.exact
-    rows = {(p, q.text(loss.system)): c for p, c, q in loss.terms["theta"]}
+    rows = {(p, potential(q, loss.system, TEXT)): c for p, c, q in loss.terms["theta"]}
     assert rows == {(0, "E"): 1, (1, "|grad_theta E|^2"): R(1, 4)}
     third = modified_loss(bea.derive("euler", 3), "single")
     assert not third.exact and third.remainder["theta"]

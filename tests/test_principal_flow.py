@@ -5,7 +5,9 @@ import pytest
 import sympy
 
 import bea
-from bea.analysis.principal_flow import SingularFlowError, jordan_function, phi_derivative, principal_flow
+from bea.analysis.matrix_functions import jordan_function, phi_derivative
+from bea.analysis.principal_flow import principal_flow
+from bea.errors import SingularFlowError
 
 x, y, phi, theta = sympy.symbols("x y phi theta")
 METHODS = ["jordan", "schur", "eig"]
@@ -242,13 +244,13 @@ def test_continued_logarithm_keeps_the_oscillation():
         continued = principal_flow(fields, variables, "3/2", method=method).trajectory([0.3], 4, substeps=8)
         assert np.abs(continued[:, 0] - descent).max() < 0.02, method
     # the principal branch alone, re-chosen at every evaluation, loses the oscillation
-    from bea.analysis.principal_flow import _gbs_step
+    from bea.analysis.integrators import gbs_step
 
     pf = principal_flow(fields, variables, "3/2", method="eig")
     y, principal = np.array([0.3 + 0j]), [0.3]
     for _ in range(4):
         for _ in range(8):
-            y = _gbs_step(pf.field, y, 1.5 / 8)
+            y = gbs_step(pf.field, y, 1.5 / 8)
         principal.append(y[0])
     assert np.abs(np.array(principal) - descent).max() > 0.2
 

@@ -462,3 +462,10 @@ def test_progress_reaches_every_phase(capsys):
     ticks = Progress("loop", interval=0.0)
     assert list(ticks.each([1, 2], "item")) == [1, 2]
     assert "loop: item 1/2" in capsys.readouterr().err
+
+
+def test_principal_flow_refuses_a_field_with_a_symbol_that_is_not_a_variable():
+    """Found by the redesign: a stray symbol reached NumPy and failed there with a NameError."""
+    x, y = sympy.symbols("x y")
+    with pytest.raises(bea.ProblemError, match="symbol y, which is not a variable"):
+        bea.principal_flow({"f": [-x - y**2]}, {"theta": [x]}, "1/10").field([1.0])

@@ -194,7 +194,7 @@ class Laurent:
 
 
 def ring_kind(ring) -> str:
-    """``rational``, ``laurent`` or ``fraction`` (for the work estimate of :mod:`bea.budget`)."""
+    """``rational``, ``laurent`` or ``fraction`` (for the work estimate of :mod:`bea.engine.budget`)."""
     return {RationalRing: "rational", LaurentRing: "laurent"}.get(type(ring), "fraction")
 
 

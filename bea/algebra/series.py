@@ -4,18 +4,17 @@ A *series* is a dict ``{tree: a(t)}``, missing trees being zero.  It stands for
 
     sum_t  h^{|t|} a(t) / sigma(t) * F(t)
 
-(the normalisation of Hairer, Lubich & Wanner, *Geometric Numerical Integration*,
-2nd ed., Sec III.1; ``|t|`` is the number of nodes, ``sigma`` the symmetry coefficient).
+(the normalisation of [HLW06, Sec III.1]; ``|t|`` is the number of nodes, ``sigma`` the symmetry coefficient).
 Both one-step *maps* ``y -> y + sum ...`` and *vector fields* ``sum ...`` are series;
 the power of ``h`` is carried by the tree's size and never stored.
 
 Every operation works over a *universe*: a list of trees sorted by size and closed under
 taking children and under cutting edges -- all trees up to a size, or only the chains
-(:func:`bea.trees.chains_up_to`), which is how the principal terms are derived without
+(:func:`bea.algebra.trees.chains_up_to`), which is how the principal terms are derived without
 enumerating other trees.
 
 The one primitive is the **Lie derivative** of a series ``a`` along a field ``b``,
-``(D_b a)(s) = sum_{edges of s} a(root part) b(cut branch)`` (HLW Lemma IX.9.1): the
+``(D_b a)(s) = sum_{edges of s} a(root part) b(cut branch)`` [HLW06, Lemma IX.9.1]: the
 derivative of ``sum a(t) F(t)`` in the direction of ``b`` grafts ``b`` onto every node.
 From it:
 
@@ -28,7 +27,7 @@ From it:
   size, since the ``j >= 2`` terms of the Lie series of a tree involve smaller trees only.
 
 A field evaluated at a stage value ``Y = y + B(a, y)`` is again a series:
-``h F_l(Y) = B(a', y)`` with ``a'(l[t_1..t_k]) = a(t_1) ... a(t_k)`` (HLW Lemma III.1.9).
+``h F_l(Y) = B(a', y)`` with ``a'(l[t_1..t_k]) = a(t_1) ... a(t_k)`` [HLW06, Lemma III.1.9].
 """
 
 from __future__ import annotations
@@ -46,7 +45,6 @@ __all__ = [
     "compose_after_flow",
     "modified_field",
     "field_increment",
-    "scale_by_size",
 ]
 
 Series = dict  # {Tree: ring element}
@@ -173,7 +171,7 @@ def linear_combination(base: Mapping, parts: Iterable) -> Series:
 
 
 def field_increment(a: Mapping, increments: Mapping[str, object], universe: Iterable[Tree]) -> Series:
-    """``h sum_l c_l F_l(Y)`` at the stage ``Y = y + B(a, y)`` (HLW Lemma III.1.9).
+    """``h sum_l c_l F_l(Y)`` at the stage ``Y = y + B(a, y)`` [HLW06, Lemma III.1.9].
 
     ``increments`` maps field labels to their step coefficients ``c_l``; the coefficient of
     ``l[t_1..t_k]`` is ``c_l a(t_1) ... a(t_k)``.
@@ -192,14 +190,4 @@ def field_increment(a: Mapping, increments: Mapping[str, object], universe: Iter
             prod = prod * x
         if prod:
             out[s] = prod
-    return out
-
-
-def scale_by_size(b: Mapping, factor: Callable[[int], object]) -> Series:
-    """Multiply the coefficient of each tree ``t`` by ``factor(|t|)``."""
-    out = {}
-    for s, x in b.items():
-        y = x * factor(s.order)
-        if y:
-            out[s] = y
     return out

@@ -9,11 +9,10 @@ Trees are *interned*: each distinct tree exists once, so equality is identity an
 tree can be used as a dictionary key at the cost of a pointer.  The canonical form of
 a tree is its label together with the sorted tuple of its children's serial numbers.
 
-The B-series machinery (:mod:`bea.series`) needs, for every tree, its *edge cuts*:
+The B-series machinery (:mod:`bea.algebra.series`) needs, for every tree, its *edge cuts*:
 removing one edge splits ``s`` into the part ``r`` that keeps the root and the
 branch ``u`` that was cut off.  Grafting is the inverse operation, and the Lie
-derivative of a series is a sum over these cuts (Hairer, Lubich & Wanner,
-*Geometric Numerical Integration*, 2nd ed., Lemma IX.9.1).
+derivative of a series is a sum over these cuts [HLW06, Lemma IX.9.1].
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Gradient systems and the papers' gradient notation for elementary differentials.
+"""Gradient systems: which loss, block and sign each field's gradient has.
 
 When every field is a gradient, ``F_l = s_l grad_{b(l)} E_l`` (sign ``s_l``, loss ``E_l``,
 block ``b(l)``), the elementary differential of a tree is a contraction of derivatives of
@@ -7,14 +7,14 @@ the losses:
     F(l[t_1..t_k]) = s(t) grad^{k+1}_{b(l) b(t_1) .. b(t_k)} E_l [G(t_1), ..., G(t_k)]
 
 with ``s(t)`` the product of the signs of all nodes (``(-1)^|t|`` when every field is a
-negative gradient) and ``G`` the same contraction without signs.  Systems:
+negative gradient) and ``G`` the same contraction without signs (printed by :mod:`bea.printing.notation`).  Systems:
 
 * ``single``: ``f = -grad E`` (gradient descent);
 * ``sgd``: ``f_i = -grad E_i``;
 * ``general``: ``f = -grad_phi E_phi``, ``g = -grad_theta E_theta``;
 * ``common-payoff``: ``E_phi = E_theta = E``;
 * ``zero-sum``: ``-E_phi = E_theta = E`` -- theta minimises ``E``, phi maximises it,
-  ``f = grad_phi E``, ``g = -grad_theta E`` (the convention of thesis Sec 4.5).
+  ``f = grad_phi E``, ``g = -grad_theta E`` (the convention of [Ros23, Sec 4.5]).
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import BeaError
-from ..printing.notation import block_latex
 from ..algebra.trees import Tree
 
-__all__ = ["GradientSystem", "SYSTEMS", "gradient_system", "differential_latex", "differential_text"]
+__all__ = ["GradientSystem", "SYSTEMS", "gradient_system"]
 
 SYSTEMS = ("single", "sgd", "general", "common-payoff", "zero-sum")
 
@@ -110,58 +109,3 @@ def _renamed(system: GradientSystem, losses: dict) -> GradientSystem:
         if not (isinstance(loss, str) and loss.isidentifier()):
             raise BeaError(f"the loss of {label} must be a name, got {loss!r}")
     return GradientSystem(system.name, system.sign, {**system.loss, **losses}, system.block)
-
-
-# -- notation ---------------------------------------------------------------------------------
-def _loss_latex(loss: str) -> str:
-    if loss.startswith("E_"):
-        return f"E_{{{block_latex(loss[2:])}}}"
-    return f"E_{{{loss[1:]}}}" if len(loss) > 1 else "E"
-
-
-def _nabla_latex(blocks: list[str]) -> str:
-    """``\\nabla^k_{\\theta}`` when all blocks agree, ``\\nabla_{\\phi\\theta}`` otherwise."""
-    k = len(blocks)
-    if len(set(blocks)) == 1:
-        power = f"^{{{k}}}" if k > 1 else ""
-        return f"\\nabla{power}_{{{block_latex(blocks[0])}}}"
-    return f"\\nabla_{{{''.join(block_latex(b) for b in blocks)}}}"
-
-
-def differential_latex(tree: Tree, system: GradientSystem) -> str:
-    """``G(tree)``: the unsigned contraction of loss derivatives, in the papers' notation."""
-    return _contraction_latex(system.loss[tree.label], [system.block[tree.label]], tree.printed_children, system)
-
-
-def _contraction_latex(loss: str, own: list[str], kids, system: GradientSystem, frozen=()) -> str:
-    """``nabla_{own + blocks of kids} E_loss`` applied to the children (``frozen``: at theta_{t-1})."""
-    blocks = own + [system.block[c.label] for c in kids]
-    args = [_at(differential_latex(c, system), i in frozen) for i, c in enumerate(kids)]
-    head = f"{_nabla_latex(blocks)} {_loss_latex(loss)}" if blocks else _loss_latex(loss)
-    if not kids:
-        return head
-    if len(kids) == 1:
-        return f"{head} {args[0]}"
-    return f"{head}[{', '.join(args)}]"
-
-
-def _at(text: str, frozen: bool) -> str:
-    return f"\\left.{text}\\right|_{{t-1}}" if frozen else text
-
-
-def differential_text(tree: Tree, system: GradientSystem) -> str:
-    """Plain-text ``G(tree)``: ``grad^2_theta E grad_theta E``, ``grad_phitheta E_phi grad_theta E_theta``."""
-    return _contraction_text(system.loss[tree.label], [system.block[tree.label]], tree.printed_children, system)
-
-
-def _contraction_text(loss: str, own: list[str], kids, system: GradientSystem, frozen=()) -> str:
-    blocks = own + [system.block[c.label] for c in kids]
-    args = [differential_text(c, system) + ("(t-1)" if i in frozen else "") for i, c in enumerate(kids)]
-    if not blocks:
-        return loss
-    k = len(blocks)
-    nabla = (f"grad^{k}_{blocks[0]}" if k > 1 else f"grad_{blocks[0]}") if len(set(blocks)) == 1 else f"grad_{''.join(blocks)}"
-    head = f"{nabla} {loss}"
-    if not kids:
-        return head
-    return f"{head} {args[0]}" if len(kids) == 1 else f"{head}[{', '.join(args)}]"

@@ -2,7 +2,7 @@
 
 Scalars built from the losses are *potentials*: a rooted tree whose root is a loss ``E_a``
 (no output direction) and whose children are elementary differentials ``G(t_i)`` of the
-gradient system (:mod:`bea.gradient`),
+gradient system (:mod:`bea.analysis.gradient`),
 
     Phi = grad^k_{b(t_1)..b(t_k)} E_a [G(t_1), ..., G(t_k)]       (e.g. |grad E|^2, E).
 
@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 import sympy
 
 from ..errors import BeaError
-from .gradient import (GradientSystem, _contraction_latex, _contraction_text, differential_latex, differential_text,
-                       gradient_system)
-from ..printing.notation import block_latex, signed_sum
+from .gradient import GradientSystem, gradient_system
+from ..printable import Printable
 from ..algebra.trees import Tree, trees_up_to
 
 __all__ = ["Potential", "ModifiedLoss", "modified_loss", "potential_gradient"]
@@ -46,28 +45,6 @@ class Potential:
     loss: str
     children: tuple[Tree, ...] = ()
     frozen: tuple[bool, ...] = ()
-
-    def latex(self, system: GradientSystem) -> str:
-        kids = self.children
-        frozen = {i for i, f in enumerate(self.frozen) if f}
-        if len(kids) == 1 and not kids[0].children and system.loss[kids[0].label] == self.loss and not frozen:
-            return f"\\|\\nabla_{{{block_latex(system.block[kids[0].label])}}} {_contraction_latex(self.loss, [], (), system)}\\|^2"
-        if len(kids) == 1:
-            child = _contraction_latex(self.loss, [system.block[kids[0].label]], (), system)
-            rest = _contraction_latex(system.loss[kids[0].label], [system.block[kids[0].label]], kids[0].printed_children, system)
-            rest = f"\\left.{rest}\\right|_{{t-1}}" if frozen else rest
-            return f"{child}^\\top {rest}"
-        return _contraction_latex(self.loss, [], kids, system, frozen)
-
-    def text(self, system: GradientSystem) -> str:
-        kids = self.children
-        frozen = {i for i, f in enumerate(self.frozen) if f}
-        if len(kids) == 1 and not kids[0].children and system.loss[kids[0].label] == self.loss and not frozen:
-            return f"|grad_{system.block[kids[0].label]} {self.loss}|^2"
-        if len(kids) == 1:
-            rest = _contraction_text(system.loss[kids[0].label], [system.block[kids[0].label]], kids[0].printed_children, system)
-            return f"grad_{system.block[kids[0].label]} {self.loss} . {rest}{'(t-1)' if frozen else ''}"
-        return _contraction_text(self.loss, [], kids, system, frozen)
 
 
 def potential_gradient(potential: Potential, block: str, system: GradientSystem) -> dict | None:
@@ -109,7 +86,7 @@ def potential_gradient(potential: Potential, block: str, system: GradientSystem)
 
 
 @dataclass
-class ModifiedLoss:
+class ModifiedLoss(Printable):
     """Per block: the modified loss ``E~_b`` with ``f~_b = -grad_b E~_b``, power by power.
 
     ``terms[block]`` lists ``(power, coefficient, Potential)``: the loss, through the last
@@ -118,7 +95,7 @@ class ModifiedLoss:
     ``remainder[block]`` lists ``(power, coefficient, tree)``, the part of the field that is not
     a gradient (orthogonal to every gradient; the certificate), and ``nearest[block]`` the
     projection on the gradients at those powers -- data, never presented as a loss.  With
-    ``frozen`` the remainder is frozen into the loss (thesis Ch. 5) and every power has one.
+    ``frozen`` the remainder is frozen into the loss ([Ros23, Ch. 5]) and every power has one.
     """
 
     system: GradientSystem
@@ -147,55 +124,6 @@ class ModifiedLoss:
                 key = (power, tree)
                 out[key] = out.get(key, 0) - c * m * self.system.tree_sign(tree)
         return {k: sympy.simplify(v) for k, v in out.items() if sympy.simplify(v) != 0}
-
-    def _rows(self, latex: bool):
-        """``(block, loss body, [(power, remainder body)])`` in print order."""
-        show = sympy.latex if latex else str
-        potential = (lambda p: p.latex(self.system)) if latex else (lambda p: p.text(self.system))
-        differential = differential_latex if latex else differential_text
-        h = sympy.Symbol("h")
-        for block, rows in self.terms.items():
-            body = signed_sum([(c * h**p, potential(q)) for p, c, q in rows], show)
-            stop = self.valid_to.get(block)
-            if stop is not None:
-                body += f" + O({sympy.latex(h**stop)})" if latex else f" + O(h{'^' + str(stop) if stop > 1 else ''})"
-            rest = []
-            for power in sorted({p for p, _, _ in self.remainder.get(block, ())}):
-                parts = [(c * h**p * self.system.tree_sign(t), differential(t, self.system))
-                         for p, c, t in self.remainder[block] if p == power]
-                rest.append((power, signed_sum(parts, show)))
-            yield block, body, rest
-
-    def to_latex(self) -> str:
-        rows = []
-        for block, body, rest in self._rows(latex=True):
-            rows.append(f"\\tilde{{E}}_{{{block_latex(block)}}} &= {body}")
-            for power, part in rest:
-                rows.append(f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient: }} {part}")
-        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
-
-    def to_text(self) -> str:
-        lines = [f"# modified losses ({self.system.name} gradient system{', frozen factors at t-1' if self.frozen else ''})"
-                 f"{' of ' + self.scheme if self.scheme else ''} to order {self.order}"]
-        for block, body, rest in self._rows(latex=False):
-            lines.append(f"E~_{block} = {body}")
-            for power, part in rest:
-                lines.append(f"  no modified loss at h^{power} ({block}); the part that is not a gradient: {part}")
-        lines.append("exact: every power is a gradient" if self.exact else
-                     "frozen factors make it a loss at theta_{t-1}" if self.frozen else
-                     "no modified loss exists from the power shown on; the loss above holds to that order")
-        return "\n".join(lines)
-
-    def to_json(self) -> dict:
-        return {"system": self.system.name, "order": self.order, "frozen": self.frozen, "exact": self.exact,
-                "losses": {b: [{"power": p, "coefficient": str(c), "latex": q.latex(self.system), "text": q.text(self.system)}
-                               for p, c, q in rows] for b, rows in self.terms.items()},
-                "valid_to": {b: self.valid_to.get(b) for b in self.terms},
-                "not_gradient": {b: [{"power": p, "tree": t, "coefficient": str(c)} for p, c, t in rows]
-                                 for b, rows in self.remainder.items() if rows}}
-
-    def _repr_latex_(self) -> str:
-        return f"$$\n{self.to_latex()}\n$$"
 
     def __repr__(self) -> str:
         return f"<ModifiedLoss {self.scheme} {self.system.name} order={self.order} exact={self.exact}>"

@@ -18,9 +18,15 @@ from functools import cached_property
 import mpmath
 import sympy
 
-from ..exact import mp_number
+from ..errors import BeaError, ProblemError
+from ..exact import UNDEFINED, exact_number, mp_number
+from ..printable import Printable
+from ..progress import progress_for
+from ..schemes.builtins import make_scheme
+from ..result import H
+from ..schemes.program import linearised_step
 
-__all__ = ["Stability", "MethodStability", "method_stability", "half_plane_verdict", "disc_verdict", "STABLE", "UNSTABLE",
+__all__ = ["Stability", "MethodStability", "method_stability", "flow_jacobian", "flow_stability", "half_plane_verdict", "disc_verdict", "STABLE", "UNSTABLE",
            "INCONCLUSIVE", "equilibrium_jacobian"]
 
 STABLE = "stable"
@@ -82,7 +88,7 @@ def _roots(poly: sympy.Poly, digits: int) -> list:
 
 
 @dataclass(frozen=True)
-class MethodStability:
+class MethodStability(Printable):
     """The discrete method's own verdict at a point: the spectral radius of its linearised step.
 
     ``matrix`` is the linearised one-step map (for methods that read past iterates, the companion
@@ -98,9 +104,6 @@ class MethodStability:
     roots: tuple = ()
     spectral_radius: float | None = None
 
-    def to_json(self) -> dict:
-        return {"verdict": self.verdict, "spectral_radius": self.spectral_radius,
-                "roots": [_complex_text(r) for r in self.roots], "reason": self.reason}
 
 
 def method_stability(matrix: sympy.Matrix | None, reason: str = "") -> MethodStability:
@@ -119,7 +122,7 @@ def method_stability(matrix: sympy.Matrix | None, reason: str = "") -> MethodSta
 
 
 @dataclass(frozen=True)
-class Stability:
+class Stability(Printable):
     """The exact Jacobian ``matrix`` of a flow at the point ``at``, with eigenvalues and a verdict.
 
     ``method``, when known, is the discrete method's own verdict at the same point
@@ -207,59 +210,6 @@ class Stability:
                 "the step lies outside the region where the modified flow describes the iterates "
                 "(the series in h does not converge there); trust the method's verdict")
 
-    # -- renderers -------------------------------------------------------------------
-    def to_json(self) -> dict:
-        out = {
-            "at": {str(k): str(v) for k, v in self.at.items()},
-            "fixed_point": self.fixed_point,
-            "jacobian": [[str(x) for x in row] for row in self.matrix.tolist()],
-            "trace": str(self.trace),
-            "determinant": str(self.determinant),
-            "eigenvalues": [str(v) for v in self.eigenvalues],
-            "eigenvalues_numeric": [] if self.symbols else [_complex_text(v) for v in self.eigenvalues],
-            "verdict": self.verdict,
-            "reason": self.reason,
-        }
-        if self.method is not None:
-            out["method"] = self.method.to_json()
-            out["agree"] = self.agree
-            if self.disagreement:
-                out["disagreement"] = self.disagreement
-        return out
-
-    def to_text(self) -> str:
-        at = ", ".join(f"{k} = {v}" for k, v in self.at.items())
-        lines = [f"# Jacobian of the modified field at {at}" + ("" if self.fixed_point is None else
-                 ("  (an equilibrium)" if self.fixed_point else "  (NOT an equilibrium of the field)"))]
-        lines += ["  [" + ", ".join(str(x) for x in row) + "]" for row in self.matrix.tolist()]
-        lines.append(f"trace = {self.trace}" + ("" if self.symbols else f" = {_complex_text(self.trace)}"))
-        lines.append(f"determinant = {self.determinant}" + ("" if self.symbols else f" = {_complex_text(self.determinant)}"))
-        for v in self.eigenvalues:
-            lines.append(f"eigenvalue {v}" + ("" if self.symbols else f" = {_complex_text(v)}"))
-        lines.append(f"verdict: {self.verdict} ({self.reason})")
-        if self.method is not None:
-            m = self.method
-            if m.spectral_radius is not None:
-                lines.append("roots of the linearised step: " + ", ".join(_complex_text(r) for r in m.roots))
-                lines.append(f"spectral radius = {m.spectral_radius:.10g}")
-            lines.append(f"method verdict: {m.verdict} ({m.reason})")
-            if self.disagreement:
-                lines.append(f"WARNING: {self.disagreement}")
-        return "\n".join(lines)
-
-    def to_latex(self) -> str:
-        eigen = ", ".join(sympy.latex(v) for v in self.eigenvalues)
-        method = "" if self.method is None else f" \\quad \\text{{method: {self.method.verdict}}}"
-        return (f"\\tilde{{J}} = {sympy.latex(self.matrix)}, \\quad \\operatorname{{Tr}} = {sympy.latex(self.trace)}, "
-                f"\\quad \\det = {sympy.latex(self.determinant)}, \\quad \\lambda \\in \\{{{eigen}\\}}"
-                f" \\quad \\text{{({self.verdict})}}{method}")
-
-    def _repr_latex_(self) -> str:
-        return f"${self.to_latex()}$"
-
-    def __str__(self) -> str:
-        return self.to_text()
-
     def __repr__(self) -> str:
         at = ", ".join(f"{k}={v}" for k, v in self.at.items())
         method = "" if self.method is None else f"; method {self.method.verdict}"
@@ -269,13 +219,6 @@ class Stability:
 def _key(value):
     number = complex(sympy.N(value, 30))
     return (number.real, number.imag)
-
-
-def _complex_text(value) -> str:
-    number = complex(sympy.N(value, 30))
-    if abs(number.imag) <= 1e-15 * max(1.0, abs(number.real)):
-        return f"{number.real:.10g}"
-    return f"{number.real:.10g} {'+' if number.imag >= 0 else '-'} {abs(number.imag):.10g} i"
 
 
 def equilibrium_jacobian(flow) -> sympy.Matrix:
@@ -293,3 +236,90 @@ def equilibrium_jacobian(flow) -> sympy.Matrix:
               for label in (lab for labels in flow.blocks.values() for lab in labels)}
     modified = flow.evaluate(fields, variables)
     return sympy.expand(modified.jacobian([sympy.Symbol(b) for b in flow.blocks]))
+
+
+# -- a derived flow at a point -------------------------------------------------------------------
+def flow_jacobian(flow, fields, variables, at, params=None) -> Stability:
+    """The exact Jacobian of ``flow``'s modified field at the point ``at``, as a :class:`Stability`.
+
+    ``at`` maps variables (symbols or their names) to values and may also fix ``h`` and the
+    scheme's parameters; whatever is left symbolic stays in the matrix.  Values follow
+    :mod:`bea.exact` (floats read as the decimals they print as: ``0.2`` is ``1/5``).  [Ros23, Sec 4.3].
+    """
+    matrix, point, fixed = _jacobian_at(flow, fields, variables, at, params)
+    return Stability(matrix, point, fixed)
+
+
+def flow_stability(flow, fields, variables, at, params=None, progress=False) -> Stability:
+    """The verdict object at the point ``at``: the modified flow's Jacobian, eigenvalues and verdict,
+    and the discrete method's own verdict (:class:`MethodStability`: the spectral radius of its
+    linearised step, or of the companion matrix of its recursion when it reads past iterates) --
+    the two differ where the step is outside the region the expansion describes.
+    """
+    report = progress_for(progress, "stability")
+    report("the Jacobian of the modified field")
+    matrix, point, fixed = _jacobian_at(flow, fields, variables, at, params)
+    report("the method's linearised step")
+    return Stability(matrix, point, fixed, _method_stability(flow, fields, variables, point, params))
+
+
+def _jacobian_at(flow, fields, variables, at, params):
+    problem = flow.problem(fields, variables)
+    field_ = flow.evaluate(fields, variables, params)
+    point = _point(problem, field_.free_symbols, at)
+    matrix = field_.jacobian(problem.state).xreplace(point)
+    at_point = field_.xreplace(point)
+    if matrix.has(*UNDEFINED) or at_point.has(*UNDEFINED):
+        raise ProblemError("the modified field or its Jacobian is infinite or undefined at the point: "
+                           "the fields are singular there")
+    matrix = matrix.applyfunc(sympy.simplify)
+    fixed = None if at_point.free_symbols else all(sympy.simplify(x) == 0 for x in at_point)
+    return matrix, point, fixed
+
+def _point(problem, free: set, at) -> dict:
+    """``{symbol: exact value}`` for ``at``; names must be variables, ``h`` or symbols of the field."""
+    if not isinstance(at, dict):
+        raise ProblemError(f"the point must be a dict {{variable: value}}, got {type(at).__name__}")
+    names = {str(s): s for s in free | set(problem.state) | {H}}
+    point = {}
+    for key, value in at.items():
+        symbol = names.get(str(key))
+        if symbol is None:
+            raise ProblemError(f"the point names {key}, which is neither a variable, h nor a parameter of the field")
+        point[symbol] = exact_number(value, f"the value of {key}")
+    return point
+
+def _method_stability(flow, fields, variables, point: dict, params):
+    """The method's verdict at ``point`` (exact), or ``inconclusive`` saying what is missing."""
+    if flow.source is None:
+        return method_stability(None, "the flow does not carry its scheme")
+    if H not in point:
+        return method_stability(None, "the step size h is symbolic; give it (--h H, or 'h' in at)")
+    problem = flow.problem(fields, variables)
+    values = {**{str(k): v for k, v in point.items() if k not in problem.state and k != H}, **(params or {})}
+    fixed = {name: values.get(str(value), value) if isinstance(value, sympy.Symbol) else value
+             for name, value in flow.source.params.items()}
+    try:
+        machine = make_scheme(flow.source.definition, time=flow.source.time, **fixed)
+    except BeaError as error:
+        return method_stability(None, f"the method cannot be run with these parameters ({error})")
+    if any(isinstance(v, sympy.Symbol) for v in machine.params.values()):
+        left = ", ".join(k for k, v in machine.params.items() if isinstance(v, sympy.Symbol))
+        return method_stability(None, f"the scheme's parameters {left} are symbolic; give their values")
+    state = {v: point.get(v, v) for v in problem.state}
+    fvalues = {label: ([e.xreplace(state) for e in exprs], sympy.Matrix(exprs).jacobian(problem.state).xreplace(state))
+               for label, exprs in problem.fields.items()}
+    if any(sympy.Matrix(F).free_symbols or A.free_symbols for F, A in fvalues.values()):
+        return method_stability(None, "the fields still have symbols at the point; give every variable and parameter")
+    blocks, _ = linearised_step(machine, problem.slices, fvalues, len(problem.state), point[H], exact=True)
+    return method_stability(_companion([sympy.Matrix(b.tolist()) for b in blocks]))
+
+
+def _companion(blocks: list) -> sympy.Matrix:
+    """The companion matrix of ``delta_+ = sum_j A_j delta_{-j}``: the state ``(delta_0, ..., delta_{-q})``."""
+    n, q = blocks[0].rows, len(blocks) - 1
+    top = sympy.Matrix.hstack(*blocks)
+    if q == 0:
+        return top
+    shift = sympy.Matrix.hstack(sympy.eye(n * q), sympy.zeros(n * q, n))
+    return sympy.Matrix.vstack(top, shift)

@@ -19,20 +19,21 @@ import sympy
 from ..engine.budget import DEFAULT_SECONDS
 from ..concrete.problem import Problem
 from ..engine.derive import derive
-from ..errors import BudgetError, ParameterError, ProblemError, SchemeError
+from ..errors import BudgetError, ParameterError, ProblemError
 from ..exact import UNDEFINED, mp_number
 from ..result import H
 from ..schemes.params import REQUIRED
-from ..concrete.library import PROBLEMS, ProblemSpec, get_problem, with_values
+from ..concrete.library import PROBLEMS, ProblemSpec, get_problem, split_params, with_values
 from ..schemes.program import run_numerically, uses_previous_iterates
+from ..printable import Printable
 from ..progress import progress_for
-from ..schemes.builtins import definition_of, make_scheme
+from ..schemes.builtins import make_scheme
 
-__all__ = ["validate", "Validation", "split_params", "numeric_default"]
+__all__ = ["validate", "Validation", "numeric_default"]
 
 
 @dataclass(frozen=True)
-class Validation:
+class Validation(Printable):
     """The ladder of step sizes, local errors and observed orders of one validation run."""
 
     scheme: str
@@ -63,52 +64,12 @@ class Validation:
     def exceeds(self) -> bool:
         return not self.exact and self.observed[-1] > self.expected + self.tolerance
 
-    def to_json(self) -> dict:
-        return {
-            "scheme": self.scheme, "order": self.order, "problem": self.problem,
-            "params": {k: str(v) for k, v in self.params.items()},
-            "expected": self.expected, "passed": self.passed, "exact": self.exact,
-            "rows": [{"h": str(h), "error": float(e), "observed": (None if i == 0 else _finite(self.observed[i - 1]))}
-                     for i, (h, e) in enumerate(zip(self.steps, self.errors))],
-        }
-
-    def to_text(self) -> str:
-        params = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        lines = [f"# {self.scheme} order {self.order} on {self.problem}" + (f" ({params})" if params else ""),
-                 f"{'h':>14s} {'local error':>14s} {'observed order':>15s}"]
-        for i, (h, e) in enumerate(zip(self.steps, self.errors)):
-            observed = "" if i == 0 else f"{_shown(self.observed[i - 1]):>15s}"
-            lines.append(f"{str(h):>14s} {mpmath.nstr(e, 6):>14s} {observed}")
-        verdict = "PASS" if self.passed else "FAIL"
-        if self.exact:
-            verdict += " (the local error is zero: the truncated modified flow is exact on this problem)"
-        elif self.exceeds:
-            verdict += " (higher than expected: the next terms of the field vanish on this problem)"
-        lines.append(f"expected order {self.expected}: {verdict}")
-        return "\n".join(lines)
-
-    def _repr_latex_(self) -> str:
-        rows = " \\\\ ".join(
-            f"{sympy.latex(h)} & {mpmath.nstr(e, 4)} & {'' if i == 0 else _shown(self.observed[i - 1])}"
-            for i, (h, e) in enumerate(zip(self.steps, self.errors))
-        )
-        return f"$\\begin{{array}}{{rrr}} h & \\text{{local error}} & \\text{{order}} \\\\ \\hline {rows} \\end{{array}}$"
-
-    def __str__(self) -> str:
-        return self.to_text()
-
     def __repr__(self) -> str:
+        from ..printing.notation import observed_order
+
         verdict = "passed" if self.passed else "FAILED"
         return (f"<Validation {self.scheme} order {self.order} on {self.problem}: observed "
-                f"{_shown(self.observed[-1])}, expected {self.expected}, {verdict}>")
-
-
-def _shown(order: float) -> str:
-    return "exact" if math.isnan(order) else f"{order:.3f}"
-
-
-def _finite(order: float):
-    return None if math.isnan(order) else ("inf" if order == math.inf else "-inf" if order == -math.inf else order)
+                f"{observed_order(self.observed[-1])}, expected {self.expected}, {verdict}>")
 
 
 def validate(scheme, order: int, problem="random-polynomial", *, time: str = "same", players: int | None = None,
@@ -116,8 +77,8 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
              **params) -> Validation:
     """Measure the local error of the order-``order`` modified flow over ``levels`` halvings of h.
 
-    ``problem`` is a name from :data:`bea.problems.PROBLEMS` or a :class:`~bea.problems.ProblemSpec`
-    (e.g. from :func:`~bea.problems.user_problem`); ``at`` ({variable name: value}) replaces
+    ``problem`` is a name from :data:`bea.concrete.library.PROBLEMS` or a :class:`~bea.concrete.library.ProblemSpec`
+    (e.g. from :func:`~bea.concrete.library.user_problem`); ``at`` ({variable name: value}) replaces
     values of its starting point; ``params`` holds the scheme's parameters and the problem's.
     The fields must be real and analytic at the starting point (a complex or infinite value
     is refused), and the integration of the flow stops with an error rather than run on.
@@ -152,24 +113,24 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
     deadline = None if budget is None else monotonic() + budget
     with mpmath.workdps(digits):
         state = concrete.state
-        point = [_mpf(start[v]) for v in state]
+        point = [mp_number(start[v]) for v in state]
         field_fns = {label: sympy.lambdify(state, exprs, modules="mpmath") for label, exprs in concrete.fields.items()}
         slices = concrete.slices
         modified_fn = sympy.lambdify([*state, H], modified, modules="mpmath", cse=True)
-        _check_real(field_fns, modified_fn, point, _mpf(steps[0]))
+        _check_real(field_fns, modified_fn, point, mp_number(steps[0]))
         _check_differentiable(concrete, start)
         b0 = next(iter(machine.blocks))
         for i, h in enumerate(steps):
             report(f"step {i + 1}/{levels}, h = {h}")
-            hm = _mpf(h)
+            hm = mp_number(h)
             guarded = _guarded(lambda y, hm=hm: modified_fn(*y, hm), deadline)
-            history = _past_on_the_flow(guarded, point, hm * _mpf(machine.times[b0])) if state_carrying else None
+            history = _past_on_the_flow(guarded, point, hm * mp_number(machine.times[b0])) if state_carrying else None
             discrete = run_numerically(machine, point, hm, slices, lambda label, y: field_fns[label](*y),
                                        history=history, tolerance=mpmath.eps * 2**8)
             solution = _flow(guarded, point)
             error = mpmath.mpf(0)
             for b in machine.blocks:
-                exact = solution(hm * _mpf(machine.times[b]))
+                exact = solution(hm * mp_number(machine.times[b]))
                 for j in slices[machine.blocks[b][0]]:
                     error = max(error, abs(discrete[j] - exact[j]))
             errors.append(error if error > floor else mpmath.mpf(0))
@@ -279,22 +240,3 @@ def _past_on_the_flow(field, point, period):
     flow of the negated field, run forward for time ``j * period``."""
     backward = mpmath.odefun(lambda t, y: [-x for x in field(y)], 0, point)
     return lambda j: backward(j * period)
-
-
-def split_params(scheme, spec: ProblemSpec, params: dict, players=None) -> tuple[dict, dict]:
-    """Split parameter values into the scheme's and the problem's; reject names known to neither."""
-    try:
-        scheme_names = set(definition_of(scheme, players).params)
-    except SchemeError:
-        scheme_names = set()
-    unknown = sorted(set(params) - scheme_names - set(spec.params))
-    if unknown:
-        known = ", ".join(sorted(scheme_names | set(spec.params))) or "none"
-        raise ParameterError(f"neither scheme {scheme!r} nor problem {spec.name!r} has a parameter {unknown[0]!r} (known: {known})")
-    return ({k: v for k, v in params.items() if k in scheme_names},
-            {k: v for k, v in params.items() if k not in scheme_names})
-
-
-def _mpf(value) -> mpmath.mpf:
-    """An exact number as an mpmath number at the working precision."""
-    return mp_number(value, mpmath.mp.dps)

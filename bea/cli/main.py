@@ -12,8 +12,9 @@ import sys
 from ..engine.budget import DEFAULT_SECONDS
 from ..engine.derive import derive, principal
 from ..errors import BeaError, ParameterError
+from ..exact import exact_number
 from ..analysis.gradient import SYSTEMS
-from ..schemes.builtins import SCHEMES, TIMES, definition_of
+from ..schemes.builtins import SCHEMES, TIMES
 
 __all__ = ["main"]
 
@@ -148,24 +149,15 @@ def _assignments(items: list[str]) -> dict:
                 raise ParameterError(f"--at expects NAME=VALUE, got {part!r}")
             if name.strip() in out:
                 raise ParameterError(f"--at gives {name.strip()} twice")
-            out[name.strip()] = _number(name.strip(), value)
+            out[name.strip()] = exact_number(value, name.strip())
     return out
-
-
-def _number(name: str, text: str):
-    from ..schemes.params import parse_value
-
-    value = parse_value(name, text)
-    if value.free_symbols:
-        raise ParameterError(f"{name}: expected a number, got {text!r}")
-    return value
 
 
 def _budget(args) -> float | None:
     text = getattr(args, "budget", None)
     if text is None or text.strip().lower() == "none":
         return None
-    value = _number("--budget", text)
+    value = exact_number(text, "--budget")
     if value <= 0:
         raise ParameterError(f"--budget must be a positive number of seconds or 'none', got {text!r}")
     return float(value)
@@ -174,8 +166,7 @@ def _budget(args) -> float | None:
 # -- problems ------------------------------------------------------------------------------
 def _problem(args, scheme: str):
     """The problem spec of ``--problem``/``--field`` and ``--param`` split into (scheme, problem) values."""
-    from ..concrete.library import get_problem
-    from ..analysis.validate import split_params
+    from ..concrete.library import get_problem, split_params
 
     params = _params(args.param, args.tableau)
     if not args.field:
@@ -185,9 +176,7 @@ def _problem(args, scheme: str):
         return (spec, *split_params(scheme, spec, params, args.players))
     if args.problem:
         raise BeaError("give either --problem or --field, not both")
-    scheme_names = set(definition_of(scheme, args.players).params)
-    scheme_params = {k: v for k, v in params.items() if k in scheme_names}
-    problem_params = {k: v for k, v in params.items() if k not in scheme_names}
+    scheme_params, problem_params = split_params(scheme, None, params, args.players)
     return _user_problem(args, scheme, scheme_params, problem_params), scheme_params, problem_params
 
 
@@ -225,7 +214,7 @@ def _user_problem(args, scheme: str, scheme_params: dict, problem_params: dict):
     if unused:
         raise ParameterError(f"--param {unused[0]}: the scheme {scheme!r} has no such parameter and no field uses it")
     point = _point({v: sympy.Integer(0) for vs in variables.values() for v in vs}, args.at)
-    return user_problem(fields, variables, point, h_max=_number("--h-max", getattr(args, "h_max", "1/10")),
+    return user_problem(fields, variables, point, h_max=exact_number(getattr(args, "h_max", "1/10"), "--h-max"),
                         params=problem_params)
 
 
@@ -282,10 +271,7 @@ def _stability(args) -> str:
 
 
 def _pf(args) -> str:
-    import numpy as np
-
     from ..analysis.principal_flow import principal_flow
-
     from ..concrete.library import get_problem
     from ..schemes.builtins import make_scheme
 
@@ -300,35 +286,15 @@ def _pf(args) -> str:
         args.players = 2
     spec, scheme_params, problem_params = _problem(args, scheme)
     instance = spec.instance(make_scheme(scheme, players=args.players, **scheme_params).blocks, **problem_params)
-    state = [v for vs in instance.variables.values() for v in vs]
     at = _point(instance.point, [] if args.field else args.at)
-    y0 = np.array([float(at[v]) for v in state])
-    progress = _progress("pf")
     pf = principal_flow(instance.fields, instance.variables, _step(args.h), method=args.method,
-                        scheme=scheme, progress=progress, **scheme_params)
-    out = {"scheme": scheme, "h": str(pf.h), "method": args.method,
-           "at": {str(v): str(at[v]) for v in state},
-           "field": [_complex(z) for z in pf.field(y0)],
-           "eigenvalues": [_complex(z) for z in pf.eigenvalues(y0)], "converges": pf.converges(y0)}
-    if args.steps:
-        flow, discrete = pf.trajectory(y0, args.steps), pf.iterates(y0, args.steps)
-        out["steps"] = [{"n": n, "pf": [_complex(z) for z in a], "discrete": [float(z) for z in b],
-                         "difference": float(np.abs(a - b).max())} for n, (a, b) in enumerate(zip(flow, discrete))]
-    if args.format == "json":
-        return json.dumps(out, indent=2)
-    lines = [f"# principal flow of {scheme} with h = {out['h']} ({args.method}) at "
-             + ", ".join(f"{k} = {v}" for k, v in out["at"].items()),
-             "field: " + ", ".join(out["field"]),
-             "eigenvalues of (1/T) log M: " + ", ".join(out["eigenvalues"])
-             + ("  (all real parts < 0)" if out["converges"] else "  (a real part >= 0)")]
-    for row in out.get("steps", []):
-        lines.append(f"n = {row['n']:3d}  PF: {', '.join(row['pf'])}   {scheme}: "
-                     f"{', '.join(f'{z:.12g}' for z in row['discrete'])}   |difference| = {row['difference']:.3g}")
-    return "\n".join(lines)
+                        scheme=scheme, progress=_progress("pf"), **scheme_params)
+    result = pf.sample({v: at[v] for vs in instance.variables.values() for v in vs}, args.steps)
+    return json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text()
 
 
 def _step(text: str):
-    value = _number("--h", text)
+    value = exact_number(text, "--h")
     if value <= 0:
         raise ParameterError(f"--h must be a positive step size, got {text!r}")
     return value
@@ -339,13 +305,6 @@ def _progress(name: str):
     from ..progress import Progress
 
     return Progress(name, sys.stderr.isatty())
-
-
-def _complex(z) -> str:
-    z = complex(z)
-    if abs(z.imag) <= 1e-14 * max(1.0, abs(z.real)):
-        return f"{z.real:.12g}"
-    return f"{z.real:.12g}{'+' if z.imag >= 0 else '-'}{abs(z.imag):.12g}j"
 
 
 def _derive(args) -> str:
@@ -378,7 +337,7 @@ def _loss(args) -> str:
 
 
 def _paper(args) -> str:
-    from ..papers.catalogue import CATALOGUE, entry, markdown
+    from ..papers import CATALOGUE, entry, markdown
 
     if args.action == "doc":
         return markdown()

@@ -44,7 +44,7 @@ def _stack(columns, like) -> np.ndarray:
 def staged_field(terms, problem, params: dict | None = None) -> Callable:
     """``F(y, h) = sum_terms c h^p F(tree)(y)``, the elementary differentials evaluated in stages.
 
-    ``terms`` are :class:`~bea.flow.Term` objects, ``problem`` a :class:`~bea.concrete.Problem`;
+    ``terms`` are :class:`~bea.result.Term` objects, ``problem`` a :class:`~bea.concrete.problem.Problem`;
     ``params`` gives values of symbolic coefficients.  ``y`` may be a batch ``(..., dim)``.
     """
     subs = {sympy.Symbol(str(k)): parse_value(str(k), v) for k, v in (params or {}).items()}

@@ -16,9 +16,10 @@ from typing import Callable
 
 import sympy
 
-from ..errors import BeaError, ParameterError
+from ..errors import BeaError, ParameterError, SchemeError
 from ..exact import exact_number
 from ..expressions import to_expression
+from ..schemes.builtins import definition_of
 from ..schemes.params import parse_value
 
 __all__ = ["PROBLEMS", "ProblemSpec", "Instance", "get_problem", "user_problem", "with_values", "UnknownProblem"]
@@ -179,6 +180,23 @@ def with_values(point: dict, given: dict | None, what: str = "at") -> dict:
         raise ParameterError(f"{what} names {unknown[0]!r}, which is not a variable of the problem "
                              f"(its variables: {', '.join(names)})")
     return {**point, **{names[str(k)]: exact_number(v, f"the value of {k}") for k, v in given.items()}}
+
+
+def split_params(scheme, spec: ProblemSpec | None, params: dict, players=None) -> tuple[dict, dict]:
+    """Split parameter values into the scheme's and the problem's.  With a problem ``spec``, a name
+    known to neither is refused; without one (the user's own fields) the rest is the problem's."""
+    try:
+        scheme_names = set(definition_of(scheme, players).params)
+    except SchemeError:
+        scheme_names = set()
+    if spec is not None:
+        unknown = sorted(set(params) - scheme_names - set(spec.params))
+        if unknown:
+            known = ", ".join(sorted(scheme_names | set(spec.params))) or "none"
+            raise ParameterError(f"neither scheme {scheme!r} nor problem {spec.name!r} has a parameter "
+                                 f"{unknown[0]!r} (known: {known})")
+    return ({k: v for k, v in params.items() if k in scheme_names},
+            {k: v for k, v in params.items() if k not in scheme_names})
 
 
 def get_problem(name: str) -> ProblemSpec:

@@ -16,6 +16,7 @@ import sympy
 
 from ..errors import ProblemError
 from ..expressions import to_expression
+from ..algebra.blocks import Blocks
 from ..algebra.trees import Tree, parse_tree
 
 __all__ = ["Problem", "ProblemError"]
@@ -58,8 +59,8 @@ class Problem:
             where = [b for b, vs in self.variables.items() if sympy.Symbol(twice[0]) in vs]
             raise ProblemError(f"the variable {twice[0]} is listed twice (in {' and '.join(where)})"
                                if len(where) > 1 else f"the variable {twice[0]} is listed twice in block {where[0]}")
-        self.blocks = {b: tuple(blocks[b]) for b in blocks}
-        self.block_of = {label: b for b, labels in self.blocks.items() for label in labels}
+        self.blocks = blocks if isinstance(blocks, Blocks) else Blocks(blocks)
+        self.block_of = self.blocks.owner             # label -> block
         unknown = sorted(set(fields) - set(self.block_of))
         absent = sorted(set(self.block_of) - set(fields))
         if unknown or absent:

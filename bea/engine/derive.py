@@ -48,8 +48,8 @@ def principal(scheme, order: int, *, time: str = "same", players: int | None = N
     Chains are closed under the operations of the solve, so they are derived without
     enumerating any other tree.  For schemes that are one explicit step (``euler``,
     ``simultaneous``) the flow carries ``reference``: whether every chain coefficient is
-    the Taylor coefficient of ``log(1+z)/z`` of its degree (thesis Thm A.1.2, TMLR
-    Thm 3.1) times the product of its nodes' step factors, divided by the root block's
+    the Taylor coefficient of ``log(1+z)/z`` of its degree ([Ros23, Thm A.1.2], [RWQD23,
+    Thm 3.1]) times the product of its nodes' step factors, divided by the root block's
     time factor.
     """
     return _derive(scheme, order, time, players, params, chains_only=True, progress=progress, budget=budget)

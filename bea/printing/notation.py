@@ -1,21 +1,32 @@
-"""Text and LaTeX notation for elementary differentials and sums of terms.
+"""The notation table: how one traversal of a tree or a potential is spelt in text and in LaTeX.
 
-* One block (``euler``, ``sgd``): primes, as in Hairer-Lubich-Wanner --
-  ``f[f]`` is ``f'f``, ``f[f,f]`` is ``f''(f,f)``, ``f[f[f,f]]`` is ``f'f''(f,f)``.
-* Several blocks (games): block-wise partial derivatives, one subscript per child --
+Elementary differentials of trees (CONTRACT §1):
+
+* one block (``euler``, ``sgd``): primes, as in Hairer-Lubich-Wanner --
+  ``f[f]`` is ``f'f``, ``f[f,f]`` is ``f''(f,f)``, ``f[f[f,f]]`` is ``f'f''(f,f)``;
+* several blocks (games): block-wise partial derivatives, one subscript per child --
   ``f[g]`` is ``\\partial_\\theta f\\, g``, ``f[f,g]`` is ``\\partial_{\\phi\\theta} f\\,(f, g)``.
+
+In a gradient system (:mod:`bea.analysis.gradient`) the same tree is a contraction of loss
+derivatives, ``G(l[t_1..t_k]) = grad^{k+1}_{b(l) b(t_1)..b(t_k)} E_l [G(t_1), ..., G(t_k)]``
+[Ros23, Sec 2.3]: :func:`differential` and :func:`potential` walk it once and ask a
+:class:`Notation` (``TEXT`` or ``LATEX``) how to spell each piece.  In text, a tree is its
+canonical form ``f[g]``.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import sympy
 
 from ..algebra.trees import Tree
 
-__all__ = ["tree_latex", "label_latex", "block_latex", "signed_sum"]
+__all__ = ["Notation", "TEXT", "LATEX", "tree_latex", "label_latex", "block_latex", "signed_sum",
+           "complex_number", "observed_order", "text_safe", "differential", "potential"]
 
 _GREEK = {"phi", "theta", "psi", "eta", "mu", "nu", "lambda", "omega", "alpha", "beta", "gamma", "sigma"}
 
@@ -27,11 +38,17 @@ def label_latex(label: str) -> str:
 
 
 def block_latex(block: str) -> str:
+    """``theta`` -> ``\\theta``; other names unchanged."""
     return f"\\{block}" if block in _GREEK else block
 
 
 def tree_latex(tree: Tree, block_of: Callable[[str], str] | None = None) -> str:
-    """LaTeX of ``F(tree)``; ``block_of`` (label -> block) selects the partial-derivative form."""
+    """LaTeX of ``F(tree)``; ``block_of`` (label -> block) selects the partial-derivative form.
+
+    >>> from bea.algebra.trees import parse_tree
+    >>> tree_latex(parse_tree("f[f,f[f]]")), tree_latex(parse_tree("f[g]"), {"f": "phi", "g": "theta"}.get)
+    ("f''(f, f'f)", '\\\\partial_{\\\\theta} f\\\\, g')
+    """
     name = label_latex(tree.label)
     kids = tree.printed_children
     if not kids:
@@ -50,17 +67,18 @@ def tree_latex(tree: Tree, block_of: Callable[[str], str] | None = None) -> str:
     return f"{derivative}{space}({', '.join(args)})"
 
 
-def signed_sum(
-    terms: Iterable[tuple[sympy.Expr, str]],
-    show: Callable[[sympy.Expr], str],
-    times: str = " ",
-) -> str:
+def signed_sum(terms: Iterable[tuple[sympy.Expr, str]], show: Callable[[sympy.Expr], str], times: str = " ") -> str:
     """Join ``coefficient * thing`` pairs into ``a X - b Y + (c + d) Z``.
 
     ``show`` prints a coefficient; sums are parenthesised; unit coefficients are omitted.
+
+    >>> a = sympy.Symbol("a")
+    >>> signed_sum([(1, "X"), (-a / 2, "Y"), (a + 1, "Z")], str)
+    'X - a/2 Y + (a + 1) Z'
     """
     out = []
     for coeff, thing in terms:
+        coeff = sympy.sympify(coeff)
         negative = coeff.could_extract_minus_sign()
         magnitude = -coeff if negative else coeff
         if magnitude == 1:
@@ -74,3 +92,117 @@ def signed_sum(
         else:
             out.append(f"-{body}" if negative else body)
     return " ".join(out) if out else "0"
+
+
+def complex_number(value, digits: int = 10, unit: str = " i", tolerance: float = 1e-15) -> str:
+    """A (complex) number to ``digits`` significant digits; the imaginary part, unless below
+    ``tolerance`` relative to the real part, as ``a + b i`` (``unit=" i"``) or ``a+bj``
+    (``unit="j"``, Python's spelling).
+
+    >>> complex_number(1 / 3), complex_number(1 - 2j), complex_number(0.5 + 1j, 12, "j")
+    ('0.3333333333', '1 - 2 i', '0.5+1j')
+    """
+    number = complex(sympy.N(value, 30)) if isinstance(value, sympy.Basic) else complex(value)
+    if abs(number.imag) <= tolerance * max(1.0, abs(number.real)):
+        return f"{number.real:.{digits}g}"
+    sign = "+" if number.imag >= 0 else "-"
+    spaced = " " if unit == " i" else ""
+    return f"{number.real:.{digits}g}{spaced}{sign}{spaced}{abs(number.imag):.{digits}g}{unit}"
+
+
+def observed_order(order: float) -> str:
+    """An observed order to three decimals; ``exact`` when the errors vanished (NaN)."""
+    return "exact" if math.isnan(order) else f"{order:.3f}"
+
+
+
+def text_safe(name: str) -> str:
+    """A name, safe inside LaTeX's ``\\text{}`` (backslashes dropped, underscores and carets escaped)."""
+    return name.replace("\\", "").replace("_", "\\_").replace("^", "\\^{}")
+
+
+# -- the table ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Notation:
+    """How each piece of a printed term is spelt (one instance per output language)."""
+
+    coefficient: Callable[[sympy.Expr], str]        # a SymPy coefficient
+    block: Callable[[str], str]                     # a block name
+    loss: Callable[[str], str]                      # a loss name (E, E_phi, E3)
+    frozen: Callable[[str], str]                    # a factor taken at theta_{t-1}
+    inner: Callable[[str, str], str]                # grad E . v
+    norm_squared: Callable[[str], str]              # |v|^2
+    big_o: Callable[[int], str]                     # O(h^p)
+    tree: Callable[[Tree, Callable | None], str]    # F(tree); the callable maps labels to blocks (games)
+
+    def nabla(self, blocks: list[str]) -> str:
+        """``grad^k_theta`` when all blocks agree, ``grad_{phi theta}`` otherwise."""
+        k, names = len(blocks), [self.block(b) for b in blocks]
+        if len(set(blocks)) == 1:
+            return f"{self._grad}{'^' + self._group(str(k)) if k > 1 else ''}_{self._group(names[0])}"
+        return f"{self._grad}_{self._group(''.join(names))}"
+
+    @property
+    def _grad(self) -> str:
+        return "\\nabla" if self is LATEX else "grad"
+
+    def _group(self, text: str) -> str:
+        return f"{{{text}}}" if self is LATEX else text
+
+
+def _loss_latex(loss: str) -> str:
+    if loss.startswith("E_"):
+        return f"E_{{{block_latex(loss[2:])}}}"
+    return f"E_{{{loss[1:]}}}" if len(loss) > 1 else "E"
+
+
+def _big_o_text(power: int) -> str:
+    return f"O(h{'^' + str(power) if power > 1 else ''})"
+
+
+TEXT = Notation(coefficient=str, block=str, loss=str, frozen=lambda x: f"{x}(t-1)",
+                inner=lambda a, b: f"{a} . {b}", norm_squared=lambda x: f"|{x}|^2", big_o=_big_o_text,
+                tree=lambda tree, block_of=None: tree.text)
+LATEX = Notation(coefficient=sympy.latex, block=block_latex, loss=_loss_latex,
+                 frozen=lambda x: f"\\left.{x}\\right|_{{t-1}}", inner=lambda a, b: f"{a}^\\top {b}",
+                 norm_squared=lambda x: f"\\|{x}\\|^2", big_o=lambda p: f"O({sympy.latex(sympy.Symbol('h')**p)})",
+                 tree=tree_latex)
+
+
+# -- the gradient notation: one traversal -----------------------------------------------------
+def differential(tree: Tree, system, notation: Notation) -> str:
+    """``G(tree)``: the unsigned contraction of loss derivatives (``system``: a GradientSystem).
+
+    >>> from bea.algebra.trees import parse_tree
+    >>> from bea.analysis.gradient import gradient_system
+    >>> single = gradient_system("single", {"theta": ("f",)})
+    >>> differential(parse_tree("f[f]"), single, TEXT), differential(parse_tree("f[f]"), single, LATEX)
+    ('grad^2_theta E grad_theta E', '\\\\nabla^{2}_{\\\\theta} E \\\\nabla_{\\\\theta} E')
+    """
+    return contraction(system.loss[tree.label], [system.block[tree.label]], tree.printed_children, system, notation)
+
+
+def contraction(loss: str, own: list[str], kids, system, notation: Notation, frozen=()) -> str:
+    """``nabla_{own + blocks of kids} E_loss`` applied to the children (``frozen``: those at theta_{t-1})."""
+    blocks = own + [system.block[c.label] for c in kids]
+    args = [differential(c, system, notation) for c in kids]
+    args = [notation.frozen(a) if i in frozen else a for i, a in enumerate(args)]
+    head = f"{notation.nabla(blocks)} {notation.loss(loss)}" if blocks else notation.loss(loss)
+    if not kids:
+        return head
+    return f"{head} {args[0]}" if len(kids) == 1 else f"{head}[{', '.join(args)}]"
+
+
+def potential(p, system, notation: Notation) -> str:
+    """A potential ``grad^k E_a [G(t_1), ..., G(t_k)]`` (:class:`bea.analysis.losses.Potential`):
+    ``|grad E|^2`` and ``grad E . v`` spelt as such."""
+    kids = p.children
+    frozen = {i for i, f in enumerate(p.frozen) if f}
+    if len(kids) == 1:
+        block = system.block[kids[0].label]
+        head = contraction(p.loss, [block], (), system, notation)
+        if not kids[0].children and system.loss[kids[0].label] == p.loss and not frozen:
+            return notation.norm_squared(head)
+        rest = contraction(system.loss[kids[0].label], [block], kids[0].printed_children, system, notation)
+        return notation.inner(head, notation.frozen(rest) if frozen else rest)
+    return contraction(p.loss, [], kids, system, notation, frozen)

@@ -1,4 +1,4 @@
-"""The built-in schemes, defined through the public mechanism of :mod:`bea.define`.
+"""The built-in schemes, defined through the public mechanism of :mod:`bea.schemes.define`.
 
 Each scheme is its update function and nothing more: no scheme knows any modified field.
 The papers' schemes (CONTRACT §1) are ``euler``, ``simultaneous``, ``alternating`` and
@@ -20,12 +20,13 @@ from pathlib import Path
 
 import sympy
 
+from ..algebra.blocks import Blocks
 from .define import SchemeDefinition, check_blocks, coefficient, repeat, scheme, solve
 from ..errors import ParameterError, SchemeError
 from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
 from .runge_kutta import TABLEAUX, Tableau, read_tableau, runge_kutta_step
 
-__all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "block_of", "make_scheme", "load_scheme"]
+__all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "make_scheme", "load_scheme"]
 
 TIMES = ("same", "per-player")
 TABLEAU = ParamKind("a Butcher tableau (a JSON file with keys a and b)", lambda v: False, symbolic=False,
@@ -140,7 +141,7 @@ class Scheme:
 
     name: str
     definition: SchemeDefinition
-    blocks: dict[str, tuple[str, ...]]      # block -> labels of the fields updating it
+    blocks: Blocks                          # block -> labels of the fields updating it
     times: dict[str, sympy.Expr]            # block -> T_b / h
     params: dict[str, object]
     time: str
@@ -162,15 +163,8 @@ class Scheme:
         return out
 
     def block_of(self, label: str) -> str:
-        return block_of(self.blocks, label)
-
-
-def block_of(blocks: dict[str, tuple[str, ...]], label: str) -> str:
-    """The block that the field ``label`` updates."""
-    for block, labels in blocks.items():
-        if label in labels:
-            return block
-    raise KeyError(label)
+        """The block that the field ``label`` updates."""
+        return self.blocks.block_of(label)
 
 
 def definition_of(name, players: int | None = None) -> SchemeDefinition:

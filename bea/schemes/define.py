@@ -10,7 +10,7 @@ the new state::
         k2 = h * F.f(y + k1)
         return y + (k1 + k2) / 2
 
-The same function is *traced* by two interpreters (:mod:`bea.program`): one turns it into
+The same function is *traced* by two interpreters (:mod:`bea.schemes.program`): one turns it into
 the B-series of the one-step map (the engine's input), the other runs it on numbers (the
 discrete update that validation and the principal flow compare against).  So a scheme is
 defined once, and its series is exact by construction.
@@ -43,6 +43,7 @@ from typing import Callable
 
 import sympy
 
+from ..algebra.blocks import Blocks
 from ..errors import BeaError, SchemeError
 
 __all__ = ["scheme", "SchemeDefinition", "repeat", "solve", "Value", "StepSize", "Fields"]
@@ -272,8 +273,8 @@ class SchemeDefinition:
 
     ``blocks`` maps each block to the labels of the fields updating it (or is a function of
     the parameters returning that map); ``params`` maps each parameter to ``(kind, default)``
-    with a :class:`~bea.params.ParamKind` and ``None`` (symbolic when unset), a value, or
-    :data:`~bea.params.REQUIRED`; ``times`` gives ``T_b / h`` as a function of the parameters
+    with a :class:`~bea.schemes.params.ParamKind` and ``None`` (symbolic when unset), a value, or
+    :data:`~bea.schemes.params.REQUIRED`; ``times`` gives ``T_b / h`` as a function of the parameters
     (default ``1``); ``rates`` names, per block, the parameter by which the block's time is
     multiplied under the per-player convention (two-player schemes).
     """
@@ -334,7 +335,7 @@ def _declared_params(name: str, params) -> dict:
     return out
 
 
-def check_blocks(name: str, blocks) -> dict[str, tuple[str, ...]]:
+def check_blocks(name: str, blocks) -> Blocks:
     """``{block: (labels...)}`` from a declaration: block names, one block per label, labels names."""
     if not isinstance(blocks, dict) or not blocks:
         raise SchemeError(f"scheme {name!r}: blocks must be a non-empty dict {{block: label or labels}}, got {blocks!r}")
@@ -354,7 +355,7 @@ def check_blocks(name: str, blocks) -> dict[str, tuple[str, ...]]:
                 raise SchemeError(f"scheme {name!r}: {label!r} is both a block and a field label")
             seen[label] = block
         out[block] = tuple(labels)
-    return out
+    return Blocks(out)
 
 
 def _check_signature(update, params) -> None:

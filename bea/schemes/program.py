@@ -1,12 +1,12 @@
-"""The two interpreters of a scheme's update function (:mod:`bea.define`).
+"""The two interpreters of a scheme's update function (:mod:`bea.schemes.builtins.define`).
 
 * :class:`SeriesInterpreter` traces the update into the B-series of the one-step map
-  (:mod:`bea.series`).  Its values are series: a point ``z = y + B(a, y)`` is the series
-  ``a``; a field value ``c h F_l(z)`` is :func:`~bea.series.field_increment` (HLW Lemma
-  III.1.9).  ``repeat(m, body)`` uses the Lie-group identity ``body^m = exp(m log body)``:
+  (:mod:`bea.algebra.series`).  Its values are series: a point ``z = y + B(a, y)`` is the series
+  ``a``; a field value ``c h F_l(z)`` is :func:`~bea.algebra.series.field_increment` [HLW06, Lemma
+  III.1.9].  ``repeat(m, body)`` uses the Lie-group identity ``body^m = exp(m log body)``:
   the body, traced from the identity, is a near-identity map; ``log body`` is its
   modified field with time ``h``, and ``m`` runs are the exact flow of ``m log body`` --
-  exact for symbolic ``m`` (thesis Sec 4.2.2).  That flow is composed after the point it
+  exact for symbolic ``m`` [Ros23, Sec 4.2.2].  That flow is composed after the point it
   starts from, through the point's own modified field.  ``solve`` iterates the implicit
   equation: each pass fixes the trees of one more size, because fields see only the
   children of a tree.  Past iterates are the flow of a given field backwards in time.

@@ -1,4 +1,4 @@
-"""Runge-Kutta methods from their Butcher tableaux (HNW I Sec II.1, HLW Sec II.1).
+"""Runge-Kutta methods from their Butcher tableaux [HNW93, Sec II.1], [HLW06, Sec II.1].
 
 One step of the ``s``-stage method ``(a, b)`` for the field ``F`` is
 
@@ -6,7 +6,7 @@ One step of the ``s``-stage method ``(a, b)`` for the field ``F`` is
 
 When ``a`` is strictly lower triangular the stages are computed in turn (explicit);
 otherwise they are one implicit equation for all stage values, solved order by order
-(:func:`bea.define.solve`).  A tableau's entries are exact: rationals, or rational
+(:func:`bea.schemes.define.solve`).  A tableau's entries are exact: rationals, or rational
 functions of symbols (``alpha``, ``1 - 1/(2*alpha)``).
 """
 
@@ -107,7 +107,7 @@ def read_tableau(source) -> Tableau:
     return _tableau(data["a"], data["b"])
 
 
-#: Named tableaux, typed from HNW I Sec II.1 (extragradient: ``y + h F(y + h F(y))``).
+#: Named tableaux, typed from [HNW93, Sec II.1] (extragradient: ``y + h F(y + h F(y))``).
 TABLEAUX = {
     "midpoint": _tableau([[], ["1/2"]], [0, 1]),
     "heun": _tableau([[], [1]], ["1/2", "1/2"]),

@@ -1,0 +1,128 @@
+"""The methods that compute the principal flow's field ``(1/T) phi(M_y - I) c_y`` at a state.
+
+Each is a small class over one interface, :class:`PFMethod`: made once for a
+:class:`~bea.analysis.principal_flow.PrincipalFlow`, it answers :meth:`PFMethod.field` for a
+state ``y`` and, along a trajectory, continues each eigenvalue's logarithm from ``branch`` (the
+step map's eigenvalues and logarithms at a nearby earlier point) instead of jumping across the
+principal cut.  The three agree wherever the step map is diagonalisable and well conditioned;
+they differ in what they need and how they fail:
+
+* ``jordan`` -- exact: SymPy's Jordan form of the exact step map, ``phi`` on each block
+  [Hig08, Def 1.2]; works for defective and singular Jacobians ([Ros23, Def 4.8.1]);
+* ``schur`` -- the last column of ``log [[M, c], [0, 1]]`` by SciPy's Schur-Pade logarithm on a
+  rotated cut, backward error checked [Hig08, Sec 11.5];
+* ``eig`` -- the eigendecomposition ``M - I = V diag(nu) V^-1`` ([RWQD23, Def 3.1]); it falls back
+  to the ``schur`` route where ``V`` is ill-conditioned.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import mpmath
+import numpy as np
+import sympy
+
+from ..exact import mp_number
+from .matrix_functions import (BACKWARD_ERROR, backward_error, check_regular, continued_log, jordan_blocks,
+                               jordan_function, log_column, phi_derivative)
+
+__all__ = ["PFMethod", "Jordan", "Schur", "Eig", "METHODS"]
+
+
+class PFMethod:
+    """The interface: ``field(y, branch)`` is ``(1/T) phi(M_y - I) c_y`` (complex vector)."""
+
+    name = "?"
+
+    def __init__(self, pf):
+        self.pf = pf
+
+    def field(self, y: np.ndarray, branch: list | None) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def _continued(mu: np.ndarray, branch: list | None) -> np.ndarray:
+        """``log mu`` continued from ``branch``, which then records ``(mu, log mu)`` for the next point."""
+        check_regular(mu)
+        logs = continued_log(mu, branch)
+        if branch is not None:
+            branch[:] = list(zip(mu, logs))
+        return logs
+
+
+class Jordan(PFMethod):
+    """``(1/T) phi(N) c`` with ``phi`` applied exactly on the Jordan blocks of ``N = M - I``; for affine
+    fields ``N`` does not depend on ``y`` and ``phi(N)`` is computed once, exactly."""
+
+    name = "jordan"
+
+    def field(self, y, branch):
+        pf = self.pf
+        if pf.constant_jacobian:
+            _, c = pf.affine_map(y)
+            return self._constant_phi @ c / pf._T
+        M, c = pf.affine_map(y, exact=True)
+        P, J = (M - sympy.eye(M.rows)).jordan_form()
+        lam = [J[i, i] for i in range(J.rows)]
+        mu = np.array([complex(sympy.N(1 + x, 20)) for x in lam])
+        logs = self._continued(mu, branch)
+        turns = {x: int(round((log - np.log(m)).imag / (2 * np.pi))) for x, m, log in zip(lam, mu, logs)}
+        F = jordan_blocks(J, lambda j, x: phi_derivative(j, x, turns[x]))
+        with mpmath.workdps(30):                   # P F P^-1 c in 30 digits: exact P, F, c evaluated once
+            P_, F_, c_ = (mpmath.matrix([[mp_number(x, 30) for x in row] for row in A.tolist()]) for A in (P, F, c))
+            value = P_ * (F_ * mpmath.lu_solve(P_, c_))
+            return np.array([complex(x) for x in value]) / pf._T
+
+    @cached_property
+    def _constant_phi(self) -> np.ndarray:
+        M, _ = self.pf.affine_map([0] * len(self.pf.problem.state), exact=True)
+        Phi = jordan_function(M - sympy.eye(M.rows), phi_derivative)
+        return np.array([[complex(sympy.N(x, 20)) for x in row] for row in Phi.tolist()])
+
+
+class Schur(PFMethod):
+    """The last column of ``(1/T) log [[M, c], [0, 1]]`` (:func:`~bea.analysis.matrix_functions.log_column`);
+    for affine fields the column is linear in ``c``: ``phi(M - I)``, the top-right block of
+    ``log [[M, I], [0, I]]``, is computed once."""
+
+    name = "schur"
+
+    def field(self, y, branch):
+        pf = self.pf
+        M, c = pf.affine_map(y)
+        if pf.constant_jacobian:
+            return self._constant_phi @ c / pf._T
+        logs = self._continued(np.linalg.eigvals(M), branch)
+        return log_column(M, c[:, None], logs.imag)[:, 0] / pf._T
+
+    @cached_property
+    def _constant_phi(self) -> np.ndarray:
+        M, _ = self.pf.affine_map(np.zeros(len(self.pf.problem.state)))
+        mu = np.linalg.eigvals(M)
+        check_regular(mu)
+        return log_column(M, np.eye(len(M), dtype=complex), continued_log(mu, None).imag)
+
+
+class Eig(PFMethod):
+    """``(1/T) V phi(nu) V^-1 c`` from the eigendecomposition of ``N = M - I``; where ``expm`` of the
+    resulting logarithm misses ``M`` (a nearly defective ``M``), the ``schur`` route instead."""
+
+    name = "eig"
+
+    def field(self, y, branch):
+        from scipy.linalg import expm
+
+        pf = self.pf
+        M, c = pf.affine_map(y)
+        nu, V = np.linalg.eig(M - np.eye(len(c)))
+        logs = self._continued(1 + nu, branch)
+        log_M = V @ np.diag(logs) @ np.linalg.inv(V)
+        if backward_error(expm(log_M), M) > BACKWARD_ERROR:
+            return log_column(M, c[:, None], logs.imag)[:, 0] / pf._T
+        small = np.abs(nu) < 1e-8
+        ratio = np.where(small, 1 - nu / 2 + nu**2 / 3, logs / np.where(small, 1, nu))
+        return V @ (ratio * np.linalg.solve(V, c)) / pf._T
+
+
+METHODS = {method.name: method for method in (Jordan, Schur, Eig)}

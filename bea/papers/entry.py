@@ -1,0 +1,210 @@
+"""Catalogue entries: a result as printed, the derivation that regenerates it, and their exact comparison.
+
+Each :class:`Entry` holds an equation *as printed* -- transcribed faithfully as data, typos
+included, with the printed LaTeX -- and a function that *derives* the same quantities with
+the engine (never typed in).  The two are compared exactly (SymPy), key by key; quoted
+decimals agree when they match to the digits printed.  ``status`` is ``verified`` when
+every quantity agrees and ``erratum`` otherwise, with a line naming what differs.  Nothing
+here states a status: it is computed.  The builders below make the common kinds of entry:
+a modified field, a modified loss, named values.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+
+import sympy
+
+from ..algebra.trees import parse_tree
+from ..analysis.gradient import GradientSystem, gradient_system
+from ..analysis.losses import ModifiedLoss, Potential, modified_loss
+from ..engine.derive import derive
+from ..errors import BeaError
+from ..printable import Printable
+from ..printing.notation import text_safe
+
+__all__ = ["Entry", "Quoted", "UnknownEntry", "field_entry", "loss_entry", "value_entry", "P", "agree", "key",
+           "field_values", "field_of_loss", "SINGLE", "ZERO_SUM", "PER_PLAYER", "SAME", "h", "v_phi", "v_theta",
+           "m", "k", "R"]
+
+h, v_phi, v_theta, m, k = sympy.symbols("h v_phi v_theta m k")
+R = sympy.Rational
+
+
+class UnknownEntry(BeaError):
+    """An id that is not in the catalogue."""
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A decimal quoted in the text to ``places`` decimals: it agrees with an exact value within one unit."""
+
+    value: sympy.Rational
+    places: int
+
+    def agrees(self, exact) -> bool:
+        return abs(sympy.Rational(exact) - self.value) < sympy.Rational(1, 10**self.places)
+
+    def __str__(self):
+        return f"{float(self.value):.{self.places}f} (quoted)"
+
+
+@dataclass(frozen=True)
+class Entry(Printable):
+    """One printed result and the derivation that regenerates it."""
+
+    id: str
+    source: str
+    statement: str
+    convention: str
+    command: str
+    printed_latex: str
+    printed: Callable[[], dict]
+    derived: Callable[[], tuple[dict, str]]
+
+    @cached_property
+    def result(self) -> dict:
+        printed = self.printed()
+        derived, latex = self.derived()
+        differing = []
+        for key in list(printed) + [k for k in derived if k not in printed]:
+            p, d = printed.get(key, 0), derived.get(key, 0)
+            if not agree(p, d):
+                differing.append((key, p, d))
+        return {"printed": printed, "derived": derived, "latex": latex, "differing": differing}
+
+    @property
+    def status(self) -> str:
+        return "erratum" if self.result["differing"] else "verified"
+
+    @property
+    def note(self) -> str:
+        differing = self.result["differing"]
+        if not differing:
+            return f"all {len(self.result['printed'])} printed quantities agree with the derivation"
+        key, p, d = differing[0]
+        more = f" (and {len(differing) - 1} more)" if len(differing) > 1 else ""
+        return f"{key}: printed {_show(p)}, derived {_show(d)}{more}"
+
+    @property
+    def differences(self) -> list[tuple[str, str, str]]:
+        """``(quantity, printed, derived)`` as text, for every quantity that differs."""
+        return [(k, _show(p), _show(d)) for k, p, d in self.result["differing"]]
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.id} [{self.status}]: {self.source}>"
+
+
+def agree(p, d) -> bool:
+    if isinstance(p, Quoted):
+        return p.agrees(d)
+    if isinstance(p, bool) or isinstance(d, bool):
+        return p == d
+    return sympy.simplify(sympy.sympify(p) - sympy.sympify(d)) == 0
+
+
+def _show(x) -> str:
+    return str(x) if isinstance(x, Quoted) else str(sympy.sympify(x))
+
+
+# -- building blocks --------------------------------------------------------------------------
+def key(block: str, power: int, tree: str, prefix: str = "") -> str:
+    """The comparison key of one term of a field: ``"theta h^1 f[f]"``."""
+    return f"{prefix}{block} h^{power} {tree}"
+
+
+def field_values(flow, system: GradientSystem | None = None, powers=None, prefix: str = "") -> dict:
+    """``{key: coefficient}`` of ``G(tree)`` (gradient system) or of ``F(tree)``, optionally only some powers."""
+    out = {}
+    for t in flow.terms:
+        if powers is None or t.power in powers:
+            sign = system.tree_sign(t.tree) if system else 1
+            out[key(t.block, t.power, t.tree, prefix)] = t.coefficient * sign
+    return out
+
+
+def field_of_loss(rows: dict, system: GradientSystem, order: int, prefix: str = "", powers=None) -> dict:
+    """``{key: coefficient of F(tree)}`` of the field ``-grad_b E~_b`` of printed losses ``{block: rows}``."""
+    loss = ModifiedLoss(system, rows, {}, True, order)
+    return {key(b, p, t, prefix): c for b in rows for (p, t), c in loss.field(b).items()
+            if powers is None or p in powers}
+
+
+def field_entry(id, source, statement, convention, scheme, order, printed, latex, *, system=None,
+                powers=None, time="same", params=None, players=None):
+    """A modified field as printed (coefficients of ``G(tree)`` in a gradient system, or of ``F(tree)``)."""
+    params = dict(params or {})
+
+    def make_system(flow):
+        return gradient_system(system, flow.blocks) if system else None
+
+    def printed_values():
+        return {key(b, p, t): c for (b, p, t), c in printed.items()}
+
+    def derived_values():
+        flow = derive(scheme, order, time=time, players=players, **params)
+        gs = make_system(flow)
+        return field_values(flow, gs, powers), flow.to_latex(gradient=gs)
+
+    command = _command("derive", scheme, order, time, params, players) + (f" --gradient {system}" if system else "")
+    return Entry(id, source, statement, convention, command, latex, printed_values, derived_values)
+
+
+def loss_entry(id, source, statement, convention, scheme, order, printed, latex, *, system, time="same",
+               params=None, frozen=False, powers=None, flow_of=None, command=None):
+    """Modified losses as printed, compared through the fields they generate, ``-grad_b E~_b``."""
+    params = dict(params or {})
+
+    @functools.cache
+    def flow():
+        return flow_of() if flow_of else derive(scheme, order, time=time, **params)
+
+    def printed_values():
+        return field_of_loss(printed(), gradient_system(system, flow().blocks), order, powers=powers)
+
+    def derived_values():
+        f = flow()
+        return field_values(f, None, powers), modified_loss(f, system, frozen=frozen).to_latex()
+
+    command = command or (_command("loss", scheme, order, time, params, None) + f" --system {system}"
+                          + (" --frozen" if frozen else ""))
+    return Entry(id, source, statement, convention, command, latex, printed_values, derived_values)
+
+
+def value_entry(id, source, statement, convention, command, printed, derived, latex):
+    """Scalar or matrix quantities: ``printed()`` and ``derived()`` return ``{name: value}``."""
+
+    def derived_values():
+        values = derived()
+        body = " \\\\\n".join(f"\\text{{{text_safe(k)}}} &= {sympy.latex(sympy.sympify(v))}" for k, v in values.items()
+                              if not isinstance(v, bool))
+        return values, "\\begin{aligned}\n" + body + "\n\\end{aligned}"
+
+    return Entry(id, source, statement, convention, command, latex, printed, derived_values)
+
+
+def _command(cmd, scheme, order, time, params, players) -> str:
+    parts = [f"bea {cmd} --scheme {scheme} --order {order}"]
+    if time != "same":
+        parts.append(f"--time {time}")
+    if players:
+        parts.append(f"--players {players}")
+    if params:
+        parts.append("--param " + " ".join(f"{k}={v}" for k, v in params.items()))
+    return " ".join(parts)
+
+
+def P(loss: str, *children: str, frozen: bool = False) -> Potential:
+    """A printed potential: ``P("E", "f")`` is ``|grad E|^2`` for the field ``f`` of ``E``."""
+    trees = tuple(parse_tree(c) for c in children)
+    return Potential(loss, trees, (frozen,) * len(trees))
+
+
+# -- the entries --------------------------------------------------------------------------------
+SINGLE = "gradient descent, f = -grad E, T = h"
+ZERO_SUM = "zero-sum as in thesis Sec 4.5: -E_phi = E_theta = E (f = grad_phi E, g = -grad_theta E)"
+PER_PLAYER = "per-player time (T_phi = v_phi h, T_theta = v_theta h)"
+SAME = "same physical time (T_phi = T_theta = h)"

@@ -1,0 +1,303 @@
+"""Thesis Ch. 4 [Ros23]: two-player games -- the players' modified fields, the K matrices and the
+game Jacobians, modified losses, the drift table (Table 4.1) and the game principal flow (Sec
+4.8).
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from ...engine.derive import derive
+from ...algebra.trees import parse_tree
+from ...analysis.gradient import gradient_system
+from ..entry import (P, R, SAME, PER_PLAYER, SINGLE, ZERO_SUM, Entry, Quoted, field_entry, h, k,
+                     loss_entry, m, v_phi, v_theta, value_entry)
+
+__all__ = ["entries"]
+
+
+def _two_player_fields() -> list[Entry]:
+    F = {  # printed coefficients of F(tree), thesis notation df/dphi f = f[f], df/dtheta g = f[g]
+        "thesis-thm4.2.1": ("simultaneous", "per-player", {
+            ("phi", 0, "f"): 1, ("phi", 1, "f[f]"): -v_phi / 2, ("phi", 1, "f[g]"): -v_phi / 2,
+            ("theta", 0, "g"): 1, ("theta", 1, "g[f]"): -v_theta / 2, ("theta", 1, "g[g]"): -v_theta / 2},
+            r"\dot{\phi} = f - \frac{v_\phi h}{2} \left(\frac{df}{d\phi} f + \frac{df}{d\theta} g \right), \quad "
+            r"\dot{\theta} = g - \frac{v_\theta h}{2} \left(\frac{dg}{d\phi} f + \frac{dg}{d\theta} g \right)",
+            "Thm 4.2.1 (Eqs 4.15-4.16)", "simultaneous Euler updates, first-order drift"),
+        "thesis-thm4.2.2": ("alternating", "per-player", {
+            ("phi", 0, "f"): 1, ("phi", 1, "f[f]"): -v_phi / (2 * m), ("phi", 1, "f[g]"): -v_phi / 2,
+            ("theta", 0, "g"): 1, ("theta", 1, "g[f]"): -v_theta / 2 * (1 - 2 * v_phi / v_theta),
+            ("theta", 1, "g[g]"): -v_theta / (2 * k)},
+            r"\dot{\phi} = f - \frac{v_\phi h}{2} \left(\frac{1}{m} \frac{df}{d\phi} f + \frac{df}{d\theta} g \right), \quad "
+            r"\dot{\theta} = g - \frac{v_\theta h}{2} \left(\left(1 - \frac{2v_\phi}{v_\theta}\right) \frac{dg}{d\phi} f "
+            r"+ \frac{1}{k} \frac{dg}{d\theta} g \right)",
+            "Thm 4.2.2 (Eqs 4.19-4.20)", "alternating Euler updates (m and k inner steps), first-order drift"),
+        "thesis-thm4.7.1": ("simultaneous", "same", {
+            ("phi", 0, "f"): v_phi, ("phi", 1, "f[f]"): -v_phi**2 / 2, ("phi", 1, "f[g]"): -v_phi * v_theta / 2,
+            ("theta", 0, "g"): v_theta, ("theta", 1, "g[f]"): -v_phi * v_theta / 2, ("theta", 1, "g[g]"): -v_theta**2 / 2},
+            r"\dot{\phi} = v_\phi f - \frac{h}{2} \left(v_\phi^2 \frac{df}{d\phi} f + v_\phi v_\theta \frac{df}{d\theta} g \right), "
+            r"\quad \dot{\theta} = v_\theta g - \frac{h}{2} \left(v_\phi v_\theta \frac{dg}{d\phi} f + v_\theta^2 \frac{dg}{d\theta} g \right)",
+            "Thm 4.7.1 (Eqs 4.49-4.50)", "simultaneous Euler updates under the same physical time"),
+        "thesis-thm4.7.2": ("alternating", "same", {
+            ("phi", 0, "f"): v_phi, ("phi", 1, "f[f]"): -v_phi**2 / (2 * m), ("phi", 1, "f[g]"): -v_phi * v_theta / 2,
+            ("theta", 0, "g"): v_theta, ("theta", 1, "g[f]"): v_theta * v_phi / 2, ("theta", 1, "g[g]"): -v_theta**2 / (2 * k)},
+            r"\dot{\phi} = v_\phi f - \frac{h}{2} \left(\frac{v_\phi^2}{m} \frac{df}{d\phi} f + v_\phi v_\theta \frac{df}{d\theta} g \right), "
+            r"\quad \dot{\theta} = v_\theta g - \frac{h}{2} \left(-v_\theta v_\phi \frac{dg}{d\phi} f + \frac{v_\theta^2}{k} "
+            r"\frac{dg}{d\theta} g \right)",
+            "Thm 4.7.2 (Eqs 4.51-4.52)", "alternating Euler updates under the same physical time"),
+    }
+    out = []
+    for id_, (scheme, time, printed, latex, source, statement) in F.items():
+        convention = (PER_PLAYER if time == "per-player" else SAME) + "; general fields f, g"
+        out.append(field_entry(id_, "thesis " + source, statement, convention, scheme, 2, printed, latex, time=time))
+    return out
+
+
+def _k_matrices() -> list[Entry]:
+    from ...analysis.stability import equilibrium_jacobian
+
+    f_phi, f_theta, g_phi, g_theta = sympy.symbols("f_phi f_theta g_phi g_theta")
+    J = sympy.Matrix([[f_phi, f_theta], [g_phi, g_theta]])
+
+    def derived(scheme):
+        def run():
+            K = sympy.expand((J - equilibrium_jacobian(derive(scheme, 2, time="per-player"))) * 2 / h)
+            return {f"K[{i},{j}]": K[i, j] for i in range(2) for j in range(2)}
+        return run
+
+    c = 1 - 2 * v_phi / v_theta
+    sim = [[v_phi * f_phi**2 + v_phi * f_theta * g_phi, v_phi * f_phi * f_theta + v_phi * f_theta * g_theta],
+           [v_theta * g_theta * g_phi + v_theta * g_phi * f_phi, v_theta * g_theta**2 + v_theta * g_phi * f_theta]]
+    alt = [[v_phi / m * f_phi**2 + v_phi * f_theta * g_phi, v_phi / m * f_phi * f_theta + v_phi * f_theta * g_theta],
+           [v_theta / k * g_theta * g_phi + v_theta * c * g_phi * f_phi, v_theta / k * g_theta**2 + v_theta * c * g_phi * f_theta]]
+    conv = PER_PLAYER + "; J~ = J - h/2 K at an equilibrium (f = g = 0), 1-D players, f_phi = df/dphi"
+    return [
+        value_entry("thesis-eq4.25", "thesis Eq 4.25", "K of simultaneous updates in the modified Jacobian (Eq 4.24)",
+                    conv, "bea derive --scheme simultaneous --order 2 --time per-player",
+                    lambda: {f"K[{i},{j}]": sim[i][j] for i in range(2) for j in range(2)}, derived("simultaneous"),
+                    r"K_{sim} = \begin{bmatrix} v_\phi (f_\phi)^2 + v_\phi f_\theta g_\phi & v_\phi f_\phi f_\theta + "
+                    r"v_\phi f_\theta g_\theta \\ v_\theta g_\theta g_\phi + v_\theta g_\phi f_\phi & v_\theta (g_\theta)^2 + "
+                    r"v_\theta g_\phi f_\theta \end{bmatrix}"),
+        value_entry("thesis-eq4.26", "thesis Eq 4.26", "K of alternating updates in the modified Jacobian (Eq 4.24)",
+                    conv, "bea derive --scheme alternating --order 2 --time per-player",
+                    lambda: {f"K[{i},{j}]": alt[i][j] for i in range(2) for j in range(2)}, derived("alternating"),
+                    r"K_{alt} = \begin{bmatrix} \frac{v_\phi}{m} (f_\phi)^2 + v_\phi f_\theta g_\phi & \frac{v_\phi}{m} "
+                    r"f_\phi f_\theta + v_\phi f_\theta g_\theta \\ \frac{v_\theta}{k} g_\theta g_\phi + v_\theta (1 - "
+                    r"\frac{2v_\phi}{v_\theta}) g_\phi f_\phi & \frac{v_\theta}{k} (g_\theta)^2 + v_\theta (1 - "
+                    r"\frac{2v_\phi}{v_\theta}) g_\phi f_\theta \end{bmatrix}"),
+    ]
+
+
+def _linear_game_jacobian(scheme, **params):
+    e1, e2, phi, theta = sympy.symbols("epsilon1 epsilon2 phi theta")
+    fields = {"f": [-e1 * phi + theta], "g": [e2 * theta - phi]}          # thesis Eq 4.23
+    flow = derive(scheme, 2, v_phi=1, v_theta=1, **params)
+    return flow.jacobian(fields, {"phi": [phi], "theta": [theta]}, {"phi": 0, "theta": 0})
+
+
+def _eq427_428() -> list[Entry]:
+    e1, e2 = sympy.symbols("epsilon1 epsilon2")
+    sim = [[-e1 - h / 2 * e1**2 + h / 2, 1 + h / 2 * e1 - h / 2 * e2], [-1 - h / 2 * e1 + h / 2 * e2, e2 + h / 2 - h / 2 * e2**2]]
+    alt = [[-e1 - h / 2 * e1**2 + h / 2, 1 + h / 2 * e1 - h / 2 * e2], [-1 + h / 2 * e1 + h / 2 * e2, e2 - h / 2 - h / 2 * e2**2]]
+    conv = "the game of Eq 4.23 (f = -epsilon1 phi + theta, g = epsilon2 theta - phi), v_phi = v_theta = 1, m = k = 1"
+
+    def matrix(M):
+        return {f"J[{i},{j}]": M[i][j] for i in range(2) for j in range(2)}
+
+    def derived_sim():
+        return matrix(_linear_game_jacobian("simultaneous").matrix.tolist())
+
+    def derived_alt():
+        values = matrix(_linear_game_jacobian("alternating", m=1, k=1).matrix.tolist())
+        at = {e1: R(9, 100), e2: R(9, 100), h: R(1, 5)}
+        for name, scheme, params in (("Tr J_sim", "simultaneous", {}), ("Tr J_alt", "alternating", {"m": 1, "k": 1})):
+            values[name] = _linear_game_jacobian(scheme, **params).matrix.subs(at).trace()
+        values["det J_alt"] = _linear_game_jacobian("alternating", m=1, k=1).matrix.subs(at).det()
+        return values
+
+    numbers = {"Tr J_sim": Quoted(R(19, 100), 2), "Tr J_alt": Quoted(R(-16, 10000), 4), "det J_alt": Quoted(R(981, 1000), 3)}
+    return [
+        value_entry("thesis-eq4.27", "thesis Eq 4.27", "modified Jacobian of simultaneous updates on the game of Eq 4.23",
+                    conv, "bea stability --scheme simultaneous --order 2 --problem linear-game --param v_phi=1 v_theta=1 "
+                    "--at phi=0 theta=0", lambda: matrix(sim), derived_sim,
+                    r"\tilde{J}_{sim} = \begin{bmatrix} -\epsilon_1 - h/2\epsilon_1^2 + h/2 & 1 + h/2\epsilon_1 - h/2\epsilon_2 "
+                    r"\\ -1 - h/2\epsilon_1 + h/2\epsilon_2 & \epsilon_2 + h/2 - h/2\epsilon_2^2 \end{bmatrix}"),
+        value_entry("thesis-eq4.28", "thesis Eq 4.28 and the numbers after it",
+                    "modified Jacobian of alternating updates on the game of Eq 4.23; traces and determinant at "
+                    "epsilon = 0.09, v h = 0.2", conv + "; quoted decimals agree within their last digit",
+                    "bea stability --scheme alternating --order 2 --problem linear-game --param v_phi=1 v_theta=1 m=1 k=1 "
+                    "--at phi=0 theta=0 --h 1/5", lambda: {**matrix(alt), **numbers}, derived_alt,
+                    r"\tilde{J}_{alt} = \begin{bmatrix} -\epsilon_1 - h/2\epsilon_1^2 + h/2 & 1 + h/2\epsilon_1 - h/2\epsilon_2 "
+                    r"\\ -1 + h/2\epsilon_1 + h/2\epsilon_2 & \epsilon_2 - h/2 - h/2\epsilon_2^2 \end{bmatrix};\ "
+                    r"\mathrm{Tr}(\tilde{J}_{sim}) = 0.19,\ \mathrm{Tr}(\tilde{J}_{alt}) = -0.0016,\ |\tilde{J}_{alt}| = 0.981"),
+    ]
+
+
+def _losses() -> list[Entry]:
+    E = "E"
+    out = [
+        loss_entry("thesis-eq2.36", "thesis Eq 2.36", "the IGR modified loss of gradient descent", SINGLE, "euler", 2,
+                   lambda: {"theta": [(0, 1, P(E)), (1, R(1, 4), P(E, "f"))]},
+                   r"\tilde{E}(\theta) = E(\theta) + \frac{h}{4}\|\nabla_{\theta}E(\theta)\|^2", system="single"),
+        loss_entry("thesis-cor4.4.1", "thesis Cor 4.4.1 (Eqs 4.29-4.30)",
+                   "common-payoff game, alternating updates with one update per player",
+                   PER_PLAYER + "; common payoff E_phi = E_theta = E; m = k = 1", "alternating", 2,
+                   lambda: {"phi": [(0, 1, P(E)), (1, v_phi / 4, P(E, "f")), (1, v_phi / 4, P(E, "g"))],
+                            "theta": [(0, 1, P(E)), (1, v_theta / 4 * (1 - 2 * v_phi / v_theta), P(E, "f")),
+                                      (1, v_theta / 4, P(E, "g"))]},
+                   r"\tilde{E}_\phi = E + \frac{v_\phi h}{4} (\|\nabla_\phi E\|^2 + \|\nabla_\theta E\|^2), \quad "
+                   r"\tilde{E}_\theta = E + \frac{v_\theta h}{4} \left(\left(1 - \frac{2v_\phi}{v_\theta}\right) "
+                   r"\|\nabla_\phi E\|^2 + \|\nabla_\theta E\|^2 \right)",
+                   system="common-payoff", time="per-player", params={"m": 1, "k": 1}),
+    ]
+    zs = {
+        "thesis-cor4.5.1": ("simultaneous", "per-player", {}, "Eqs 4.31-4.32",
+                            [(-1, None), (v_phi / 4, "f"), (-v_phi / 4, "g")], [(1, None), (-v_theta / 4, "f"), (v_theta / 4, "g")],
+                            r"\tilde{E}_\phi = -E + \frac{v_\phi h}{4} \|\nabla_\phi E\|^2 - \frac{v_\phi h}{4} \|\nabla_\theta E\|^2, "
+                            r"\quad \tilde{E}_\theta = E - \frac{v_\theta h}{4} \|\nabla_\phi E\|^2 + \frac{v_\theta h}{4} \|\nabla_\theta E\|^2"),
+        "thesis-cor4.5.2": ("alternating", "per-player", {}, "Eqs 4.33-4.34",
+                            [(-1, None), (v_phi / (4 * m), "f"), (-v_phi / 4, "g")],
+                            [(1, None), (-v_theta / 4 * (1 - 2 * v_phi / v_theta), "f"), (v_theta / (4 * k), "g")],
+                            r"\tilde{E}_\phi = -E + \frac{v_\phi h}{4m} \|\nabla_\phi E\|^2 - \frac{v_\phi h}{4} \|\nabla_\theta E\|^2, "
+                            r"\quad \tilde{E}_\theta = E - \frac{v_\theta h}{4} \left(1 - \frac{2v_\phi}{v_\theta}\right) "
+                            r"\|\nabla_\phi E\|^2 + \frac{v_\theta h}{4k} \|\nabla_\theta E\|^2"),
+        "thesis-cor4.7.1": ("simultaneous", "same", {}, "Eqs 4.53-4.54",
+                            [(-v_phi, None), (v_phi**2 / 4, "f"), (-v_phi * v_theta / 4, "g")],
+                            [(v_theta, None), (-v_phi * v_theta / 4, "f"), (v_theta**2 / 4, "g")],
+                            r"\tilde{E}_\phi = -v_\phi E + \frac{v_\phi^2 h}{4} \|\nabla_\phi E\|^2 - \frac{v_\phi v_\theta h}{4} "
+                            r"\|\nabla_\theta E\|^2, \quad \tilde{E}_\theta = v_\theta E - \frac{v_\phi v_\theta h}{4} \|\nabla_\phi E\|^2 "
+                            r"+ \frac{v_\theta^2 h}{4} \|\nabla_\theta E\|^2"),
+        "thesis-cor4.7.2": ("alternating", "same", {}, "Eqs 4.55-4.56",
+                            [(-v_phi, None), (v_phi**2 / (4 * m), "f"), (-v_phi * v_theta / 4, "g")],
+                            [(v_theta, None), (v_phi * v_theta / 4, "f"), (v_theta**2 / (4 * k), "g")],
+                            r"\tilde{E}_\phi = -v_\phi E + \frac{v_\phi^2 h}{4m} \|\nabla_\phi E\|^2 - \frac{v_\phi v_\theta h}{4} "
+                            r"\|\nabla_\theta E\|^2, \quad \tilde{E}_\theta = v_\theta E + \frac{v_\phi v_\theta h}{4} \|\nabla_\phi E\|^2 "
+                            r"+ \frac{v_\theta^2 h}{4k} \|\nabla_\theta E\|^2"),
+    }
+    for id_, (scheme, time, params, eqs, phi_rows, theta_rows, latex) in zs.items():
+        def printed(phi_rows=phi_rows, theta_rows=theta_rows):
+            return {b: [(0 if child is None else 1, c, P(E) if child is None else P(E, child)) for c, child in rows]
+                    for b, rows in (("phi", phi_rows), ("theta", theta_rows))}
+        convention = (PER_PLAYER if time == "per-player" else SAME) + "; " + ZERO_SUM
+        out.append(loss_entry(id_, f"thesis Cor {id_[10:]} ({eqs})", f"zero-sum game, {scheme} updates: modified losses",
+                              convention, scheme, 2, printed, latex, system="zero-sum", time=time, params=params))
+    return out
+
+
+def _table41() -> Entry:
+    """Interaction coefficients of the displacement over one step: ``T_b`` times the field's coefficient of
+    ``grad_b |grad_other E|^2`` (zero-sum, thesis Sec 4.5 convention)."""
+    rows = {"Cor 4.5.1": ("simultaneous", "per-player"), "Cor 4.7.1": ("simultaneous", "same"),
+            "Cor 4.5.2": ("alternating", "per-player"), "Cor 4.7.2": ("alternating", "same")}
+
+    def derived():
+        gs = None
+        out = {}
+        for name, (scheme, time) in rows.items():
+            flow = derive(scheme, 2, time=time, **({"m": 1, "k": 1} if scheme == "alternating" else {}))
+            gs = gradient_system("zero-sum", flow.blocks)
+            for block, tree in (("phi", "f[g]"), ("theta", "g[f]")):
+                # F(tree) = sign * G(tree) and G(f[g]) = grad_phi theta E grad_theta E = 1/2 grad_phi |grad_theta E|^2
+                c = flow.coefficient(block, tree) * gs.tree_sign(parse_tree(tree)) / 2
+                out[f"{name} {block}"] = sympy.expand(flow.time[block] * h * c)
+        return out
+
+    printed = {"Cor 4.5.1 phi": v_phi**2 * h**2 / 4, "Cor 4.5.1 theta": v_theta**2 * h**2 / 4,
+               "Cor 4.7.1 phi": v_phi * v_theta * h**2 / 4, "Cor 4.7.1 theta": v_phi * v_theta * h**2 / 4,
+               "Cor 4.5.2 phi": v_phi**2 * h**2 / 4, "Cor 4.5.2 theta": v_theta**2 * h / 4 - 2 * v_phi * v_theta * h**2 / 4,
+               "Cor 4.7.2 phi": v_phi * v_theta * h**2 / 4, "Cor 4.7.2 theta": -v_phi * v_theta * h**2 / 4}
+    return value_entry("thesis-table4.1", "thesis Table 4.1", "strength of the interaction terms in the displacement "
+                       "of one step, both time conventions", ZERO_SUM + "; coefficient of grad_b |grad_other E|^2 times T_b; "
+                       "m = k = 1", "bea derive --scheme alternating --order 2 --time per-player --gradient zero-sum",
+                       lambda: printed, derived,
+                       r"\begin{array}{lll} \text{Cor 4.5.1} & \frac{v_\phi^2 h^2}{4} & \frac{v_\theta^2 h^2}{4} \\ "
+                       r"\text{Cor 4.7.1} & \frac{v_\phi v_\theta h^2}{4} & \frac{v_\phi v_\theta h^2}{4} \\ "
+                       r"\text{Cor 4.5.2} & \frac{v_\phi^2 h^2}{4} & \frac{v_\theta^2 h}{4} - \frac{2v_\phi v_\theta h^2}{4} \\ "
+                       r"\text{Cor 4.7.2} & \frac{v_\phi v_\theta h^2}{4} & -\frac{v_\phi v_\theta h^2}{4} \end{array}")
+
+
+def _game_pf() -> list[Entry]:
+    import numpy as np
+
+    games = [  # (f, g) linear in (phi, theta), rational; the last is defective
+        ([R(-1, 10), 1, R(1, 5)], [-1, R(1, 20), R(-1, 10)]),
+        ([R(-3, 10), R(1, 2), 0], [R(-2, 5), R(-1, 5), R(1, 10)]),
+        ([R(-1, 2), 1, 0], [0, R(-1, 2), R(1, 10)]),
+    ]
+    step, point = R(1, 4), [R(1, 2), R(-1, 3)]
+
+    def fields(game):
+        phi, theta = sympy.symbols("phi theta")
+        (a, b, c), (d, e, g) = game
+        return {"f": [a * phi + b * theta + c], "g": [d * phi + e * theta + g]}, {"phi": [phi], "theta": [theta]}
+
+    def printed():
+        """(1/h) P^-1 log(I - h J) J^-1 P (-u), H = P^-1 J P the Jordan form of H = -du/dpsi (exact, SymPy)."""
+        out = {}
+        for i, game in enumerate(games):
+            fs, vs = fields(game)
+            psi = sympy.Matrix([vs["phi"][0], vs["theta"][0]])
+            u = sympy.Matrix([fs["f"][0], fs["g"][0]])
+            H = -u.jacobian(psi)
+            Pinv, J = H.jordan_form()                    # SymPy: H = Pinv J Pinv^-1, so the thesis' P is Pinv^-1
+            P = Pinv.inv()
+            logm = _log_jordan(sympy.eye(2) - step * J)
+            value = (P.inv() * logm * J.inv() * P * (-u) / step).subs(dict(zip(psi, point)))
+            for j in range(2):
+                out[f"game {i + 1}, component {j + 1}"] = Quoted(_round(complex(sympy.N(value[j], 30)).real), 12)
+        return out
+
+    def derived():
+        from ...analysis.principal_flow import principal_flow
+        out = {}
+        for i, game in enumerate(games):
+            pf = principal_flow(*fields(game), step, method="jordan")
+            value = pf.field(np.array([float(x) for x in point]))
+            for j in range(2):
+                out[f"game {i + 1}, component {j + 1}"] = _round(value[j].real)
+        return out
+
+    def condition_printed():
+        x, y = sympy.symbols("x y", positive=True)
+        return {"largest convergent h": sympy.simplify(1 / x * 2 / (1 + (y / x) ** 2))}
+
+    def condition_derived():
+        """|eigenvalue of the engine's exact one-step map| = 1 for a game with H eigenvalues x +- i y."""
+        from ...analysis.principal_flow import principal_flow
+        x, y, phi, theta = sympy.symbols("x y phi theta", positive=True)
+        pf = principal_flow({"f": [-(x * phi + y * theta)], "g": [-(-y * phi + x * theta)]},
+                            {"phi": [phi], "theta": [theta]}, R(1, 10))
+        M, _ = pf.affine_map([0, 0], exact=True, h=h)
+        modulus = sympy.expand(M.det())                 # |1 - h lambda|^2 for the conjugate pair
+        roots = [r for r in sympy.solve(sympy.Eq(modulus, 1), h) if r != 0]
+        return {"largest convergent h": sympy.simplify(roots[0])}
+
+    return [
+        value_entry("thesis-def4.8.1", "thesis Def 4.8.1 (Eq 4.67)", "the game PF through the Jordan normal form",
+                    "simultaneous Euler, same learning rate h; H = -Jacobian of (f, g) = P^-1 J P; three linear games "
+                    "(one with a defective Jacobian), h = 1/4, at (1/2, -1/3); agreement to 1e-12",
+                    "bea pf --field f=-phi/10+theta+1/5 --field g=-phi+theta/20-1/10 --at phi=1/2 theta=-1/3 --h 1/4", printed, derived,
+                    r"\begin{bmatrix} \dot{\phi} \\ \dot{\theta} \end{bmatrix} = \frac{1}{h} P^{-1} \log(I - hJ) J^{-1} P "
+                    r"\begin{bmatrix} -f \\ -g \end{bmatrix}"),
+        value_entry("thesis-eq4.74", "thesis Eq 4.74", "the learning-rate bound for the game PF to converge "
+                    "(Mescheder et al.'s Lemma 4)", "eigenvalues x +- i y of H, x > 0",
+                    "bea pf --problem linear-game --h 1/5", condition_printed, condition_derived,
+                    r"(1 - hx_k)^2 + (hy_k)^2 < 1 \implies h < \frac{1}{x_k} \frac{2}{1 + \left(\frac{y_k}{x_k}\right)^2}"),
+    ]
+
+
+def _round(x: float) -> sympy.Rational:
+    return sympy.Rational(repr(round(float(x), 15)))
+
+
+def _log_jordan(M: sympy.Matrix) -> sympy.Matrix:
+    """log of an upper-triangular 2x2 Jordan matrix ``[[a, b], [0, a]]`` or a diagonal one."""
+    if M[0, 1] == 0:
+        return sympy.diag(sympy.log(M[0, 0]), sympy.log(M[1, 1]))
+    a, b = M[0, 0], M[0, 1]
+    return sympy.Matrix([[sympy.log(a), b / a], [0, sympy.log(a)]])
+
+
+def entries() -> list[Entry]:
+    """The Ch. 4 entries, in the thesis's order."""
+    return _two_player_fields() + _k_matrices() + _eq427_428() + _losses() + [_table41()] + _game_pf()

@@ -1,0 +1,129 @@
+"""The TMLR paper's results (Rosca, Wu, Qin & Dherin, *On a continuous time model of gradient
+descent dynamics and instability in deep learning*, TMLR 2023 [RWQD23]): the third-order flow, the
+principal terms and the principal flow of gradient descent."""
+
+from __future__ import annotations
+
+import sympy
+
+from ..engine.derive import derive, principal
+from .entry import R, SINGLE, Entry, field_entry, h, value_entry
+
+__all__ = ["entries", "chain_coefficients", "chain_terms"]
+
+
+def entries() -> list[Entry]:
+    """The TMLR entries, in the paper's order."""
+    out = [
+        field_entry("tmlr-eq3", "TMLR Eq 3", "the IGR flow of gradient descent", SINGLE, "euler", 2,
+                    {("theta", 0, "f"): -1, ("theta", 1, "f[f]"): -R(1, 2)},
+                    r"\dot{\theta} = -\nabla_{\theta} E - \frac{h}{2} \nabla_{\theta}^2 E \nabla_{\theta} E",
+                    system="single"),
+        field_entry("tmlr-eq8", "TMLR Eq 8", "the third-order flow of gradient descent", SINGLE, "euler", 3,
+                    {("theta", 0, "f"): -1, ("theta", 1, "f[f]"): -R(1, 2), ("theta", 2, "f[f[f]]"): -R(1, 3),
+                     ("theta", 2, "f[f,f]"): -R(1, 12)},
+                    r"\dot{\theta} = -\nabla_{\theta} E - \frac{h}{2} \nabla_{\theta}^2 E \nabla_{\theta} E - h^2 "
+                    r"\left(\frac{1}{3} (\nabla_{\theta}^2 E)^2 \nabla_{\theta} E + \frac{1}{12} \nabla_{\theta} E^T "
+                    r"(\nabla_{\theta}^3 E) \nabla_{\theta} E \right)", system="single"),
+        value_entry("tmlr-thm3.1", "TMLR Thm 3.1 (Eq 9)", "principal terms of gradient descent to order 20: "
+                    "-1/(p+1) h^p (Hess E)^p grad E", SINGLE, "bea principal --scheme euler --order 20 --gradient single",
+                    lambda: {f"h^{p} (Hess E)^{p} grad E": R(-1, p + 1) * h**p for p in range(20)},
+                    lambda: chain_terms(20, gradient=True),
+                    r"\dot{\theta} = \sum_{p=0}^{n} \frac{-1}{p+1} h^{p} (\nabla_{\theta}^{2} E)^{p} \nabla_{\theta} E "
+                    r"+ \mathcal{C}(\nabla_{\theta}^{3} E)"),
+        value_entry("tmlr-def3.1", "TMLR Def 3.1 (Eq 12) and Thm 3.2", "the PF's factor log(1-h lambda)/(h lambda) has "
+                    "the BEA principal series as its Taylor expansion (to order 20)", SINGLE,
+                    "bea principal --scheme euler --order 20 --gradient single",
+                    lambda: _series_of(sympy.log(1 - sympy.Symbol("z")) / sympy.Symbol("z"), 20),
+                    lambda: {f"z^{p}": c for p, c in enumerate(chain_coefficients(20, gradient=True))},
+                    r"\dot{\theta} = \sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i)}{h\lambda_i} "
+                    r"(\nabla_{\theta} E^T u_i) u_i"),
+        value_entry("tmlr-rem3.1", "TMLR Remark 3.1", "the PF on E = theta^T A theta/2 + b^T theta: exact on "
+                    "gradient descent, and its closed-form solution (per eigendirection, c = theta^T u, beta = b^T u)",
+                    SINGLE + "; one eigendirection with eigenvalue lambda",
+                    "bea pf --problem quadratic --h 3/20 --steps 4",
+                    _rem31_printed, _rem31_derived,
+                    r"\theta(t) = \sum_{i=0}^{D-1} e^{\frac{\log(1-h\lambda_i)}{h}t} \theta_0^T u_i u_i + t "
+                    r"\sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i)}{h\lambda_i} b^T u_i"),
+        value_entry("tmlr-eq16", "TMLR Eq 16", "the PF Jacobian at a critical point has eigenvalues log(1-h lambda)/h "
+                    "(as series in h lambda, to order 20)", SINGLE, "bea principal --scheme euler --order 20",
+                    lambda: _series_of(sympy.log(1 - sympy.Symbol("z")), 21, start=1),
+                    _eq16_derived,
+                    r"J_{PF}(\theta^*) = \sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i^*)}{h} u_i^* u_i^{*T}"),
+        value_entry("tmlr-sec3.2-jacobians", "TMLR Sec 3.2 (after Eq 16)", "Jacobian eigenvalues at a critical point: "
+                    "NGF -lambda, IGR flow -lambda - h^2 lambda^2/2 (as printed)", SINGLE,
+                    "bea stability --scheme euler --order 2 --field f=-lam*theta --param lam=lam --at theta=0",
+                    lambda: {"NGF": -_lam, "IGR": -_lam - h**2 / 2 * _lam**2},
+                    _sec32_derived,
+                    r"-\lambda_i^* \quad\text{and}\quad -\lambda_i^* - \frac{h^2}{2}\lambda_i^{*2}"),
+    ]
+    return out
+
+
+_lam = sympy.Symbol("lambda")
+
+
+def chain_coefficients(order: int, gradient: bool) -> list:
+    """Gradient descent's chain coefficients, p = 0..order-1: of ``f'^p f``, or of ``(Hess E)^p grad E``
+    (``f = -grad E`` gives the chain with ``p + 1`` nodes the sign ``(-1)^(p+1)``)."""
+    flow = principal("euler", order)
+    return [t.coefficient * ((-1) ** (t.power + 1) if gradient else 1) for t in flow.terms]
+
+
+def chain_terms(order: int, gradient: bool) -> dict:
+    """``{"h^p (Hess E)^p grad E": c_p h^p}`` (gradient) or ``{"h^p f'^p f": c_p h^p}``."""
+    name = "h^{p} (Hess E)^{p} grad E" if gradient else "h^{p} f'^{p} f"
+    return {name.format(p=p): c * h**p for p, c in enumerate(chain_coefficients(order, gradient))}
+
+
+def _series_of(expr, n: int, start: int = 0) -> dict:
+    z = sympy.Symbol("z")
+    series = sympy.series(expr, z, 0, n).removeO()
+    return {f"z^{p}": series.coeff(z, p) for p in range(start, n)}
+
+
+def _eq16_derived() -> dict:
+    """The Jacobian of the PF field at a critical point of E = lambda theta^2/2: d/dtheta of sum_p c_p h^p lambda^p (lambda theta)."""
+    flow = principal("euler", 20)
+    z = sympy.Symbol("z")
+    # chain f'^p f on f = -lambda theta has Jacobian (-lambda)^(p+1); times h the eigenvalue is a series in z = h lambda
+    eig = sum(t.coefficient * (-z) ** (t.power + 1) for t in flow.terms)
+    return {f"z^{p}": eig.coeff(z, p) for p in range(1, 21)}
+
+
+def _sec32_derived() -> dict:
+    theta = sympy.Symbol("theta")
+    out = {}
+    for name, order in (("NGF", 1), ("IGR", 2)):
+        stab = derive("euler", order).jacobian({"f": [-_lam * theta]}, {"theta": [theta]}, {"theta": 0})
+        out[name] = sympy.expand(stab.matrix[0, 0])
+    return out
+
+
+def _rem31_printed() -> dict:
+    t, c0, beta = sympy.symbols("t c_0 beta")
+    alpha = sympy.log(1 - h * _lam) / (h * _lam)
+    return {"theta(t) . u": sympy.exp(sympy.log(1 - h * _lam) / h * t) * c0 + t * alpha * beta,
+            "PF exact on gradient descent (theta(n h) = n-th iterate)": True}
+
+
+def _rem31_derived() -> dict:
+    """The PF of E = lambda c^2/2 + beta c: the engine's affine one-step map (M, c) and its exact logarithm,
+    solved in closed form; checked against the iterates."""
+    from ..analysis.principal_flow import principal_flow
+
+    t, c0, beta, theta = sympy.symbols("t c_0 beta theta")
+    pf = principal_flow({"f": [-(_lam * theta + beta)]}, {"theta": [theta]}, R(1, 10))
+    M, c = pf.affine_map([0], exact=True, h=h)           # delta -> M delta + c, exact in h
+    M, c = sympy.simplify(M[0, 0]), sympy.simplify(c[0, 0])
+    star = sympy.simplify(c / (1 - M))                   # the fixed point of the affine map
+    rate = sympy.log(M) / h                              # PF = (1/h) log M on (delta - star)
+    solution = sympy.exp(rate * t) * (c0 - star) + star
+    n = sympy.Symbol("n", integer=True, positive=True)
+    iterate = M**n * (c0 - star) + star
+    exact = sympy.simplify((solution.subs(t, n * h) - iterate).rewrite(sympy.Pow)) == 0
+    return {"theta(t) . u": sympy.simplify(solution),
+            "PF exact on gradient descent (theta(n h) = n-th iterate)": exact}
+
+
+# -- thesis, Ch. 2 and 4 ----------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""The JSON printer: ``--format json`` and ``to_json()`` -- plain dicts of strings, numbers and
+booleans (CONTRACT §2: coefficients and times are SymPy-parsable strings)."""
+
+from __future__ import annotations
+
+import math
+
+from .notation import LATEX, TEXT, complex_number, potential
+from .printer import Printer
+
+__all__ = ["JsonPrinter"]
+
+
+class JsonPrinter(Printer):
+    language = "JSON"
+    default_settings = {"full": False}      # full: a catalogue entry with its printed and derived LaTeX
+
+    def _print_ModifiedFlow(self, flow) -> dict:
+        out = {
+            "scheme": flow.scheme,
+            "order": flow.order,
+            "params": {name: str(value) for name, value in flow.params.items()},
+            "blocks": {block: list(labels) for block, labels in flow.blocks.items()},
+            "time": {block: str(value) for block, value in flow.time.items()},
+            "terms": [self.doprint(t) for t in flow.terms],
+        }
+        if flow.reference is not None:
+            out["reference"] = dict(flow.reference)
+        return out
+
+    def _print_Term(self, t) -> dict:
+        return {"block": t.block, "power": t.power, "tree": t.tree.text, "coefficient": str(t.coefficient)}
+
+    def _print_ModifiedLoss(self, loss) -> dict:
+        system = loss.system
+        return {"system": system.name, "order": loss.order, "frozen": loss.frozen, "exact": loss.exact,
+                "losses": {b: [{"power": p, "coefficient": str(c), "latex": potential(q, system, LATEX),
+                                "text": potential(q, system, TEXT)} for p, c, q in rows]
+                           for b, rows in loss.terms.items()},
+                "valid_to": {b: loss.valid_to.get(b) for b in loss.terms},
+                "not_gradient": {b: [{"power": p, "tree": t.text, "coefficient": str(c)} for p, c, t in rows]
+                                 for b, rows in loss.remainder.items() if rows}}
+
+    def _print_Stability(self, s) -> dict:
+        out = {
+            "at": {str(k): str(v) for k, v in s.at.items()},
+            "fixed_point": s.fixed_point,
+            "jacobian": [[str(x) for x in row] for row in s.matrix.tolist()],
+            "trace": str(s.trace),
+            "determinant": str(s.determinant),
+            "eigenvalues": [str(v) for v in s.eigenvalues],
+            "eigenvalues_numeric": [] if s.symbols else [complex_number(v) for v in s.eigenvalues],
+            "verdict": s.verdict,
+            "reason": s.reason,
+        }
+        if s.method is not None:
+            out["method"] = self.doprint(s.method)
+            out["agree"] = s.agree
+            if s.disagreement:
+                out["disagreement"] = s.disagreement
+        return out
+
+    def _print_MethodStability(self, m) -> dict:
+        return {"verdict": m.verdict, "spectral_radius": m.spectral_radius,
+                "roots": [complex_number(r) for r in m.roots], "reason": m.reason}
+
+    def _print_Validation(self, v) -> dict:
+        return {
+            "scheme": v.scheme, "order": v.order, "problem": v.problem,
+            "params": {k: str(x) for k, x in v.params.items()},
+            "expected": v.expected, "passed": v.passed, "exact": v.exact,
+            "rows": [{"h": str(h), "error": float(e), "observed": None if i == 0 else _finite(v.observed[i - 1])}
+                     for i, (h, e) in enumerate(zip(v.steps, v.errors))],
+        }
+
+    def _print_PrincipalFlow(self, pf) -> dict:
+        return {"scheme": pf.scheme.name, "method": pf.method, "h": str(pf.h), "T": str(pf.T),
+                "variables": [str(v) for v in pf.problem.state],
+                "fields": {label: [str(e) for e in exprs] for label, exprs in pf.problem.fields.items()},
+                "nonprincipal": [self.doprint(t) for t in pf.nonprincipal_terms or ()]}
+
+    def _print_PrincipalFlowSample(self, s) -> dict:
+        def show(z):
+            return complex_number(z, 12, "j", 1e-14)
+        out = {"scheme": s.scheme, "h": str(s.h), "method": s.method, "at": {str(k): str(v) for k, v in s.at.items()},
+               "field": [show(z) for z in s.field], "eigenvalues": [show(z) for z in s.eigenvalues],
+               "converges": s.converges}
+        if s.steps:
+            out["steps"] = [{"n": n, "pf": [show(z) for z in a], "discrete": [float(z) for z in b], "difference": d}
+                            for n, (a, b, d) in enumerate(s.steps)]
+        return out
+
+    def _print_Entry(self, e) -> dict:
+        out = {"id": e.id, "source": e.source, "statement": e.statement, "status": e.status,
+               "note": e.note, "convention": e.convention, "command": e.command}
+        if self.settings["full"]:
+            out["printed"] = e.printed_latex
+            out["derived"] = e.result["latex"]
+            out["differences"] = [{"quantity": k, "printed": p, "derived": d} for k, p, d in e.differences]
+        return out
+
+
+def _finite(order: float):
+    """JSON has no NaN or infinity: an exact flow's order is null, infinite ones are strings."""
+    return None if math.isnan(order) else ("inf" if order == math.inf else "-inf" if order == -math.inf else order)

@@ -1,0 +1,90 @@
+"""The LaTeX printer: ``--format latex``, ``to_latex()`` and the Jupyter forms (``_repr_latex_``)."""
+
+from __future__ import annotations
+
+import mpmath
+import sympy
+
+from .notation import LATEX, block_latex, observed_order, signed_sum, text_safe, tree_latex
+from .printer import Printer
+from .terms import grouped, loss_rows, spelling
+
+__all__ = ["LatexPrinter"]
+
+
+class LatexPrinter(Printer):
+    language = "LaTeX"
+    # gradient: a gradient system for flows; block_of: label -> block, for a lone Term;
+    # display: the form Jupyter shows (math delimiters included)
+    default_settings = {"gradient": None, "block_of": None, "display": False}
+
+    def doprint(self, obj) -> str:
+        body = super().doprint(obj)
+        if not self.settings["display"] or type(obj).__name__ == "Entry":
+            return body
+        return f"$$\n{body}\n$$" if type(obj).__name__ in ("ModifiedFlow", "ModifiedLoss") else f"${body}$"
+
+    def _print_ModifiedFlow(self, flow) -> str:
+        """An ``aligned`` environment: one equation per block, one line per power of h."""
+        spell = spelling(flow, self.settings["gradient"], LATEX)
+        rows = []
+        for block in flow.blocks:
+            lines = []
+            for b, power, group in grouped(flow):
+                if b != block:
+                    continue
+                parts = [spell(t) for t in group]
+                factor = "" if power == 0 else ("h" if power == 1 else f"h^{{{power}}}")
+                if not factor:
+                    lines.append(signed_sum(parts, sympy.latex))
+                elif len(group) == 1:
+                    lines.append(signed_sum([(parts[0][0], f"{factor} {parts[0][1]}")], sympy.latex))
+                else:
+                    lines.append(f"{factor} \\left({signed_sum(parts, sympy.latex)}\\right)")
+            first, rest = (lines[0], lines[1:]) if lines else ("0", [])
+            rows.append(f"\\dot{{{block_latex(block)}}} &= {first}")
+            rows += [f"&\\quad {'' if line.startswith('-') else '+ '}{line}" for line in rest]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def _print_Term(self, term) -> str:
+        power = "" if term.power == 0 else ("h " if term.power == 1 else f"h^{{{term.power}}} ")
+        return signed_sum([(term.coefficient, power + tree_latex(term.tree, self.settings["block_of"]))], sympy.latex)
+
+    def _print_ModifiedLoss(self, loss) -> str:
+        rows = []
+        for block, body, rest in loss_rows(loss, LATEX):
+            rows.append(f"\\tilde{{E}}_{{{block_latex(block)}}} &= {body}")
+            rows += [f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient: }} {part}" for power, part in rest]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def _print_Stability(self, s) -> str:
+        eigen = ", ".join(sympy.latex(v) for v in s.eigenvalues)
+        method = "" if s.method is None else f" \\quad \\text{{method: {s.method.verdict}}}"
+        return (f"\\tilde{{J}} = {sympy.latex(s.matrix)}, \\quad \\operatorname{{Tr}} = {sympy.latex(s.trace)}, "
+                f"\\quad \\det = {sympy.latex(s.determinant)}, \\quad \\lambda \\in \\{{{eigen}\\}}"
+                f" \\quad \\text{{({s.verdict})}}{method}")
+
+    def _print_MethodStability(self, m) -> str:
+        radius = "" if m.spectral_radius is None else f"\\rho = {m.spectral_radius:.10g} \\quad "
+        return f"{radius}\\text{{method: {m.verdict}}}"
+
+    def _print_Validation(self, v) -> str:
+        rows = " \\\\ ".join(
+            f"{sympy.latex(h)} & {mpmath.nstr(e, 4)} & {'' if i == 0 else observed_order(v.observed[i - 1])}"
+            for i, (h, e) in enumerate(zip(v.steps, v.errors)))
+        return f"\\begin{{array}}{{rrr}} h & \\text{{local error}} & \\text{{order}} \\\\ \\hline {rows} \\end{{array}}"
+
+    def _print_PrincipalFlow(self, pf) -> str:
+        """The definition ``(1/T) phi(M_y - I) c_y``, ``phi(z) = log(1+z)/z``, with the step's data."""
+        head = r"\mathrm{PF}(y) = \frac{1}{T}\, \varphi(M_y - I)\, c_y, \quad \varphi(z) = \frac{\log(1+z)}{z}"
+        return (head + rf", \quad T = {sympy.latex(pf.T)},\ h = {sympy.latex(pf.h)} "
+                rf"\quad \text{{({pf.scheme.name}, {pf.method})}}")
+
+    def _print_Entry(self, e) -> str:
+        if self.settings["display"]:
+            title = rf"\text{{{text_safe(e.id)} ({e.status}): {text_safe(e.source)}}}"
+            return (rf"$$\begin{{gathered}} {title} \\ \text{{printed:}}\ {e.printed_latex} \\ "
+                    rf"\text{{derived:}} \\ {e.result['latex']} \end{{gathered}}$$")
+        return (f"% {e.id} ({e.source}) -- {e.status}: {e.note}\n"
+                f"% printed:\n{e.printed_latex}\n% derived:\n{e.result['latex']}")
+

@@ -1,0 +1,107 @@
+"""The text printer: what the command line prints (``--format text``) and ``str()`` of a result."""
+
+from __future__ import annotations
+
+import mpmath
+
+from .notation import TEXT, complex_number, observed_order, signed_sum
+from .printer import Printer
+from .terms import grouped, loss_rows, spelling
+
+__all__ = ["TextPrinter"]
+
+
+class TextPrinter(Printer):
+    language = "text"
+    default_settings = {"gradient": None}
+
+    def _print_ModifiedFlow(self, flow) -> str:
+        """A header, then one line per block and power: ``phi: h^1: -v_phi*v_theta/2 f[g] - ...``."""
+        spell = spelling(flow, self.settings["gradient"], TEXT)
+        params = ", ".join(f"{k}={v}" for k, v in flow.params.items())
+        times = ", ".join(f"T_{b} = {v}" for b, v in flow.time.items())
+        kind = "principal terms of the modified field" if flow.principal else "modified field"
+        lines = [f"# {flow.scheme}{' (' + params + ')' if params else ''}: {kind} to order {flow.order}; {times}"]
+        for block, power, group in grouped(flow):
+            lines.append(f"{block}: h^{power}: {signed_sum([spell(t) for t in group], str)}")
+        if flow.reference is not None:
+            verdict = "yes" if flow.reference["agrees"] else "NO"
+            lines.append(f"agrees with the Taylor coefficients of {flow.reference['series']}: {verdict}")
+        return "\n".join(lines)
+
+    def _print_Term(self, term) -> str:
+        power = "" if term.power == 0 else f"h^{term.power} "
+        return signed_sum([(term.coefficient, power + term.tree.text)], str)
+
+    def _print_ModifiedLoss(self, loss) -> str:
+        lines = [f"# modified losses ({loss.system.name} gradient system{', frozen factors at t-1' if loss.frozen else ''})"
+                 f"{' of ' + loss.scheme if loss.scheme else ''} to order {loss.order}"]
+        for block, body, rest in loss_rows(loss, TEXT):
+            lines.append(f"E~_{block} = {body}")
+            for power, part in rest:
+                lines.append(f"  no modified loss at h^{power} ({block}); the part that is not a gradient: {part}")
+        lines.append("exact: every power is a gradient" if loss.exact else
+                     "frozen factors make it a loss at theta_{t-1}" if loss.frozen else
+                     "no modified loss exists from the power shown on; the loss above holds to that order")
+        return "\n".join(lines)
+
+    def _print_Stability(self, s) -> str:
+        at = ", ".join(f"{k} = {v}" for k, v in s.at.items())
+        lines = [f"# Jacobian of the modified field at {at}" + ("" if s.fixed_point is None else
+                 ("  (an equilibrium)" if s.fixed_point else "  (NOT an equilibrium of the field)"))]
+        lines += ["  [" + ", ".join(str(x) for x in row) + "]" for row in s.matrix.tolist()]
+        numeric = (lambda v: "") if s.symbols else (lambda v: f" = {complex_number(v)}")
+        lines.append(f"trace = {s.trace}{numeric(s.trace)}")
+        lines.append(f"determinant = {s.determinant}{numeric(s.determinant)}")
+        lines += [f"eigenvalue {v}{numeric(v)}" for v in s.eigenvalues]
+        lines.append(f"verdict: {s.verdict} ({s.reason})")
+        if s.method is not None:
+            lines.append(self.doprint(s.method))
+            if s.disagreement:
+                lines.append(f"WARNING: {s.disagreement}")
+        return "\n".join(lines)
+
+    def _print_MethodStability(self, m) -> str:
+        lines = []
+        if m.spectral_radius is not None:
+            lines.append("roots of the linearised step: " + ", ".join(complex_number(r) for r in m.roots))
+            lines.append(f"spectral radius = {m.spectral_radius:.10g}")
+        lines.append(f"method verdict: {m.verdict} ({m.reason})")
+        return "\n".join(lines)
+
+    def _print_Validation(self, v) -> str:
+        params = ", ".join(f"{k}={x}" for k, x in v.params.items())
+        lines = [f"# {v.scheme} order {v.order} on {v.problem}" + (f" ({params})" if params else ""),
+                 f"{'h':>14s} {'local error':>14s} {'observed order':>15s}"]
+        for i, (h, e) in enumerate(zip(v.steps, v.errors)):
+            observed = "" if i == 0 else f"{observed_order(v.observed[i - 1]):>15s}"
+            lines.append(f"{str(h):>14s} {mpmath.nstr(e, 6):>14s} {observed}")
+        verdict = "PASS" if v.passed else "FAIL"
+        if v.exact:
+            verdict += " (the local error is zero: the truncated modified flow is exact on this problem)"
+        elif v.exceeds:
+            verdict += " (higher than expected: the next terms of the field vanish on this problem)"
+        lines.append(f"expected order {v.expected}: {verdict}")
+        return "\n".join(lines)
+
+    def _print_PrincipalFlowSample(self, s) -> str:
+        def show(z):
+            return complex_number(z, 12, "j", 1e-14)
+        lines = [f"# principal flow of {s.scheme} with h = {s.h} ({s.method}) at "
+                 + ", ".join(f"{k} = {v}" for k, v in s.at.items()),
+                 "field: " + ", ".join(show(z) for z in s.field),
+                 "eigenvalues of (1/T) log M: " + ", ".join(show(z) for z in s.eigenvalues)
+                 + ("  (all real parts < 0)" if s.converges else "  (a real part >= 0)")]
+        for n, (a, b, difference) in enumerate(s.steps):
+            lines.append(f"n = {n:3d}  PF: {', '.join(show(z) for z in a)}   {s.scheme}: "
+                         f"{', '.join(f'{float(z):.12g}' for z in b)}   |difference| = {difference:.3g}")
+        return "\n".join(lines)
+
+    def _print_PrincipalFlow(self, pf) -> str:
+        return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
+                f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
+
+    def _print_Entry(self, e) -> str:
+        return "\n".join([f"{e.id} [{e.status}] {e.source}: {e.statement}", f"convention: {e.convention}",
+                          f"printed: {e.printed_latex}", f"derived: {e.result['latex']}", f"note: {e.note}",
+                          f"command: {e.command}"])
