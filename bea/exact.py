@@ -24,6 +24,7 @@ way, from exact numbers to mpmath at a working precision.
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from numbers import Integral
 
@@ -31,12 +32,36 @@ import sympy
 
 from .errors import ParameterError
 
-__all__ = ["exact_number", "mp_number", "FLOAT_POLICIES", "UNDEFINED"]
+__all__ = ["exact_number", "number_text", "mp_number", "FLOAT_POLICIES", "UNDEFINED"]
 
 FLOAT_POLICIES = ("decimal", "binary", "refuse")
 
 #: The values an exact expression takes where it is singular: ``expr.has(*UNDEFINED)`` tests for them.
 UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_RATIONAL = re.compile(r"[+-]?\d+/\d+")
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def number_text(text: str, what: str = "the value") -> sympy.Rational | None:
+    """The exact number written as ``text`` -- an integer, ``p/q`` or a decimal -- or None when the
+    text is not one of those (it is never evaluated).
+
+    >>> number_text("-3/4"), number_text("2.5e-1"), number_text("x") is None
+    (-3/4, 1/4, True)
+    """
+    text = text.strip()
+    if _INTEGER.fullmatch(text):
+        return sympy.Integer(int(text))
+    if _RATIONAL.fullmatch(text):
+        p, q = text.split("/")
+        if int(q) == 0:
+            raise ParameterError(f"{what}: {text!r} divides by zero")
+        return sympy.Rational(int(p), int(q))
+    if _DECIMAL.fullmatch(text):
+        return sympy.Rational(Fraction(text))
+    return None
 
 
 def exact_number(value, what: str = "the value", floats: str = "decimal", allow_complex: bool = False) -> sympy.Expr:
@@ -62,11 +87,10 @@ def exact_number(value, what: str = "the value", floats: str = "decimal", allow_
     if isinstance(value, complex):
         raise ParameterError(f"{what}: {value!r} is complex; a real number is needed")
     if isinstance(value, str):
-        from .schemes.params import parse_value
-
-        parsed = parse_value(what, value)
-        if parsed.free_symbols:
-            raise ParameterError(f"{what}: expected a number, got {value!r}")
+        parsed = number_text(value, what)
+        if parsed is None:
+            raise ParameterError(f"{what}: expected a number (an integer, a rational such as 3/2 or a decimal), "
+                                 f"got {value!r}")
         return parsed
     if isinstance(value, sympy.Basic):
         if isinstance(value, sympy.Float):

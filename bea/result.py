@@ -23,7 +23,7 @@ class Term(Printable):
     """``coefficient * h**power * F(tree)`` in the modified field of ``block``.
 
     ``tree`` is a :class:`~bea.algebra.trees.Tree` (given as text, it is parsed): it is also its
-    canonical text, so ``term.tree == "f[g]"`` holds (CONTRACT §3).
+    canonical text, so ``term.tree == "f[g]"`` holds (docs/api.md).
     """
 
     block: str

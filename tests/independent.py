@@ -4,7 +4,7 @@ Given a modified field as a list of ``(block, power, tree text, coefficient)`` t
 concrete problem (random polynomial fields with rational coefficients) and a random
 rational point ``y0``:
 
-1. evaluate every elementary differential directly from its definition in CONTRACT §1,
+1. evaluate every elementary differential directly from its definition in docs/conventions.md,
    ``F(a[t1..tk]) = D^k F_a(F(t1), ..., F(tk))``, by differentiating the polynomials;
 2. expand the exact flow of the truncated modified field at ``y0`` by Picard iteration,
    as a polynomial in (time s, h), and read block ``b`` at time ``T_b``;
@@ -176,7 +176,7 @@ def _compose(p, images, order):
 
 
 def scheme_step(problem: Problem, scheme: str, values: dict, order: int, past=None) -> dict:
-    """One step of ``scheme`` from the point, exactly as CONTRACT §1 (and the issue) define it.
+    """One step of ``scheme`` from the point, exactly as docs/conventions.md (and the issue) define it.
 
     ``past(j)`` is the state ``j`` steps back (polynomials in h), for the momentum methods.
     Returns ``{state index: coefficients of h^0..h^order}``.

@@ -1,4 +1,4 @@
-"""The state's blocks and the fields that update them (CONTRACT §1), as one value built once.
+"""The state's blocks and the fields that update them (docs/conventions.md), as one value built once.
 
 A scheme's state is a tuple of named blocks (``theta``; ``phi, theta``); each field label
 updates exactly one block, and a block may hold several fields (``sgd``: ``f1, ..., fn`` on

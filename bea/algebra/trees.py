@@ -1,7 +1,7 @@
 """Labelled rooted trees and their elementary differentials.
 
 A tree ``a[t1, ..., tk]`` stands for the elementary differential
-``F(a[t1..tk]) = D^k F_a (F(t1), ..., F(tk))`` (CONTRACT §1): the k-th derivative of
+``F(a[t1..tk]) = D^k F_a (F(t1), ..., F(tk))`` (docs/conventions.md): the k-th derivative of
 the field labelled ``a`` with respect to the whole state, applied to the children's
 vectors.  Children form an unordered multiset.
 
@@ -57,7 +57,7 @@ class _bottom_up:
 class Tree(str):
     """A labelled rooted tree; build with :func:`leaf`, :meth:`Tree.make` or :func:`parse_tree`.
 
-    A tree *is* its canonical text form (CONTRACT §1): it prints, compares, hashes and
+    A tree *is* its canonical text form (docs/conventions.md): it prints, compares, hashes and
     serialises as that string, so ``term.tree == "f[g]"`` and JSON output need no conversion,
     and it carries its structure (``label``, ``children``, ``order``, ``cuts``, ...).  Trees
     are interned: each distinct tree is one object, made once from its children.

@@ -1,4 +1,4 @@
-"""The ``bea`` command line (CONTRACT §2, §4 and §5).
+"""The ``bea`` command line (docs/cli.md).
 
 Bad input exits with status 2 and one line on stderr naming what was wrong.
 """
@@ -6,13 +6,13 @@ Bad input exits with status 2 and one line on stderr naming what was wrong.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from ..engine.budget import DEFAULT_SECONDS
 from ..engine.derive import derive, principal
 from ..errors import BeaError, ParameterError
 from ..exact import exact_number
+from ..printing import formatted, to_text
 from ..analysis.gradient import SYSTEMS
 from ..schemes.builtins import SCHEMES, TIMES
 
@@ -241,8 +241,7 @@ def _validate(args) -> str:
     from ..analysis.validate import validate
 
     if args.list:
-        return "\n".join(f"{name:18s} {spec.description}{' (two-player schemes)' if spec.games_only else ''}"
-                         for name, spec in PROBLEMS.items())
+        return to_text(list(PROBLEMS.values()), summary=True)
     if args.scheme is None or args.order is None:
         raise BeaError("validate needs --scheme and --order (or --list)")
     if args.field and not args.at:
@@ -252,7 +251,7 @@ def _validate(args) -> str:
     result = validate(args.scheme, args.order, spec, time=args.time, players=args.players, at=at,
                       progress=_progress("validate"), budget=_budget(args), **scheme_params, **problem_params)
     args.failed = not result.passed
-    return json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text()
+    return formatted(result, args.format)
 
 
 def _stability(args) -> str:
@@ -264,10 +263,7 @@ def _stability(args) -> str:
     at = {str(k): v for k, v in _point(instance.point, args.at).items()}
     if args.h is not None:
         at["h"] = _step(args.h)
-    result = flow.stability(instance.fields, instance.variables, at, progress=progress)
-    if args.format == "json":
-        return json.dumps(result.to_json(), indent=2)
-    return result.to_latex() if args.format == "latex" else result.to_text()
+    return formatted(flow.stability(instance.fields, instance.variables, at, progress=progress), args.format)
 
 
 def _pf(args) -> str:
@@ -289,8 +285,7 @@ def _pf(args) -> str:
     at = _point(instance.point, [] if args.field else args.at)
     pf = principal_flow(instance.fields, instance.variables, _step(args.h), method=args.method,
                         scheme=scheme, progress=_progress("pf"), **scheme_params)
-    result = pf.sample({v: at[v] for vs in instance.variables.values() for v in vs}, args.steps)
-    return json.dumps(result.to_json(), indent=2) if args.format == "json" else result.to_text()
+    return formatted(pf.sample({v: at[v] for vs in instance.variables.values() for v in vs}, args.steps), args.format)
 
 
 def _step(text: str):
@@ -313,14 +308,7 @@ def _derive(args) -> str:
     flow = run(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
                budget=_budget(args), **_params(args.param, args.tableau))
     progress(f"printing {len(flow.terms)} terms as {args.format}")
-    if args.format == "json":
-        out = flow.to_json()
-        if args.gradient:
-            out["gradient"] = {"system": args.gradient, "latex": flow.to_latex(gradient=args.gradient)}
-        return json.dumps(out, indent=2)
-    if args.format == "latex":
-        return flow.to_latex(gradient=args.gradient)
-    return flow.to_text(gradient=args.gradient)
+    return formatted(flow, args.format, gradient=args.gradient)
 
 
 def _loss(args) -> str:
@@ -331,9 +319,7 @@ def _loss(args) -> str:
                   budget=_budget(args), **_params(args.param, args.tableau))
     result = modified_loss(flow, args.system, frozen=args.frozen, progress=progress)
     progress("printing")
-    if args.format == "json":
-        return json.dumps(result.to_json(), indent=2)
-    return result.to_latex() if args.format == "latex" else result.to_text()
+    return formatted(result, args.format)
 
 
 def _paper(args) -> str:
@@ -347,15 +333,10 @@ def _paper(args) -> str:
         if args.format == "latex":
             raise BeaError("`bea paper list` prints text or json; for LaTeX use `bea paper show ID --format latex`")
         entries = [e for e in _progress("paper list").each(list(CATALOGUE.values()), "entries") if e.status]
-        if args.format == "json":
-            return json.dumps([e.to_json() for e in entries], indent=2)
-        return "\n".join(f"{e.id:24s} {e.status:9s} {e.source}: {e.statement}" for e in entries)
+        return formatted(entries, args.format, summary=True)
     if not args.id:
         raise BeaError("`bea paper show` needs an id (see `bea paper list`)")
-    found = entry(args.id)
-    if args.format == "json":
-        return json.dumps(found.to_json(full=True), indent=2)
-    return found.to_latex() if args.format == "latex" else found.to_text()
+    return formatted(entry(args.id), args.format, full=True)
 
 
 COMMANDS = {"derive": _derive, "principal": _derive, "loss": _loss, "paper": _paper, "validate": _validate, "stability": _stability, "pf": _pf}

@@ -2,7 +2,7 @@
 
 The modified field ``sum_p h^p sum_t c(t) F(t)`` of a scheme is the field whose exact
 flow, run for each block's time ``T_b`` and read on that block, agrees with one step of
-the scheme through ``h^order`` (CONTRACT §1).  Trees with ``p + 1`` nodes carry ``h^p``.
+the scheme through ``h^order`` (docs/conventions.md).  Trees with ``p + 1`` nodes carry ``h^p``.
 """
 
 from __future__ import annotations

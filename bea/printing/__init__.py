@@ -4,7 +4,7 @@ on the result's class (:mod:`bea.printing.printer`) over one notation table
 
 from __future__ import annotations
 
-__all__ = ["to_text", "to_latex", "latex_display", "to_json"]
+__all__ = ["to_text", "to_latex", "latex_display", "to_json", "formatted"]
 
 
 def to_text(obj, **settings) -> str:
@@ -27,6 +27,20 @@ def latex_display(obj) -> str | None:
 
     printer = LatexPrinter(display=True)
     return printer.doprint(obj) if printer.can_print(obj) else None
+
+
+def formatted(obj, format: str, **settings) -> str:
+    """What ``bea ... --format FORMAT`` prints: text, LaTeX, or JSON (indented).  Each printer gets the
+    settings it declares (e.g. ``gradient`` all three, ``full`` only JSON)."""
+    import json
+
+    from .json import JsonPrinter
+    from .latex import LatexPrinter
+    from .text import TextPrinter
+
+    printer = {"text": TextPrinter, "latex": LatexPrinter, "json": JsonPrinter}[format]
+    out = printer(**{k: v for k, v in settings.items() if k in printer.default_settings}).doprint(obj)
+    return json.dumps(out, indent=2) if format == "json" else out
 
 
 def to_json(obj, **settings) -> dict:

@@ -1,5 +1,5 @@
 """The JSON printer: ``--format json`` and ``to_json()`` -- plain dicts of strings, numbers and
-booleans (CONTRACT §2: coefficients and times are SymPy-parsable strings)."""
+booleans (docs/cli.md: coefficients and times are SymPy-parsable strings)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ __all__ = ["JsonPrinter"]
 
 class JsonPrinter(Printer):
     language = "JSON"
-    default_settings = {"full": False}      # full: a catalogue entry with its printed and derived LaTeX
+    # full: a catalogue entry with its printed and derived LaTeX; gradient: a flow with its gradient-notation LaTeX
+    default_settings = {"full": False, "gradient": None}
+
+    def _print_list(self, items) -> list:
+        return [self.doprint(x) for x in items]
+
+    _print_tuple = _print_list
 
     def _print_ModifiedFlow(self, flow) -> dict:
         out = {
@@ -26,6 +32,12 @@ class JsonPrinter(Printer):
         }
         if flow.reference is not None:
             out["reference"] = dict(flow.reference)
+        if self.settings["gradient"] is not None:
+            from .latex import LatexPrinter
+
+            system = self.settings["gradient"]
+            out["gradient"] = {"system": system if isinstance(system, str) else system.name,
+                               "latex": LatexPrinter(gradient=system).doprint(flow)}
         return out
 
     def _print_Term(self, t) -> dict:

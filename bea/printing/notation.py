@@ -1,6 +1,6 @@
 """The notation table: how one traversal of a tree or a potential is spelt in text and in LaTeX.
 
-Elementary differentials of trees (CONTRACT §1):
+Elementary differentials of trees (docs/conventions.md):
 
 * one block (``euler``, ``sgd``): primes, as in Hairer-Lubich-Wanner --
   ``f[f]`` is ``f'f``, ``f[f,f]`` is ``f''(f,f)``, ``f[f[f,f]]`` is ``f'f''(f,f)``;

@@ -13,7 +13,13 @@ __all__ = ["TextPrinter"]
 
 class TextPrinter(Printer):
     language = "text"
-    default_settings = {"gradient": None}
+    # gradient: a gradient system for flows; summary: one line per item (listings such as `bea paper list`)
+    default_settings = {"gradient": None, "summary": False}
+
+    def _print_list(self, items) -> str:
+        return "\n".join(self.doprint(x) for x in items)
+
+    _print_tuple = _print_list
 
     def _print_ModifiedFlow(self, flow) -> str:
         """A header, then one line per block and power: ``phi: h^1: -v_phi*v_theta/2 f[g] - ...``."""
@@ -101,7 +107,12 @@ class TextPrinter(Printer):
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
                 f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
 
+    def _print_ProblemSpec(self, spec) -> str:
+        return f"{spec.name:18s} {spec.description}{' (two-player schemes)' if spec.games_only else ''}"
+
     def _print_Entry(self, e) -> str:
+        if self.settings["summary"]:
+            return f"{e.id:24s} {e.status:9s} {e.source}: {e.statement}"
         return "\n".join([f"{e.id} [{e.status}] {e.source}: {e.statement}", f"convention: {e.convention}",
                           f"printed: {e.printed_latex}", f"derived: {e.result['latex']}", f"note: {e.note}",
                           f"command: {e.command}"])

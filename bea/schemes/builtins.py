@@ -1,7 +1,7 @@
 """The built-in schemes, defined through the public mechanism of :mod:`bea.schemes.define`.
 
 Each scheme is its update function and nothing more: no scheme knows any modified field.
-The papers' schemes (CONTRACT §1) are ``euler``, ``simultaneous``, ``alternating`` and
+The papers' schemes (docs/conventions.md) are ``euler``, ``simultaneous``, ``alternating`` and
 ``sgd``.  The optimisers beyond them are written once against a *slope* ``z -> h F(z)``
 and instantiated for one field (block ``theta``, field ``f``, like ``euler``) and for two
 players (blocks and fields of ``simultaneous``, ``F = (v_phi f, v_theta g)``).
@@ -38,7 +38,7 @@ _RATES = {"v_phi": RATE, "v_theta": RATE}
 _PER_PLAYER = {"phi": "v_phi", "theta": "v_theta"}
 
 
-# -- the papers' schemes (CONTRACT §1) ------------------------------------------------------
+# -- the papers' schemes (docs/conventions.md) ------------------------------------------------------
 @scheme(blocks=_ONE)
 def euler(y, F, h):
     """Gradient descent / explicit Euler: ``theta <- theta + h f(theta)``; ``T = h``."""

@@ -25,6 +25,7 @@ from typing import Callable
 import sympy
 
 from ..errors import ParameterError, SchemeError
+from ..exact import exact_number, number_text
 
 __all__ = ["parse_value", "ParamKind", "kind_of", "REQUIRED", "RATE", "COUNT", "NUMERIC_COUNT", "MOMENTUM", "NUMERIC_DEFAULTS",
            "RESERVED", "MAX_STEPS"]
@@ -37,9 +38,6 @@ RESERVED = frozenset({"h", "E", "I", "pi", "oo", "zoo", "nan", "inf", "infinity"
 #: The largest number of steps of a scheme traced one by one (``n`` of ``sgd``).
 MAX_STEPS = 100_000
 
-_INTEGER = re.compile(r"[+-]?\d+")
-_RATIONAL = re.compile(r"[+-]?\d+/\d+")
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
@@ -49,33 +47,19 @@ def parse_value(name: str, value) -> sympy.Expr:
     >>> parse_value("v_phi", "3/2"), parse_value("lr", "1e-3"), parse_value("v_phi", "eta")
     (3/2, 1/1000, eta)
     """
-    if isinstance(value, bool):
-        raise ParameterError(f"parameter {name}: {value!r} is not a number or a symbol")
-    if isinstance(value, (Integral, Fraction)):
-        return sympy.Rational(value)
-    if isinstance(value, (sympy.Rational, sympy.Symbol)):
+    what = f"parameter {name}"
+    if isinstance(value, sympy.Symbol):
         return _checked_symbol(name, value)
-    if isinstance(value, float):
-        raise ParameterError(
-            f"parameter {name}: the float {value!r} is inexact; give an integer, a rational such as '3/2', or a symbol"
-        )
-    if not isinstance(value, str):
-        raise ParameterError(f"parameter {name}: cannot use {value!r} of type {type(value).__name__}")
-    text = value.strip()
-    if _INTEGER.fullmatch(text):
-        return sympy.Integer(int(text))
-    if _RATIONAL.fullmatch(text):
-        p, q = text.split("/")
-        if int(q) == 0:
-            raise ParameterError(f"parameter {name}: {value!r} divides by zero")
-        return sympy.Rational(int(p), int(q))
-    if _DECIMAL.fullmatch(text):
-        return sympy.Rational(Fraction(text))
-    if _NAME.fullmatch(text):
-        return _checked_symbol(name, sympy.Symbol(text))
-    raise ParameterError(
-        f"parameter {name}: cannot parse {value!r}; use an integer, a rational such as 3/2, or a symbol name"
-    )
+    if isinstance(value, str):
+        if _NAME.fullmatch(value.strip()):
+            return _checked_symbol(name, sympy.Symbol(value.strip()))
+        number = number_text(value, what)
+        if number is None:
+            raise ParameterError(f"{what}: cannot parse {value!r}; use an integer, a rational such as 3/2, or a symbol name")
+        return number
+    if isinstance(value, (bool, Integral, Fraction, float, sympy.Rational, sympy.Float)):
+        return exact_number(value, what, floats="refuse")          # a parameter is exact: floats are refused
+    raise ParameterError(f"{what}: cannot use {value!r} of type {type(value).__name__}")
 
 
 def _checked_symbol(name: str, value):

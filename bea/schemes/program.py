@@ -1,4 +1,4 @@
-"""The two interpreters of a scheme's update function (:mod:`bea.schemes.builtins.define`).
+"""The two interpreters of a scheme's update function (:mod:`bea.schemes.define`).
 
 * :class:`SeriesInterpreter` traces the update into the B-series of the one-step map
   (:mod:`bea.algebra.series`).  Its values are series: a point ``z = y + B(a, y)`` is the series
