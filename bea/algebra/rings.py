@@ -75,6 +75,12 @@ class LaurentRing:
 
     A monomial ``prod s_i^{e_i}`` is packed into one integer with ``e_i + BIAS`` in bits
     ``[WIDTH i, WIDTH (i+1))``, so multiplying monomials is adding integers.
+
+    >>> m, v = sympy.symbols("m v")
+    >>> ring = LaurentRing((m, v))
+    >>> x = ring.coerce(v / (2 * m)) + ring.one
+    >>> ring.to_sympy(x * x - ring.one), ring.to_sympy(ring.inverse(ring.coerce(3 * m)))
+    (v/m + v**2/(4*m**2), 1/(3*m))
     """
 
     def __init__(self, symbols):

@@ -32,7 +32,7 @@ A field evaluated at a stage value ``Y = y + B(a, y)`` is again a series:
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from sympy.polys.domains import QQ
 
@@ -56,46 +56,61 @@ def _inv(j: int):
     return _INVERSE[j] if j < len(_INVERSE) else QQ(1, j)
 
 
-def lie_derivative(a: Mapping, b: Mapping, universe: Iterable[Tree], zero) -> Series:
-    """``D_b a``: graft the field ``b`` onto every node of every tree of ``a``."""
-    out: Series = {}
-    for s in universe:
-        acc = zero
-        for root_part, branch in s.cuts:
-            x, y = a.get(root_part), b.get(branch)
-            if x and y:
-                acc = acc + x * y
-        if acc:
-            out[s] = acc
-    return out
+def _lie_terms(s: Tree, rows: Mapping[Tree, Sequence], b: Mapping, offset: int, zero) -> list:
+    """``[T_1(s), ..., T_{|s|-1}(s)]`` of the Lie series ``T_k = D_b T_{k-1} / (k + offset)``.
 
-
-def _lie_series_tail(s: Tree, terms: Mapping[Tree, list], zero) -> list:
-    """``[L_2(s), ..., L_{|s|}(s)]`` from the Lie-series terms of smaller trees.
-
-    ``terms[t] = [L_1(t), ..., L_{|t|}(t)]`` where ``L_1 = b`` and
-    ``L_j = D_b L_{j-1} / j``; ``L_j(t) = 0`` for ``j > |t|``.
+    ``rows[t]`` holds ``[T_0(t), T_1(t), ...]`` for the trees ``t`` smaller than ``s``.  One pass
+    over the edge cuts ``(r, u)`` of ``s`` gives every ``k`` at once, since
+    ``(D_b T)(s) = sum_{cuts} T(r) b(u)`` [HLW06, Lemma IX.9.1] and ``r`` is smaller than ``s``.
+    This is the one Lie-derivative sum of the package: the exact flow (``offset = 1``), a map
+    after a flow (``offset = 0``) and the modified field all run on it.
     """
     tail = [zero] * (s.order - 1)
     for root_part, branch in s.cuts:
-        lb = terms.get(branch)
-        if not lb or not lb[0]:
+        y = b.get(branch)
+        if not y:
             continue
-        b = lb[0]
-        for i, x in enumerate(terms.get(root_part, ())):
+        for i, x in enumerate(rows.get(root_part, ())):
             if x:
-                tail[i] = tail[i] + x * b
-    return [x * _inv(i + 2) if x else x for i, x in enumerate(tail)]
+                tail[i] = tail[i] + x * y
+    return [x * _inv(i + 1 + offset) if x else x for i, x in enumerate(tail)]
+
+
+def lie_derivative(a: Mapping, b: Mapping, universe: Iterable[Tree], zero) -> Series:
+    """``D_b a``: the derivative of the series ``a`` along the field ``b`` -- ``b`` grafted onto every
+    node of every tree of ``a`` [HLW06, Lemma IX.9.1].
+
+    >>> from bea.algebra.trees import parse_tree
+    >>> f, ff = parse_tree("f"), parse_tree("f[f]")
+    >>> {t.text: str(c) for t, c in lie_derivative({f: QQ(1)}, {f: QQ(1)}, [f, ff], QQ(0)).items()}
+    {'f[f]': '1'}
+    """
+    rows = {t: (x,) for t, x in a.items()}
+    out: Series = {}
+    for s in universe:
+        x = _lie_terms(s, rows, b, 0, zero)[0] if s.order > 1 else zero
+        if x:
+            out[s] = x
+    return out
 
 
 def flow(b: Mapping, universe: Iterable[Tree], zero) -> Series:
-    """The exact time-1 flow ``exp(b)`` of the field ``b``, as a map series (minus identity)."""
-    terms: dict[Tree, list] = {}
+    """The exact time-1 flow ``exp(b)`` of the field ``b``, as a map series (minus identity):
+    ``sum_{j>=1} L_j`` with ``L_1 = b``, ``L_j = D_b L_{j-1} / j`` (the Lie series).  For one label
+    and ``b = f`` the coefficients are ``a(t) = 1/gamma(t)`` (``F(t)`` then carries ``1/(sigma(t) gamma(t))``):
+    the Taylor series of the solution [HLW06, Thm III.1.3].
+
+    >>> from bea.algebra.trees import trees_up_to
+    >>> trees = trees_up_to(3, ["f"])
+    >>> {t.text: str(c) for t, c in flow({trees[0]: QQ(1)}, trees, QQ(0)).items()}
+    {'f': '1', 'f[f]': '1/2', 'f[f,f]': '1/3', 'f[f[f]]': '1/6'}
+    """
+    rows: dict[Tree, list] = {}
     out: Series = {}
     for s in universe:
-        row = [b.get(s, zero)] + _lie_series_tail(s, terms, zero)
+        row = [b.get(s, zero)] + _lie_terms(s, rows, b, 1, zero)
         if any(row):
-            terms[s] = row
+            rows[s] = row
             total = sum(row[1:], row[0])
             if total:
                 out[s] = total
@@ -109,17 +124,28 @@ def modified_field(
     inverse: Callable[[object], object],
     zero,
 ) -> Series:
-    """The field ``b`` whose flow matches the map ``a`` block by block.
+    """The field ``b`` whose flow matches the map ``a`` block by block (the modified field, the
+    logarithm of the map [HLW06, Sec IX.9]).
 
     For a tree ``s`` whose root lies in block B, with ``tau = time(s)`` the block's time in
     units of ``h``, the flow of ``b`` for time ``tau h`` has coefficient
     ``sum_j tau^j L_j(s)``; setting it equal to ``a(s)`` gives
-    ``b(s) = (a(s) - sum_{j>=2} tau^j L_j(s)) / tau``.
+    ``b(s) = (a(s) - sum_{j>=2} tau^j L_j(s)) / tau``: the ``L_j``, ``j >= 2``, of ``s`` involve ``b``
+    of smaller trees only, so ``b`` is solved tree by tree in order of size.
+
+    Explicit Euler, ``a = {f: 1}``, gives ``f - h/2 f'f + h^2 (1/12 f''(f,f) + 1/3 f'f'f)`` [HLW06,
+    Sec IX.1] (the coefficients here carry ``sigma(t)``: ``1/6 = 2 * 1/12``):
+
+    >>> from bea.algebra.trees import trees_up_to
+    >>> trees = trees_up_to(3, ["f"])
+    >>> b = modified_field({trees[0]: QQ(1)}, trees, lambda t: QQ(1), lambda x: 1 / x, QQ(0))
+    >>> {t.text: str(c) for t, c in b.items()}
+    {'f': '1', 'f[f]': '-1/2', 'f[f,f]': '1/6', 'f[f[f]]': '1/3'}
     """
-    terms: dict[Tree, list] = {}
+    rows: dict[Tree, list] = {}
     out: Series = {}
     for s in universe:
-        tail = _lie_series_tail(s, terms, zero)
+        tail = _lie_terms(s, rows, out, 1, zero)
         tau = time(s)
         rest = zero
         power = tau
@@ -132,7 +158,7 @@ def modified_field(
             continue
         b = target * inverse(tau) if target else zero
         # L_j for j >= 2 are built from b of smaller trees; keep them even when b(s) = 0.
-        terms[s] = [b] + tail
+        rows[s] = [b] + tail
         if b:
             out[s] = b
     return out
@@ -141,16 +167,20 @@ def modified_field(
 def compose_after_flow(a: Mapping, b: Mapping, universe: list[Tree], zero) -> Series:
     """The map ``A o exp(b)``: first the flow of ``b``, then the map ``y + A(y)``.
 
-    ``A(exp(b)(y)) = sum_i (D_b^i A)(y) / i!``, so the result (minus identity) is
-    ``exp(b) + sum_{i>=0} D_b^i A / i!``.
+    ``A(exp(b)(y)) = sum_i (D_b^i A)(y) / i!`` (Taylor expansion of ``A`` along the flow), so the
+    result (minus identity) is ``exp(b) + sum_{i>=0} T_i`` with ``T_0 = A``, ``T_i = D_b T_{i-1} / i``.
     """
+    rows: dict[Tree, list] = {}
     out = dict(flow(b, universe, zero))
-    term = dict(a)
-    i = 0
-    while term:
-        out = linear_combination(out, [(1, term)])
-        i += 1
-        term = {s: x * _inv(i) for s, x in lie_derivative(term, b, universe, zero).items()}
+    for s in universe:
+        row = [a.get(s, zero)] + _lie_terms(s, rows, b, 0, zero)
+        if any(row):
+            rows[s] = row
+            total = sum(row[1:], row[0]) + out.get(s, zero)
+            if total:
+                out[s] = total
+            else:
+                out.pop(s, None)
     return out
 
 
