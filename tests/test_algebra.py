@@ -19,7 +19,7 @@ from bea.algebra.trees import Tree, parse_tree, trees_up_to
 
 
 def gamma(t: Tree) -> int:
-    """The density gamma(t) = |t| prod gamma(children) [HLW06, Sec III.1.2], by recursion on the children."""
+    """The density gamma(t) = |t| prod gamma(children) [HLW06, Sec III.1], by recursion on the children."""
     return t.order * prod(gamma(c) for c in t.children)
 
 

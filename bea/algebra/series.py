@@ -98,7 +98,7 @@ def flow(b: Mapping, universe: Iterable[Tree], zero) -> Series:
     """The exact time-1 flow ``exp(b)`` of the field ``b``, as a map series (minus identity):
     ``sum_{j>=1} L_j`` with ``L_1 = b``, ``L_j = D_b L_{j-1} / j`` (the Lie series).  For one label
     and ``b = f`` the coefficients are ``a(t) = 1/gamma(t)`` (``F(t)`` then carries ``1/(sigma(t) gamma(t))``):
-    the Taylor series of the solution [HLW06, Thm III.1.3].
+    the Taylor series of the solution [HLW06, Sec III.1].
 
     >>> from bea.algebra.trees import trees_up_to
     >>> trees = trees_up_to(3, ["f"])

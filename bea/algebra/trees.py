@@ -100,7 +100,7 @@ class Tree(str):
         """All pairs ``(root part, branch)`` obtained by cutting one edge.
 
         Every edge of the tree is cut once (equal edges are listed once each), so for
-        ``a[b, b]`` the pair ``(a[b], b)`` appears twice.  References: [HLW06, Sec. III.1.4].
+        ``a[b, b]`` the pair ``(a[b], b)`` appears twice.  References: [HLW06, Sec III.1].
 
         >>> parse_tree("a[b,b]").cuts
         ((Tree('a[b]'), Tree('b')), (Tree('a[b]'), Tree('b')))
@@ -118,7 +118,7 @@ class Tree(str):
     @_bottom_up
     def symmetry(self) -> int:
         """The symmetry coefficient ``sigma(t) = prod_i m_i! sigma(t_i)^{m_i}`` (``m_i``: multiplicities
-        of equal subtrees).  References: [HLW06, Sec. III.1.2], [But16, Sec. 3.1].
+        of equal subtrees).  References: [HLW06, Sec III.1], [But16, Ch. 3].
 
         >>> parse_tree("f[f,f]").symmetry, parse_tree("f[f[f,f],f[f,f]]").symmetry
         (2, 8)

@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from ..errors import BeaError
-from .gradient import GradientSystem, gradient_system
-from ..printable import Printable
 from ..algebra.trees import Tree, trees_up_to
+from ..errors import BeaError
+from ..printable import Printable
+from ..progress import progress_for
+from .gradient import GradientSystem, gradient_system
 
 __all__ = ["Potential", "ModifiedLoss", "modified_loss", "potential_gradient"]
 
@@ -131,12 +132,26 @@ class ModifiedLoss(Printable):
 
 def modified_loss(flow, system: str | GradientSystem, frozen: bool = False, *, losses: dict | None = None,
                   progress=False) -> ModifiedLoss:
-    """The modified losses of a derived flow for a gradient system (see the module docstring).
+    """The modified losses ``E~_b`` with ``f~_b = -grad_b E~_b``, power by power, of a derived flow.
 
-    ``losses`` ({label: name}) names the fields' losses (``sgd``, ``general``).
+    Arguments:
+        flow: a :class:`~bea.result.ModifiedFlow` from :func:`bea.derive` (all terms, not principal).
+        system: a gradient system's name (``single``, ``sgd``, ``general``, ``common-payoff``,
+            ``zero-sum``; :mod:`bea.analysis.gradient`) or a GradientSystem.
+        frozen: write what is not a gradient with factors frozen at ``theta_{t-1}`` ([Ros23, Ch. 5]),
+            so that every power has a loss.
+        losses: ``{label: name}`` of the fields' losses (``sgd``, ``general``).
+
+    Returns:
+        :class:`ModifiedLoss`; where a power of the field is not a gradient, no loss is given from
+        that power on (``valid_to``) and the part that is not a gradient is the certificate.
+
+    >>> import bea
+    >>> print(modified_loss(bea.derive("euler", 2), "single").to_text().splitlines()[1])
+    E~_theta = E + h/4 |grad_theta E|^2
+
+    References: [BD21] (the IGR loss), [SDBD21], [Ros23, Secs 4.4-4.5 and Ch. 5].
     """
-    from ..progress import progress_for
-
     if not isinstance(system, GradientSystem):
         system = gradient_system(system, flow.blocks, losses)
     if flow.principal:

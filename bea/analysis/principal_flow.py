@@ -30,14 +30,16 @@ from functools import cached_property
 import numpy as np
 import sympy
 
+from ..concrete.codegen import staged_field
 from ..concrete.problem import Problem
+from ..engine.derive import derive
 from ..errors import ParameterError, ProblemError, SchemeError
 from ..exact import exact_number
 from ..printable import Printable
 from ..progress import progress_for
-from ..schemes.program import linearised_step, run_numerically, uses_previous_iterates
 from ..schemes.builtins import definition_of, make_scheme
 from ..schemes.params import NUMERIC_DEFAULTS
+from ..schemes.program import linearised_step, run_numerically, uses_previous_iterates
 from .integrators import gbs_step
 from .matrix_functions import check_regular, continued_log
 from .pf_methods import METHODS
@@ -48,13 +50,34 @@ __all__ = ["principal_flow", "PrincipalFlow", "PrincipalFlowSample"]
 def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=None, *,
                    scheme: str | None = None, time: str = "same", nonprincipal: int | None = None,
                    progress=False, **params) -> "PrincipalFlow":
-    """The PF of ``scheme`` (default: gradient descent for one block, simultaneous updates for two).
+    """The principal flow of a scheme on a concrete problem: the principal terms of the modified
+    field summed to all orders, ``PF(y) = (1/T) phi(M_y - I) c_y`` with ``phi(z) = log(1 + z)/z``
+    (see the module docstring).
 
-    ``learning_rates=(v_phi, v_theta)`` sets the players' rates under the same-physical-time
-    convention.  ``nonprincipal=p`` adds the non-principal terms of the modified field up to
-    order ``p`` (``p = 3``: [RWQD23, Def 3.3]).  ``method``: ``jordan`` (exact, SymPy's Jordan form,
-    works for defective and singular Jacobians), ``schur`` (``scipy.linalg.logm`` of the
-    augmented map), ``eig`` (eigendecomposition, the logarithm continued along trajectories).
+    Arguments:
+        fields, variables: as for :meth:`bea.ModifiedFlow.lambdify` (``{label: [expr, ...]}``,
+            ``{block: [symbol, ...]}``); one block or two.
+        h: the step size (exact; a float reads as the decimal it prints as).
+        method: ``jordan`` (exact, SymPy's Jordan form; defective and singular Jacobians too),
+            ``schur`` (``scipy.linalg.logm`` of the augmented map), ``eig`` (eigendecomposition,
+            the logarithm continued along trajectories) -- :mod:`bea.analysis.pf_methods`.
+        learning_rates: ``(v_phi, v_theta)`` under the same-physical-time convention.
+        scheme: default gradient descent (``euler``) for one block, ``simultaneous`` for two.
+        nonprincipal: ``p`` adds the non-principal terms of the modified field up to order ``p``
+            (``p = 3``: [RWQD23, Def 3.3]).
+        **params: the scheme's parameters (numbers).
+
+    Returns:
+        :class:`PrincipalFlow`: ``pf.field(y)``, ``pf.trajectory(y0, steps)``, ``pf.iterates``,
+        ``pf.eigenvalues``, ``pf.sample(y0, steps)``.
+
+    >>> import math, sympy
+    >>> x = sympy.Symbol("x")
+    >>> pf = principal_flow({"f": [-2 * x]}, {"theta": [x]}, "1/4")      # E = x^2: h lambda = 1/2
+    >>> bool(abs(pf.field([1.0])[0] - math.log(1 - 1 / 2) / (1 / 4)) < 1e-12)   # (1/h) log(1 - h lambda) x
+    True
+
+    References: [RWQD23, Def 3.1 and Thm 3.2], [Ros23, Def 4.8.1], [Hig08].
     """
     if method not in METHODS:
         raise ParameterError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -77,8 +100,6 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
         raise ParameterError(f"the step size h must be a positive number, got {h!r}")
     extra = None
     if nonprincipal is not None:
-        from ..engine.derive import derive
-
         full = derive(definition, nonprincipal, time=time, **machine.params)
         extra = [t for t in full.terms if not t.tree.is_chain]
     return PrincipalFlow(machine, Problem(machine.blocks, fields, variables), step, step * times.pop(), method, extra,
@@ -183,8 +204,6 @@ class PrincipalFlow(Printable):
 
     @cached_property
     def _nonprincipal(self):
-        from ..concrete.codegen import staged_field
-
         return staged_field(self.nonprincipal_terms, self.problem)
 
     # -- stability at critical points ([RWQD23, Eq 16], [Ros23, Sec 4.8.1]) -----------------------

@@ -75,7 +75,9 @@ class Validation(Printable):
 def validate(scheme, order: int, problem="random-polynomial", *, time: str = "same", players: int | None = None,
              levels: int = 5, at: dict | None = None, progress=False, budget: float | None = DEFAULT_SECONDS,
              **params) -> Validation:
-    """Measure the local error of the order-``order`` modified flow over ``levels`` halvings of h.
+    """Measure the local error of the order-``order`` modified flow over ``levels`` halvings of h:
+    one step of the scheme against the exact flow of the truncated field (integrated in high
+    precision with mpmath), whose observed order must reach ``order + 1``.
 
     ``problem`` is a name from :data:`bea.concrete.library.PROBLEMS` or a :class:`~bea.concrete.library.ProblemSpec`
     (e.g. from :func:`~bea.concrete.library.user_problem`); ``at`` ({variable name: value}) replaces

@@ -6,6 +6,7 @@ Bad input exits with status 2 and one line on stderr naming what was wrong.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ..engine.budget import DEFAULT_SECONDS
@@ -361,8 +362,6 @@ def main(argv=None) -> int:
         print(f"bea {args.command}: error: out of memory (lower --order or the problem's size)", file=sys.stderr)
         return 2
     except Exception as error:          # a bug: one line, never a traceback unless asked for
-        import os
-
         if os.environ.get("BEA_DEBUG"):
             raise
         print(f"bea {args.command}: internal error (please report it): {type(error).__name__}: {_one_line(error)}",

@@ -14,10 +14,11 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from ..errors import ProblemError
-from ..expressions import to_expression
 from ..algebra.blocks import Blocks
 from ..algebra.trees import Tree, parse_tree
+from ..errors import ProblemError
+from ..expressions import to_expression
+from ..schemes.params import RESERVED
 
 __all__ = ["Problem", "ProblemError"]
 
@@ -27,8 +28,6 @@ _EPSILON = sympy.Dummy("epsilon")
 
 def _variables(block: str, given) -> list[sympy.Symbol]:
     """The variables of a block: SymPy symbols or their names (never parsed as expressions)."""
-    from ..schemes.params import RESERVED
-
     listed = given if isinstance(given, (list, tuple)) else [given]
     out = []
     for v in listed:

@@ -29,21 +29,47 @@ PRINCIPAL_SERIES = "log(1+z)/z"
 
 def derive(scheme, order: int, *, time: str = "same", players: int | None = None, progress=False,
            budget: float | None = DEFAULT_SECONDS, **params) -> ModifiedFlow:
-    """The modified field of ``scheme`` through ``h**(order-1)``, with exact coefficients.
+    """The modified vector field of a scheme: ``sum_{p < order} h^p sum_t c_t F(t)``, exactly.
 
-    ``budget`` (seconds) refuses, before it starts, work estimated to take longer
-    (:mod:`bea.engine.budget`; ``None``: no limit); ``progress`` prints timed lines for each phase.
+    For each block ``b`` the exact flow of the field, run for the block's time ``T_b``, agrees
+    with one step of ``scheme`` up to and including ``h**order`` (local error
+    ``O(h**(order+1))``): the backward error analysis of [HLW06, Sec IX.1], here for optimisers
+    ([RWQD23, Sec 2], [Ros23, Ch. 4]).
+
+    Arguments:
+        scheme: a built-in name (``bea.SCHEMES``), ``"path.py:function"``, ``"module:function"``
+            or a scheme made with ``@bea.scheme``.
+        order: ``p >= 1``; the powers ``h^0 .. h^(p-1)`` are derived (2: the IGR flow, 3: the
+            third-order flow).
+        time: ``"same"`` (``T = h`` for every block) or ``"per-player"`` (``T_b = v_b h``).
+        players: 1 or 2, for the schemes that have both forms (``rk4``, ``heavy-ball``, ...).
+        progress: print a timed line for each phase on stderr.
+        budget: seconds; work estimated (:mod:`bea.engine.budget`) to take longer is refused
+            before it starts.  ``None``: no limit.
+        **params: the scheme's parameters (``v_phi=2``, ``m="3/2"``, ``k="k"``); unset ones stay
+            symbolic.
+
+    Returns:
+        :class:`~bea.result.ModifiedFlow`.  Normalisation: a term is ``c h^p F(t)`` with
+        ``p = |t| - 1`` and ``c`` the whole factor (no symmetry factor is hidden in the tree):
+        Euler's ``f[f,f]`` term is ``1/12 h^2 f''(f, f)``.
 
     >>> flow = derive("euler", order=2)
     >>> [(t.tree, t.coefficient) for t in flow.terms]
     [(Tree('f'), 1), (Tree('f[f]'), -1/2)]
+    >>> derive("euler", 3).coefficient("theta", "f[f,f]")
+    1/12
+
+    References: [HLW06, Secs IX.1 and IX.9], [CHV10], [RWQD23, Eqs 3 and 8], [Ros23, Thms 4.2.1-4.2.2].
     """
     return _derive(scheme, order, time, players, params, chains_only=False, progress=progress, budget=budget)
 
 
 def principal(scheme, order: int, *, time: str = "same", players: int | None = None, progress=False,
               budget: float | None = DEFAULT_SECONDS, **params) -> ModifiedFlow:
-    """Only the chain terms (``f``, ``f[f]``, ``f[g[f]]``, ...) of the modified field.
+    """Only the chain terms (``f``, ``f[f]``, ``f[g[f]]``, ...) of the modified field: the principal
+    terms, which alone survive on affine problems [RWQD23, Thm 3.1].  Arguments and result as
+    :func:`derive` (with ``principal=True``; asking it for another tree is an error).
 
     Chains are closed under the operations of the solve, so they are derived without
     enumerating any other tree.  For schemes that are one explicit step (``euler``,

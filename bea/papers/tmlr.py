@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import sympy
 
+from ..analysis.principal_flow import principal_flow
 from ..engine.derive import derive, principal
-from .entry import R, SINGLE, Entry, field_entry, h, value_entry
+from .entry import SINGLE, Entry, R, field_entry, h, value_entry
 
 __all__ = ["entries", "chain_coefficients", "chain_terms"]
 
@@ -110,8 +111,6 @@ def _rem31_printed() -> dict:
 def _rem31_derived() -> dict:
     """The PF of E = lambda c^2/2 + beta c: the engine's affine one-step map (M, c) and its exact logarithm,
     solved in closed form; checked against the iterates."""
-    from ..analysis.principal_flow import principal_flow
-
     t, c0, beta, theta = sympy.symbols("t c_0 beta theta")
     pf = principal_flow({"f": [-(_lam * theta + beta)]}, {"theta": [theta]}, R(1, 10))
     M, c = pf.affine_map([0], exact=True, h=h)           # delta -> M delta + c, exact in h

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from .latex import LatexPrinter
 from .notation import LATEX, TEXT, complex_number, potential
 from .printer import Printer
 
@@ -33,8 +34,6 @@ class JsonPrinter(Printer):
         if flow.reference is not None:
             out["reference"] = dict(flow.reference)
         if self.settings["gradient"] is not None:
-            from .latex import LatexPrinter
-
             system = self.settings["gradient"]
             out["gradient"] = {"system": system if isinstance(system, str) else system.name,
                                "latex": LatexPrinter(gradient=system).doprint(flow)}

@@ -45,6 +45,7 @@ import sympy
 
 from ..algebra.blocks import Blocks
 from ..errors import BeaError, SchemeError
+from .params import REQUIRED, kind_of
 
 __all__ = ["scheme", "SchemeDefinition", "repeat", "solve", "Value", "StepSize", "Fields"]
 
@@ -314,8 +315,6 @@ def scheme(*, blocks, params=None, times=None, rates=None, name=None):
 
 def _declared_params(name: str, params) -> dict:
     """``{param: (ParamKind, default)}`` from the declaration, every kind and default checked."""
-    from .params import REQUIRED, kind_of
-
     if params is None:
         return {}
     if not isinstance(params, dict):

@@ -5,13 +5,16 @@ game Jacobians, modified losses, the drift table (Table 4.1) and the game princi
 
 from __future__ import annotations
 
+import numpy as np
 import sympy
 
-from ...engine.derive import derive
 from ...algebra.trees import parse_tree
 from ...analysis.gradient import gradient_system
-from ..entry import (P, R, SAME, PER_PLAYER, SINGLE, ZERO_SUM, Entry, Quoted, field_entry, h, k,
-                     loss_entry, m, v_phi, v_theta, value_entry)
+from ...analysis.principal_flow import principal_flow
+from ...analysis.stability import equilibrium_jacobian
+from ...engine.derive import derive
+from ..entry import (PER_PLAYER, SAME, SINGLE, ZERO_SUM, Entry, P, Quoted, R, field_entry, h, k, loss_entry, m, v_phi,
+                     v_theta, value_entry)
 
 __all__ = ["entries"]
 
@@ -54,8 +57,6 @@ def _two_player_fields() -> list[Entry]:
 
 
 def _k_matrices() -> list[Entry]:
-    from ...analysis.stability import equilibrium_jacobian
-
     f_phi, f_theta, g_phi, g_theta = sympy.symbols("f_phi f_theta g_phi g_theta")
     J = sympy.Matrix([[f_phi, f_theta], [g_phi, g_theta]])
 
@@ -217,8 +218,6 @@ def _table41() -> Entry:
 
 
 def _game_pf() -> list[Entry]:
-    import numpy as np
-
     games = [  # (f, g) linear in (phi, theta), rational; the last is defective
         ([R(-1, 10), 1, R(1, 5)], [-1, R(1, 20), R(-1, 10)]),
         ([R(-3, 10), R(1, 2), 0], [R(-2, 5), R(-1, 5), R(1, 10)]),
@@ -248,7 +247,6 @@ def _game_pf() -> list[Entry]:
         return out
 
     def derived():
-        from ...analysis.principal_flow import principal_flow
         out = {}
         for i, game in enumerate(games):
             pf = principal_flow(*fields(game), step, method="jordan")
@@ -263,7 +261,6 @@ def _game_pf() -> list[Entry]:
 
     def condition_derived():
         """|eigenvalue of the engine's exact one-step map| = 1 for a game with H eigenvalues x +- i y."""
-        from ...analysis.principal_flow import principal_flow
         x, y, phi, theta = sympy.symbols("x y phi theta", positive=True)
         pf = principal_flow({"f": [-(x * phi + y * theta)], "g": [-(-y * phi + x * theta)]},
                             {"phi": [phi], "theta": [theta]}, R(1, 10))

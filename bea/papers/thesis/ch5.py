@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import itertools
 
-from ...engine.derive import derive
+from ...algebra.trees import Tree
 from ...analysis.gradient import gradient_system
 from ...analysis.losses import modified_loss
+from ...engine.derive import derive
+from ...result import ModifiedFlow, Term
 from ...schemes.builtins import make_scheme
-from ..entry import P, R, Entry, field_entry, field_of_loss, field_values, loss_entry
+from ...schemes.define import repeat
+from ...schemes.define import scheme as define_scheme
+from ...schemes.params import COUNT
+from ..entry import Entry, P, R, field_entry, field_of_loss, field_values, loss_entry
 
 __all__ = ["entries", "averaged_over_orderings"]
 
@@ -34,9 +39,6 @@ def _sgd_expectation_513(n: int) -> dict:
 
 def averaged_over_orderings(n: int):
     """The SGD modified field averaged over all orderings of the n batches (exact)."""
-    from ...result import ModifiedFlow, Term
-    from ...algebra.trees import Tree
-
     flow = derive("sgd", 2, n=n)
     perms = list(itertools.permutations(range(1, n + 1)))
     total: dict = {}
@@ -54,9 +56,6 @@ def averaged_over_orderings(n: int):
 
 def entries() -> list[Entry]:
     """The Ch. 5 entries."""
-    from ...schemes.define import repeat, scheme as define_scheme
-    from ...schemes.params import COUNT
-
     @define_scheme(blocks={"theta": "f"}, params={"n": COUNT}, times=lambda n: {"theta": n}, name="full-batch")
     def full_batch(y, F, h, n):
         """n full-batch gradient descent steps, T = n h."""
