@@ -38,7 +38,6 @@ from ..exact import exact_number
 from ..printable import Printable
 from ..progress import progress_for
 from ..schemes.builtins import definition_of, make_scheme
-from ..schemes.params import NUMERIC_DEFAULTS
 from ..schemes.program import linearised_step, run_numerically, uses_previous_iterates
 from .integrators import gbs_step
 from .matrix_functions import check_regular, continued_log
@@ -88,7 +87,7 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
             raise ParameterError("learning_rates must be a pair (v_phi, v_theta)")
         params = {**params, "v_phi": learning_rates[0], "v_theta": learning_rates[1]}
     definition = definition_of(scheme, len(variables))
-    params = {**{k: v for k, v in NUMERIC_DEFAULTS.items() if k in definition.params}, **params}
+    params = {**{k: definition.numeric_value(k) for k in definition.params if k not in params}, **params}
     machine = make_scheme(definition, time=time, **params)
     if uses_previous_iterates(machine):
         raise SchemeError(f"the principal flow is defined for one-step maps; {machine.name!r} carries past iterates")

@@ -22,14 +22,13 @@ from ..engine.derive import derive
 from ..errors import BudgetError, ParameterError, ProblemError
 from ..exact import UNDEFINED, mp_number
 from ..result import H
-from ..schemes.params import REQUIRED
 from ..concrete.library import PROBLEMS, ProblemSpec, get_problem, split_params, with_values
 from ..schemes.program import run_numerically, uses_previous_iterates
 from ..printable import Printable
 from ..progress import progress_for
 from ..schemes.builtins import make_scheme
 
-__all__ = ["validate", "Validation", "numeric_default"]
+__all__ = ["validate", "Validation"]
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
     report = progress_for(progress, "validate")
     scheme_params, problem_params = split_params(scheme, spec, params, players)
     definition = make_scheme(scheme, time=time, players=players, **scheme_params).definition
-    values = {k: scheme_params[k] if k in scheme_params else numeric_default(definition, k) for k in definition.params}
+    values = {k: scheme_params[k] if k in scheme_params else definition.numeric_value(k) for k in definition.params}
     symbolic = [k for k, v in make_scheme(definition, time=time, **values).params.items()
                 if any(getattr(x, "free_symbols", None) for x in getattr(v, "entries", [v]))]
     if symbolic:
@@ -139,16 +138,6 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
     observed = [_order(errors[i], errors[i + 1]) for i in range(levels - 1)]
     return Validation(scheme if isinstance(scheme, str) else machine.name, order, spec.name,
                       {**values, **problem_params}, steps, errors, observed, order + 1)
-
-
-def numeric_default(definition, name: str):
-    """The value a parameter takes when the scheme runs on numbers and the user left it unset."""
-    kind, default = definition.params[name]
-    if default is not None and default is not REQUIRED:
-        return default
-    if kind.numeric_default is None:
-        raise ParameterError(f"the scheme runs on numbers here; give a value for its parameter {name} ({kind})")
-    return kind.numeric_default
 
 
 def _order(coarse, fine) -> float:

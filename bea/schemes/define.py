@@ -44,7 +44,7 @@ from typing import Callable
 import sympy
 
 from ..algebra.blocks import Blocks
-from ..errors import BeaError, SchemeError
+from ..errors import BeaError, ParameterError, SchemeError
 from .params import REQUIRED, kind_of
 
 __all__ = ["scheme", "SchemeDefinition", "repeat", "solve", "Value", "StepSize", "Fields"]
@@ -286,6 +286,17 @@ class SchemeDefinition:
     params: dict = field(default_factory=dict)
     times: Callable | None = None
     rates: dict | None = None
+
+    def numeric_value(self, name: str):
+        """The value parameter ``name`` takes where the scheme must run on numbers (validation, the
+        principal flow, the method's own stability) and the user left it unset: its declared default,
+        else its kind's numeric default; an error when it has neither (``n`` of ``sgd``)."""
+        kind, default = self.params[name]
+        if default is not None and default is not REQUIRED:
+            return default
+        if kind.numeric_default is None:
+            raise ParameterError(f"the scheme runs on numbers here; give a value for its parameter {name} ({kind})")
+        return kind.numeric_default
 
 
 def scheme(*, blocks, params=None, times=None, rates=None, name=None):

@@ -27,7 +27,7 @@ import sympy
 from ..errors import ParameterError, SchemeError
 from ..exact import exact_number, number_text
 
-__all__ = ["parse_value", "ParamKind", "kind_of", "REQUIRED", "RATE", "COUNT", "NUMERIC_COUNT", "MOMENTUM", "NUMERIC_DEFAULTS",
+__all__ = ["parse_value", "ParamKind", "kind_of", "REQUIRED", "RATE", "COUNT", "NUMERIC_COUNT", "MOMENTUM",
            "RESERVED", "MAX_STEPS"]
 
 #: Names SymPy's parser (and so a reader of bea's JSON) would take for something other than a symbol.
@@ -114,10 +114,6 @@ _KINDS.update({"a rational other than 1, or a symbol": MOMENTUM, "a positive int
 
 #: The default of a parameter that must be given: ``params={"n": (NUMERIC_COUNT, REQUIRED)}``.
 REQUIRED = object()
-
-#: Values used where a scheme must run on numbers and the user left a parameter unset.
-NUMERIC_DEFAULTS = {"v_phi": 1, "v_theta": 1, "m": 1, "k": 1, "beta": "1/2"}
-
 
 def kind_of(scheme_name: str, param: str, kind) -> ParamKind:
     """The :class:`ParamKind` declared for ``param``: a kind object or its documented description."""

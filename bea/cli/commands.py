@@ -1,0 +1,107 @@
+"""The subcommands: each turns parsed arguments into a result and returns what the printers make of it."""
+
+from __future__ import annotations
+
+from ..engine.derive import derive, principal
+from ..errors import BeaError, ParameterError
+from ..printing import formatted, to_text
+from ..schemes.builtins import SCHEMES
+from .inputs import assignments, budget, params_of, point_with, problem, progress_lines, step_size
+
+__all__ = ["COMMANDS"]
+
+
+def validate_command(args) -> str:
+    from ..concrete.library import PROBLEMS
+    from ..analysis.validate import validate
+
+    if args.list:
+        return to_text(list(PROBLEMS.values()), summary=True)
+    if args.scheme is None or args.order is None:
+        raise BeaError("validate needs --scheme and --order (or --list)")
+    if args.field and not args.at:
+        raise BeaError("give the starting point of your fields with --at (e.g. --at phi=1 theta=1/2)")
+    spec, scheme_params, problem_params = problem(args, args.scheme)
+    at = None if args.field else assignments(args.at)
+    result = validate(args.scheme, args.order, spec, time=args.time, players=args.players, at=at,
+                      progress=progress_lines("validate"), budget=budget(args), **scheme_params, **problem_params)
+    args.failed = not result.passed
+    return formatted(result, args.format)
+
+
+def stability_command(args) -> str:
+    spec, scheme_params, problem_params = problem(args, args.scheme)
+    progress = progress_lines("stability")
+    flow = derive(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
+                  budget=budget(args), **scheme_params)
+    instance = spec.instance(flow.blocks, **problem_params)
+    at = {str(k): v for k, v in point_with(instance.point, args.at).items()}
+    if args.h is not None:
+        at["h"] = step_size(args.h)
+    return formatted(flow.stability(instance.fields, instance.variables, at, progress=progress), args.format)
+
+
+def pf_command(args) -> str:
+    from ..analysis.principal_flow import principal_flow
+    from ..concrete.library import get_problem
+    from ..schemes.builtins import make_scheme
+
+    if args.steps < 0:
+        raise ParameterError(f"--steps must be a number of steps >= 0, got {args.steps}")
+    if args.field:
+        two_players = len({item.partition("=")[0].strip() for item in args.field}) > 1
+    else:
+        two_players = get_problem(args.problem or "random-polynomial").games_only
+    scheme = args.scheme or ("simultaneous" if two_players else "euler")
+    if args.players is None and two_players and len(SCHEMES.get(scheme, {})) > 1:
+        args.players = 2
+    spec, scheme_params, problem_params = problem(args, scheme)
+    instance = spec.instance(make_scheme(scheme, players=args.players, **scheme_params).blocks, **problem_params)
+    at = point_with(instance.point, [] if args.field else args.at)
+    pf = principal_flow(instance.fields, instance.variables, step_size(args.h), method=args.method,
+                        scheme=scheme, progress=progress_lines("pf"), **scheme_params)
+    return formatted(pf.sample({v: at[v] for vs in instance.variables.values() for v in vs}, args.steps), args.format)
+
+
+
+
+
+
+def derive_command(args) -> str:
+    run = derive if args.command == "derive" else principal
+    progress = progress_lines(args.command)
+    flow = run(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
+               budget=budget(args), **params_of(args.param, args.tableau))
+    progress(f"printing {len(flow.terms)} terms as {args.format}")
+    return formatted(flow, args.format, gradient=args.gradient)
+
+
+def loss_command(args) -> str:
+    from ..analysis.losses import modified_loss
+
+    progress = progress_lines("loss")
+    flow = derive(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
+                  budget=budget(args), **params_of(args.param, args.tableau))
+    result = modified_loss(flow, args.system, frozen=args.frozen, progress=progress)
+    progress("printing")
+    return formatted(result, args.format)
+
+
+def paper_command(args) -> str:
+    from ..papers import CATALOGUE, entry, markdown
+
+    if args.action == "doc":
+        return markdown()
+    if args.action == "list":
+        if args.id:
+            raise BeaError("`bea paper list` takes no id; use `bea paper show ID`")
+        if args.format == "latex":
+            raise BeaError("`bea paper list` prints text or json; for LaTeX use `bea paper show ID --format latex`")
+        entries = [e for e in progress_lines("paper list").each(list(CATALOGUE.values()), "entries") if e.status]
+        return formatted(entries, args.format, summary=True)
+    if not args.id:
+        raise BeaError("`bea paper show` needs an id (see `bea paper list`)")
+    return formatted(entry(args.id), args.format, full=True)
+
+
+COMMANDS = {"derive": derive_command, "principal": derive_command, "loss": loss_command, "paper": paper_command, "validate": validate_command, "stability": stability_command, "pf": pf_command}

@@ -1,0 +1,119 @@
+"""The command line's grammar: one argparse parser, its subcommands and their options (docs/cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..analysis.gradient import SYSTEMS
+from ..engine.budget import DEFAULT_SECONDS
+from ..schemes.builtins import SCHEMES, TIMES
+
+__all__ = ["parser", "FORMATS"]
+
+FORMATS = ("text", "latex", "json")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+# -- options -------------------------------------------------------------------------------
+def _scheme_options(sub: argparse.ArgumentParser, required: bool) -> None:
+    """The options naming a scheme, its order, parameters and time convention."""
+    sub.add_argument("--scheme", required=required, metavar="SCHEME", help=_SCHEME_HELP)
+    sub.add_argument("--order", required=required, type=int, help="number of powers of h (order 1: the unmodified field)")
+    _param_option(sub)
+    sub.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
+    sub.add_argument("--budget", default=str(int(DEFAULT_SECONDS)), metavar="SECONDS",
+                     help="refuse a derivation estimated to take longer (default %(default)s; 'none': no limit)")
+    _variant_options(sub)
+
+
+_SCHEME_HELP = f"the discrete update: {', '.join(SCHEMES)}, or a user scheme path/to/file.py:name or module:name"
+
+
+def _variant_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--players", type=int, choices=(1, 2),
+                     help="one field (block theta) or two players (blocks phi, theta) for schemes defined for both")
+    sub.add_argument("--tableau", metavar="FILE", help='Butcher tableau of --scheme rk: JSON {"a": [[...]], "b": [...]}')
+
+
+def _param_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--param", action="extend", nargs="+", default=[], metavar="NAME=VALUE",
+        help="a parameter value: integer, rational (3/2) or symbol; unset parameters stay symbolic",
+    )
+
+
+def _problem_options(sub: argparse.ArgumentParser, at_help: str, at_required: bool = False) -> None:
+    """A problem from the library, or fields typed on the command line, and a point."""
+    sub.add_argument("--problem", help="a problem of the library (see `bea validate --list`)")
+    sub.add_argument("--field", action="append", default=[], metavar="LABEL=EXPR",
+                     help='a field as arithmetic in the variables and parameters, e.g. f="-e1*phi + theta"; '
+                          "repeat a label for a block with several variables")
+    sub.add_argument("--var", action="append", default=[], metavar="BLOCK=X,Y",
+                     help="the variables of a block (default: one variable named after the block)")
+    sub.add_argument("--at", action="extend", nargs="+", default=[], required=at_required,
+                     metavar="X=VALUE", help=at_help)
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bea", description="Backward error analysis of optimisers.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, help_text in (
+        ("derive", "derive the modified vector field of a scheme"),
+        ("principal", "derive only the principal (chain) terms of the modified field"),
+    ):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _scheme_options(sub, required=True)
+        sub.add_argument("--format", default="text", choices=FORMATS, help="output format")
+        sub.add_argument("--gradient", choices=SYSTEMS, metavar="SYSTEM",
+                         help=f"print in gradient notation for a gradient system: {', '.join(SYSTEMS)}")
+
+    help_text = "the modified losses of a gradient system, or the part of the field that is not a gradient"
+    loss = commands.add_parser("loss", help=help_text, description=help_text)
+    _scheme_options(loss, required=True)
+    loss.add_argument("--system", required=True, choices=SYSTEMS, metavar="SYSTEM",
+                      help=f"the gradient system: {', '.join(SYSTEMS)}")
+    loss.add_argument("--frozen", action="store_true",
+                      help="freeze factors at theta_(t-1) where no loss exists (thesis Ch. 5)")
+    loss.add_argument("--format", default="text", choices=FORMATS)
+
+    help_text = "the papers' equations: printed as data, derived by bea, compared exactly"
+    paper = commands.add_parser("paper", help=help_text, description=help_text)
+    paper.add_argument("action", choices=("list", "show", "doc"), help="list the entries, show one, or write docs/papers.md")
+    paper.add_argument("id", nargs="?", help="the entry to show (see `bea paper list`)")
+    paper.add_argument("--format", default="text", choices=FORMATS)
+
+    help_text = "measure the local error of a modified flow on a problem"
+    check = commands.add_parser("validate", help=help_text, description=help_text)
+    check.add_argument("--list", action="store_true", help="list the problems of the library")
+    _scheme_options(check, required=False)
+    _problem_options(check, "starting point of user fields, e.g. --at phi=1 theta=1/2")
+    check.add_argument("--h-max", default="1/10", help="largest step of the ladder for user fields")
+    check.add_argument("--format", default="text", choices=("text", "json"))
+
+    help_text = "exact Jacobian of the modified field at a point, its eigenvalues and a stability verdict"
+    stab = commands.add_parser("stability", help=help_text, description=help_text)
+    _scheme_options(stab, required=True)
+    _problem_options(stab, "the point (usually an equilibrium), e.g. --at phi=0 theta=0", at_required=True)
+    stab.add_argument("--h", help="the step size (left symbolic when not given)")
+    stab.add_argument("--format", default="text", choices=FORMATS)
+
+    help_text = "the principal flow at a point and, with --steps, against the scheme's own iterates"
+    pf = commands.add_parser("pf", help=help_text, description=help_text)
+    pf.add_argument("--scheme", metavar="SCHEME", help="default: euler for one block, simultaneous for two")
+    _param_option(pf)
+    _variant_options(pf)
+    _problem_options(pf, "the point (default: the problem's starting point)")
+    pf.add_argument("--h", required=True, help="the step size")
+    pf.add_argument("--method", default="jordan", choices=["jordan", "schur", "eig"])
+    pf.add_argument("--steps", type=int, default=0, help="follow the PF for this many steps and compare")
+    pf.add_argument("--format", default="text", choices=("text", "json"))
+    return parser
+
+
+# -- parsing values ------------------------------------------------------------------------
