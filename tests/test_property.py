@@ -186,7 +186,7 @@ def python_calls(draw):
     order = draw(st.one_of(st.integers(-1, 3), ANY))
     params = {draw(st.sampled_from(NAMES[:-1])): draw(ANY) for _ in range(draw(st.integers(0, 2)))}
     if kind in ("derive", "principal"):
-        run = bea.engine.derive if kind == "derive" else bea.principal
+        run = bea.derive if kind == "derive" else bea.principal
         return kind, lambda: run(scheme, order, **params)
     if kind == "coefficient":
         block, tree = draw(st.sampled_from(["theta", "phi", "x", ""])), draw(st.one_of(st.text(max_size=8), ANY))
@@ -201,12 +201,12 @@ def python_calls(draw):
         return kind, lambda: flow.stability(fields, variables, at)
     if kind == "validate":
         levels = draw(st.one_of(st.integers(-1, 3), ANY))
-        return kind, lambda: bea.analysis.validate.validate(scheme, order, "quadratic", levels=levels, **params)
+        return kind, lambda: bea.validate(scheme, order, "quadratic", levels=levels, **params)
     if kind == "pf":
         h, y = draw(ANY), draw(st.sampled_from([[1.0], [1.0, 2.0], "x", None, [float("nan")]]))
         return kind, lambda: bea.principal_flow({"f": [-theta]}, {"theta": [theta]}, h).field(y)
     blocks = draw(st.sampled_from([{}, {"theta": "f"}, {"theta": 3}, {"theta": ("f", "f")}, {"": "f"}, "theta"]))
-    declared = draw(st.sampled_from([None, {"c": "nope"}, {"c": bea.schemes.params.RATE}, {"c": (bea.schemes.params.COUNT, "x")}]))
+    declared = draw(st.sampled_from([None, {"c": "nope"}, {"c": bea.params.RATE}, {"c": (bea.params.COUNT, "x")}]))
 
     def define():
         @bea.scheme(blocks=blocks, params=declared)
@@ -221,8 +221,6 @@ def python_calls(draw):
 @settings(max_examples=EXAMPLES + 50, deadline=None)
 @given(call=python_calls())
 def test_python_entry_points_answer_or_raise_a_bea_error(call):
-    import bea.analysis.validate  # noqa: F401  (bea.analysis.validate.validate in the calls)
-
     name, thunk = call
     cwd = set(os.listdir("."))
     with time_bound(SECONDS):

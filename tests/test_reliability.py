@@ -166,7 +166,7 @@ def test_bad_declarations_are_refused_when_the_scheme_is_defined(declare, words)
 
 
 def test_the_declared_default_of_a_parameter_is_used():
-    @bea.scheme(blocks={"theta": "f"}, params={"c": (bea.schemes.params.RATE, "1/2")})
+    @bea.scheme(blocks={"theta": "f"}, params={"c": (bea.params.RATE, "1/2")})
     def scaled(y, F, h, c):
         return y + c * h * F.f(y)
 
