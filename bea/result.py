@@ -18,22 +18,50 @@ __all__ = ["Term", "ModifiedFlow"]
 H = sympy.Symbol("h")          #: the step size (learning rate) in every coefficient
 
 
-@dataclass(frozen=True)
 class Term(Printable):
     """``coefficient * h**power * F(tree)`` in the modified field of ``block``.
 
     ``tree`` is a :class:`~bea.algebra.trees.Tree` (given as text, it is parsed): it is also its
-    canonical text, so ``term.tree == "f[g]"`` holds (docs/api.md).
+    canonical text, so ``term.tree == "f[g]"`` holds (docs/api.md).  ``coefficient`` is a SymPy
+    expression.  A term the engine made also holds ``exact``, the coefficient as an element of the
+    ring it was computed in (:class:`~bea.algebra.coefficient.ExactCoefficient`): the text and JSON
+    printers print that, and the SymPy expression is built only when it is asked for.
     """
 
-    block: str
-    power: int
-    tree: Tree
-    coefficient: sympy.Expr
+    __slots__ = ("block", "power", "tree", "_coefficient", "_exact")
 
-    def __post_init__(self):
-        if not isinstance(self.tree, Tree):
-            object.__setattr__(self, "tree", parse_tree(self.tree))
+    def __init__(self, block: str, power: int, tree, coefficient=None, *, exact=None):
+        if coefficient is None and exact is None:
+            raise TypeError("a Term needs its coefficient")
+        self.block, self.power = block, power
+        self.tree = tree if isinstance(tree, Tree) else parse_tree(tree)
+        self._coefficient = None if coefficient is None else sympy.sympify(coefficient)
+        self._exact = exact
+
+    @property
+    def coefficient(self) -> sympy.Expr:
+        """The coefficient as a SymPy expression."""
+        if self._coefficient is None:
+            self._coefficient = self._exact.expr
+        return self._coefficient
+
+    @property
+    def exact(self):
+        """The coefficient as the text and JSON printers read it: the ring element when there is one."""
+        return self._exact if self._exact is not None else self.coefficient
+
+    def _key(self) -> tuple:
+        return self.block, self.power, self.tree, self.coefficient
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Term) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Term(block={self.block!r}, power={self.power!r}, tree={self.tree!r}, "
+                f"coefficient={self.coefficient!r})")
 
 
 @dataclass(frozen=True)

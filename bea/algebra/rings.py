@@ -184,10 +184,15 @@ class Laurent:
             if not other:
                 return Laurent(self.ring, {})
             return Laurent(self.ring, {key: c * other for key, c in self.terms.items()})
+        a, b = (self.terms, other.terms) if len(self.terms) >= len(other.terms) else (other.terms, self.terms)
+        if len(b) == 1:             # a monomial times a polynomial (most products): no two terms collide
+            (k2, c2), = b.items()
+            shift = k2 - self.ring._unit_key
+            return Laurent(self.ring, {k1 + shift: c1 * c2 for k1, c1 in a.items()})
         unit = self.ring._unit_key
         terms: dict = {}
-        for k1, c1 in self.terms.items():
-            for k2, c2 in other.terms.items():
+        for k1, c1 in a.items():
+            for k2, c2 in b.items():
                 key = k1 + k2 - unit
                 s = terms.get(key)
                 terms[key] = c1 * c2 if s is None else s + c1 * c2

@@ -20,6 +20,7 @@ from ..schemes.program import one_step_map, uses_previous_iterates
 from ..progress import progress_for
 from ..schemes.builtins import make_scheme
 from ..algebra.series import modified_field
+from ..algebra.coefficient import ExactCoefficient
 from ..algebra.trees import chains_up_to, trees_up_to
 
 __all__ = ["derive", "principal", "PRINCIPAL_SERIES"]
@@ -109,7 +110,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
     block_rank = {block: i for i, block in enumerate(scheme.blocks)}
     ordered = sorted(field.items(), key=lambda item: (block_rank[scheme.block_of(item[0].label)], item[0].sort_key))
     terms = [
-        Term(scheme.block_of(t.label), t.order - 1, t, ring.to_sympy(c * QQ(1, t.symmetry)))
+        Term(scheme.block_of(t.label), t.order - 1, t, exact=ExactCoefficient(ring, c * QQ(1, t.symmetry)))
         for t, c in report.each(ordered, "coefficients")
     ]
     one_step = step_map is not None and all(t.order == 1 for t in step_map)

@@ -40,7 +40,7 @@ class JsonPrinter(Printer):
         return out
 
     def _print_Term(self, t) -> dict:
-        return {"block": t.block, "power": t.power, "tree": t.tree.text, "coefficient": str(t.coefficient)}
+        return {"block": t.block, "power": t.power, "tree": t.tree.text, "coefficient": str(t.exact)}
 
     def _print_ModifiedLoss(self, loss) -> dict:
         system = loss.system

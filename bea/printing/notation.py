@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 
 import sympy
 
+from ..algebra.coefficient import ExactCoefficient
 from ..algebra.trees import Tree
 
 __all__ = ["Notation", "TEXT", "LATEX", "tree_latex", "label_latex", "block_latex", "signed_sum",
@@ -70,7 +71,9 @@ def tree_latex(tree: Tree, block_of: Callable[[str], str] | None = None) -> str:
 def signed_sum(terms: Iterable[tuple[sympy.Expr, str]], show: Callable[[sympy.Expr], str], times: str = " ") -> str:
     """Join ``coefficient * thing`` pairs into ``a X - b Y + (c + d) Z``.
 
-    ``show`` prints a coefficient; sums are parenthesised; unit coefficients are omitted.
+    ``show`` prints a coefficient (a SymPy expression, or for text an
+    :class:`~bea.algebra.coefficient.ExactCoefficient`); sums are parenthesised; unit coefficients
+    are omitted.
 
     >>> a = sympy.Symbol("a")
     >>> signed_sum([(1, "X"), (-a / 2, "Y"), (a + 1, "Z")], str)
@@ -78,12 +81,12 @@ def signed_sum(terms: Iterable[tuple[sympy.Expr, str]], show: Callable[[sympy.Ex
     """
     out = []
     for coeff, thing in terms:
-        coeff = sympy.sympify(coeff)
+        coeff = coeff if isinstance(coeff, ExactCoefficient) else sympy.sympify(coeff)
         negative = coeff.could_extract_minus_sign()
         magnitude = -coeff if negative else coeff
         if magnitude == 1:
             body = thing
-        elif isinstance(magnitude, sympy.Add):
+        elif magnitude.is_Add:
             body = f"({show(magnitude)}){times}{thing}"
         else:
             body = f"{show(magnitude)}{times}{thing}"
@@ -134,6 +137,7 @@ class Notation:
     norm_squared: Callable[[str], str]              # |v|^2
     big_o: Callable[[int], str]                     # O(h^p)
     tree: Callable[[Tree, Callable | None], str]    # F(tree); the callable maps labels to blocks (games)
+    exact: bool = False                             # print derived coefficients from their ring (text)
 
     def nabla(self, blocks: list[str]) -> str:
         """``grad^k_theta`` when all blocks agree, ``grad_{phi theta}`` otherwise."""
@@ -162,7 +166,7 @@ def _big_o_text(power: int) -> str:
 
 TEXT = Notation(coefficient=str, block=str, loss=str, frozen=lambda x: f"{x}(t-1)",
                 inner=lambda a, b: f"{a} . {b}", norm_squared=lambda x: f"|{x}|^2", big_o=_big_o_text,
-                tree=lambda tree, block_of=None: tree.text)
+                tree=lambda tree, block_of=None: tree.text, exact=True)
 LATEX = Notation(coefficient=sympy.latex, block=block_latex, loss=_loss_latex,
                  frozen=lambda x: f"\\left.{x}\\right|_{{t-1}}", inner=lambda a, b: f"{a}^\\top {b}",
                  norm_squared=lambda x: f"\\|{x}\\|^2", big_o=lambda p: f"O({sympy.latex(sympy.Symbol('h')**p)})",

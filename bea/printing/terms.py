@@ -22,11 +22,13 @@ def spelling(flow, gradient, notation: Notation):
     """``term -> (coefficient, notation)``: the tree, or its gradient notation with the sign
     ``(-1)^k`` of the system worked into the coefficient.  ``gradient``: a system's name or a
     :class:`~bea.analysis.gradient.GradientSystem`."""
+    def value(t):
+        return t.exact if notation.exact else t.coefficient
     if gradient is None:
         block_of = flow.block_of if len(flow.blocks) > 1 else None
-        return lambda t: (t.coefficient, notation.tree(t.tree, block_of))
+        return lambda t: (value(t), notation.tree(t.tree, block_of))
     system = gradient if not isinstance(gradient, str) else gradient_system(gradient, flow.blocks)
-    return lambda t: (t.coefficient * system.tree_sign(t.tree), differential(t.tree, system, notation))
+    return lambda t: (value(t) * system.tree_sign(t.tree), differential(t.tree, system, notation))
 
 
 def loss_rows(loss, notation):

@@ -37,7 +37,7 @@ class TextPrinter(Printer):
 
     def _print_Term(self, term) -> str:
         power = "" if term.power == 0 else f"h^{term.power} "
-        return signed_sum([(term.coefficient, power + term.tree.text)], str)
+        return signed_sum([(term.exact, power + term.tree.text)], str)
 
     def _print_ModifiedLoss(self, loss) -> str:
         lines = [f"# modified losses ({loss.system.name} gradient system{', frozen factors at t-1' if loss.frozen else ''})"

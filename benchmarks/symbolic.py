@@ -1,0 +1,83 @@
+"""Time symbolic derivations *with their output*: derive, then JSON and text (the targets of the
+performance issue), each case in a fresh process ("cold", tree building included).
+
+    python benchmarks/symbolic.py                     # this checkout
+    python benchmarks/symbolic.py --against OLD_DIR   # also an older checkout, in the same run
+    python benchmarks/symbolic.py --markdown          # the table as Markdown, for docs/benchmarks.md
+
+``--against`` takes a directory holding another version of the package (e.g. made with
+``git worktree add /tmp/old REV``), so before and after are measured on the same machine, in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (label, scheme, order, params, target seconds for derive + JSON or None)
+CASES = [
+    ("alternating symbolic per-player", "alternating", 5, {"time": "per-player"}, None),
+    ("alternating symbolic per-player", "alternating", 6, {"time": "per-player"}, None),
+    ("alternating symbolic per-player", "alternating", 7, {"time": "per-player"}, 1.5),
+    ("alternating symbolic", "alternating", 6, {}, None),
+    ("simultaneous symbolic", "simultaneous", 7, {}, None),
+    ("sgd n=3", "sgd", 5, {"n": 3}, None),
+]
+
+_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+t0 = time.perf_counter()
+import bea
+scheme, order, params = json.loads(sys.argv[1])
+t1 = time.perf_counter(); flow = bea.derive(scheme, order, **params)
+t2 = time.perf_counter(); out = json.dumps(flow.to_json())
+t3 = time.perf_counter(); text = flow.to_text()
+t4 = time.perf_counter()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"derive": t2 - t1, "json": t3 - t2, "text": t4 - t3, "terms": len(flow.terms), "rss_mb": rss,
+                  "digest": __import__("hashlib").md5((out + text).encode()).hexdigest()[:12]}))
+"""
+
+
+def measure(root: Path, scheme, order, params) -> dict:
+    arg = json.dumps([scheme, order, params])
+    done = subprocess.run([sys.executable, "-c", _CHILD, arg, str(root)], capture_output=True, text=True,
+                          cwd=root, check=True)
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--against", type=Path, help="another checkout to measure in the same run")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args()
+    roots = [("now", ROOT)] + ([("before", args.against.resolve())] if args.against else [])
+    rows = []
+    for label, scheme, order, params, target in CASES:
+        results = {name: measure(root, scheme, order, params) for name, root in roots}
+        rows.append((label, order, target, results))
+        if not args.markdown:
+            for name, r in results.items():
+                total = r["derive"] + r["json"]
+                print(f"{label:32s} order {order}  {name:6s}  terms {r['terms']:6d}  derive {r['derive']:7.2f}s  "
+                      f"json {r['json']:7.2f}s  text {r['text']:7.2f}s  derive+json {total:7.2f}s  "
+                      f"peak {r['rss_mb']:5.0f} MB  output {r['digest']}", flush=True)
+    if args.markdown:
+        names = [name for name, _ in roots]
+        print("| case | order | terms | " + " | ".join(f"derive + JSON, {n} (s)" for n in names) + " | text, now (s) | target |")
+        print("|---|---:|---:|" + "---:|" * len(names) + "---:|---|")
+        for label, order, target, results in rows:
+            now = results["now"]
+            cells = " | ".join(f"{results[n]['derive'] + results[n]['json']:.2f}" for n in names)
+            goal = "" if target is None else f"<= {target} s"
+            print(f"| {label} | {order} | {now['terms']} | {cells} | {now['text']:.2f} | {goal} |")
+
+
+if __name__ == "__main__":
+    main()
