@@ -7,6 +7,7 @@ from functools import cached_property
 
 import sympy
 
+from .exact import exact_number
 from .errors import BeaError, OrderError
 from .algebra.blocks import Blocks
 from .printable import Printable
@@ -132,12 +133,16 @@ class ModifiedFlow(Printable):
         names = [str(v) for v in self.params.values() if isinstance(v, sympy.Symbol)]
         return Problem(self.blocks, fields, variables, names)
 
-    def evaluate(self, fields, variables, params=None) -> sympy.Matrix:
+    def evaluate(self, fields, variables, params=None, at=None) -> sympy.Matrix:
         """The modified field of a concrete problem as a column Matrix in the variables and ``h``
-        (:func:`bea.concrete.evaluate.modified_field`)."""
-        from .concrete.evaluate import modified_field
+        (:func:`bea.concrete.evaluate.modified_field`); with ``at`` (``{variable: value}``, every
+        variable), its value at that point, computed there without the expression in the variables
+        (:func:`bea.concrete.evaluate.at_point`; fast at high orders)."""
+        from .concrete.evaluate import at_point, modified_field
 
-        return modified_field(self, fields, variables, params)
+        if at is None:
+            return modified_field(self, fields, variables, params)
+        return at_point(self, fields, variables, _point_of(self.problem(fields, variables), at), params)
 
     def lambdify(self, fields, variables, params=None):
         """A NumPy callable ``F(y, h)`` of the concatenated state (blocks in order), batch-aware
@@ -167,3 +172,16 @@ class ModifiedFlow(Printable):
             f"<ModifiedFlow {self.scheme} order={self.order} time={self.time} "
             f"{len(self.terms)} terms{' (principal)' if self.principal else ''}>"
         )
+
+
+def _point_of(problem, at) -> dict:
+    """``{variable: exact value}`` from ``at`` (variables or their names), every variable given."""
+    if not isinstance(at, dict):
+        raise BeaError(f"at must be a dict {{variable: value}}, got {type(at).__name__}")
+    names = {str(v): v for v in problem.state}
+    unknown = sorted(str(k) for k in at if str(k) not in names)
+    missing = [n for n in names if n not in {str(k) for k in at}]
+    if unknown or missing:
+        raise BeaError(f"at must give a value to each variable ({', '.join(names)}); "
+                       + (f"{unknown[0]} is not one" if unknown else f"{missing[0]} is missing"))
+    return {names[str(k)]: exact_number(v, f"the value of {k}") for k, v in at.items()}

@@ -113,3 +113,25 @@ def test_validation_reports_a_higher_order_honestly():
     """RK4 truncated at order 3 equals order 4 (no h^3 term): observed 5, reported as higher than expected."""
     result = validate("rk4", 3, "two-layer", levels=4)
     assert result.passed and result.exceeds and "higher than expected" in result.to_text()
+
+
+@pytest.mark.parametrize("scheme, order, params", [("euler", 4, {}), ("alternating", 3, {"m": 2}), ("sgd", 3, {"n": 2})])
+def test_the_field_and_jacobian_at_a_point_agree_with_the_expression_substituted(scheme, order, params):
+    """The point-wise evaluation (no expression in the variables) against the symbolic field, substituted."""
+    import random
+
+    from bea.concrete.evaluate import at_point
+
+    flow = bea.derive(scheme, order, **params)
+    rng = random.Random(order)
+    x, y = sympy.symbols("x y")
+    variables = {b: [x, y] if len(flow.blocks) == 1 else [x if b == "phi" else y] for b in flow.blocks}
+    state = [v for vs in variables.values() for v in vs]
+    fields = {label: [sum(rng.randint(-3, 3) * x**i * y**j for i in range(3) for j in range(3 - i))
+                      for _ in variables[flow.block_of(label)]] for label in flow.blocks.labels}
+    point = {x: sympy.Rational(1, 3), y: sympy.Rational(-2, 5)}
+    value, jacobian = at_point(flow, fields, variables, point, jacobian=True)
+    symbolic = flow.evaluate(fields, variables)
+    assert sympy.expand(value - symbolic.xreplace(point)) == sympy.zeros(len(state), 1)
+    assert sympy.expand(jacobian - symbolic.jacobian(state).xreplace(point)) == sympy.zeros(len(state), len(state))
+    assert flow.evaluate(fields, variables, at={"x": "1/3", "y": "-2/5"}) == value

@@ -19,6 +19,7 @@ import mpmath
 import sympy
 
 from ..errors import BeaError, ProblemError
+from ..concrete.evaluate import at_point as evaluate_at
 from ..exact import UNDEFINED, exact_number, mp_number
 from ..printable import Printable
 from ..progress import progress_for
@@ -264,11 +265,19 @@ def flow_stability(flow, fields, variables, at, params=None, progress=False) -> 
 
 
 def _jacobian_at(flow, fields, variables, at, params):
+    """The Jacobian and the value of the modified field at ``at``: through the point-wise evaluation
+    when ``at`` gives every variable (no expression in the variables is built), else symbolically."""
     problem = flow.problem(fields, variables)
-    field_ = flow.evaluate(fields, variables, params)
-    point = _point(problem, field_.free_symbols, at)
-    matrix = field_.jacobian(problem.state).xreplace(point)
-    at_point = field_.xreplace(point)
+    free = {s for exprs in problem.fields.values() for e in exprs for s in e.free_symbols}
+    free |= {v for v in flow.params.values() if isinstance(v, sympy.Symbol)}
+    point = _point(problem, free, at)
+    if all(v in point for v in problem.state):
+        at_point, matrix = evaluate_at(flow, fields, variables, point, params, jacobian=True)
+        at_point, matrix = at_point.xreplace(point), matrix.xreplace(point)
+    else:
+        field_ = flow.evaluate(fields, variables, params)
+        matrix = field_.jacobian(problem.state).xreplace(point)
+        at_point = field_.xreplace(point)
     if matrix.has(*UNDEFINED) or at_point.has(*UNDEFINED):
         raise ProblemError("the modified field or its Jacobian is infinite or undefined at the point: "
                            "the fields are singular there")
