@@ -18,6 +18,7 @@ derivative of a series is a sum over these cuts [HLW06, Lemma IX.9.1].
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from math import factorial
 
@@ -75,7 +76,11 @@ class Tree(str):
     @classmethod
     def make(cls, label: str, children=()) -> "Tree":
         """The unique tree with root ``label`` and the given multiset of child trees."""
-        kids = tuple(sorted(children, key=_serial))
+        return cls._made(label, tuple(sorted(children, key=_serial)))
+
+    @classmethod
+    def _made(cls, label: str, kids: tuple) -> "Tree":
+        """:meth:`make` for children already sorted by serial number."""
         key = (label, tuple(c.serial for c in kids))
         tree = cls._registry.get(key)
         if tree is None:
@@ -109,10 +114,12 @@ class Tree(str):
         """
         pairs = []
         for i, child in enumerate(self.children):
-            others = self.children[:i] + self.children[i + 1:]
-            pairs.append((Tree.make(self.label, others), child))
+            others = self.children[:i] + self.children[i + 1:]          # still sorted by serial
+            pairs.append((Tree._made(self.label, others), child))
+            serials = [c.serial for c in others]
             for rest, branch in child.cuts:
-                pairs.append((Tree.make(self.label, others + (rest,)), branch))
+                j = bisect_left(serials, rest.serial)
+                pairs.append((Tree._made(self.label, others[:j] + (rest,) + others[j:]), branch))
         return tuple(pairs)
 
     @_bottom_up
