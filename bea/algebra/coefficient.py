@@ -14,24 +14,25 @@ random polynomials.  The LaTeX printer still asks SymPy (``expr``).
 
 from __future__ import annotations
 
-from functools import cached_property
-
 __all__ = ["ExactCoefficient"]
 
 
 class ExactCoefficient:
     """A ring element with the parts of the SymPy interface the printers use."""
 
-    __slots__ = ("ring", "value", "__dict__")
+    __slots__ = ("ring", "value", "_expr", "_terms_", "_ordered_")
 
     def __init__(self, ring, value):
         self.ring, self.value = ring, value
+        self._expr = self._terms_ = self._ordered_ = None
 
     # -- the SymPy interface used by the printers ---------------------------------------------
-    @cached_property
+    @property
     def expr(self):
-        """The SymPy expression (built on demand)."""
-        return self.ring.to_sympy(self.value)
+        """The SymPy expression (built on demand, once)."""
+        if self._expr is None:
+            self._expr = self.ring.to_sympy(self.value)
+        return self._expr
 
     def __neg__(self) -> "ExactCoefficient":
         return ExactCoefficient(self.ring, -self.value)
@@ -82,14 +83,19 @@ class ExactCoefficient:
         return ("" if first == "+" else "-") + " ".join(out)
 
     # -- the polynomial ------------------------------------------------------------------------
-    @cached_property
+    @property
     def _terms(self) -> list | None:
         """``[(p, q, ((name, exponent), ...))]`` with factors sorted by name; None outside QQ[x, 1/x]."""
+        if self._terms_ is None:
+            self._terms_ = self._read_terms()
+        return self._terms_ if self._terms_ != "other" else None
+
+    def _read_terms(self):
         value, ring = self.value, self.ring
         if hasattr(value, "numerator") and not hasattr(ring, "symbols"):
             return [] if not value else [(int(value.numerator), int(value.denominator), ())]
         if type(value).__name__ != "Laurent":
-            return None
+            return "other"
         names = [s.name for s in ring.symbols]
         out = []
         for key, c in value.terms.items():
@@ -97,10 +103,17 @@ class ExactCoefficient:
             out.append((int(c.numerator), int(c.denominator), factors))
         return out
 
-    @cached_property
+    @property
     def _ordered(self) -> list:
         """The terms in the order of SymPy's ``Expr.as_ordered_terms``."""
+        if self._ordered_ is None:
+            self._ordered_ = self._order()
+        return self._ordered_
+
+    def _order(self) -> list:
         terms = self._terms
+        if len(terms) < 2:
+            return terms
         if len(terms) == 2:                                   # SymPy's special case Add(Number, Mul(-Number, x))
             constant, other = [t for t in terms if not t[2]], [t for t in terms if t[2]]
             if constant and constant[0][0] > 0 and len(other[0][2]) == 1 and other[0][0] < 0:
