@@ -14,7 +14,11 @@ random polynomials.  The LaTeX printer still asks SymPy (``expr``).
 
 from __future__ import annotations
 
+from .rings import Laurent, RationalRing
+
 __all__ = ["ExactCoefficient"]
+
+_OTHER = object()          # the terms of an element of another ring: SymPy prints it
 
 
 class ExactCoefficient:
@@ -63,10 +67,9 @@ class ExactCoefficient:
         negative = sum(1 for p, _, _ in terms if p < 0)
         if 2 * negative != len(terms):
             return 2 * negative > len(terms)
-        ordered = self._ordered
         if len(terms) == 2 and any(not f for _, _, f in terms):
             return self.expr.could_extract_minus_sign()      # 1 - x/2 and -1 + x/2 sort differently
-        return ordered[0][0] < 0                                # SymPy: expr.sort_key() < (-expr).sort_key()
+        return self._ordered[0][0] < 0                          # SymPy: expr.sort_key() < (-expr).sort_key()
 
     def __str__(self) -> str:
         terms = self._terms
@@ -88,14 +91,14 @@ class ExactCoefficient:
         """``[(p, q, ((name, exponent), ...))]`` with factors sorted by name; None outside QQ[x, 1/x]."""
         if self._terms_ is None:
             self._terms_ = self._read_terms()
-        return self._terms_ if self._terms_ != "other" else None
+        return None if self._terms_ is _OTHER else self._terms_
 
     def _read_terms(self):
         value, ring = self.value, self.ring
-        if hasattr(value, "numerator") and not hasattr(ring, "symbols"):
+        if isinstance(ring, RationalRing):
             return [] if not value else [(int(value.numerator), int(value.denominator), ())]
-        if type(value).__name__ != "Laurent":
-            return "other"
+        if not isinstance(value, Laurent):
+            return _OTHER
         names = [s.name for s in ring.symbols]
         out = []
         for key, c in value.terms.items():
