@@ -7,7 +7,6 @@ from functools import cached_property
 
 import sympy
 
-from .exact import exact_number
 from .errors import BeaError, OrderError
 from .algebra.blocks import Blocks
 from .printable import Printable
@@ -102,7 +101,7 @@ class ModifiedFlow(Printable):
         """
         if block not in self.blocks:
             raise BeaError(f"the flow has no block {block!r} (its blocks: {', '.join(self.blocks)})")
-        labels = [label for ls in self.blocks.values() for label in ls]
+        labels = self.blocks.labels
         wanted = tree if isinstance(tree, Tree) else parse_tree(tree, labels)
         if wanted.label not in labels:
             raise BeaError(f"tree {wanted} uses unknown field label {wanted.label!r}; known: {', '.join(labels)}")
@@ -117,12 +116,13 @@ class ModifiedFlow(Printable):
                              f">= {wanted.order} for this coefficient")
         if self.principal and not wanted.is_chain:
             raise BeaError(f"tree {wanted} is not a chain; this flow holds only the principal (chain) terms")
-        return self._index.get((block, wanted), sympy.Integer(0))
+        term = self._index.get((block, wanted))
+        return sympy.Integer(0) if term is None else term.coefficient
 
     @cached_property
     def _index(self) -> dict:
-        """``(block, Tree) -> coefficient``: O(1) lookup."""
-        return {(t.block, t.tree): t.coefficient for t in self.terms}
+        """``(block, Tree) -> Term``: O(1) lookup (a term's SymPy coefficient is built only when asked for)."""
+        return {(t.block, t.tree): t for t in self.terms}
 
     # -- on concrete problems: thin delegates to the layers above ---------------------------
     def problem(self, fields, variables):
@@ -142,7 +142,8 @@ class ModifiedFlow(Printable):
 
         if at is None:
             return modified_field(self, fields, variables, params)
-        return at_point(self, fields, variables, _point_of(self.problem(fields, variables), at), params)
+        problem = self.problem(fields, variables)
+        return at_point(self, problem, problem.point(at, complete=True), params)
 
     def lambdify(self, fields, variables, params=None):
         """A NumPy callable ``F(y, h)`` of the concatenated state (blocks in order), batch-aware
@@ -172,16 +173,3 @@ class ModifiedFlow(Printable):
             f"<ModifiedFlow {self.scheme} order={self.order} time={self.time} "
             f"{len(self.terms)} terms{' (principal)' if self.principal else ''}>"
         )
-
-
-def _point_of(problem, at) -> dict:
-    """``{variable: exact value}`` from ``at`` (variables or their names), every variable given."""
-    if not isinstance(at, dict):
-        raise BeaError(f"at must be a dict {{variable: value}}, got {type(at).__name__}")
-    names = {str(v): v for v in problem.state}
-    unknown = sorted(str(k) for k in at if str(k) not in names)
-    missing = [n for n in names if n not in {str(k) for k in at}]
-    if unknown or missing:
-        raise BeaError(f"at must give a value to each variable ({', '.join(names)}); "
-                       + (f"{unknown[0]} is not one" if unknown else f"{missing[0]} is missing"))
-    return {names[str(k)]: exact_number(v, f"the value of {k}") for k, v in at.items()}

@@ -130,7 +130,7 @@ def test_the_field_and_jacobian_at_a_point_agree_with_the_expression_substituted
     fields = {label: [sum(rng.randint(-3, 3) * x**i * y**j for i in range(3) for j in range(3 - i))
                       for _ in variables[flow.block_of(label)]] for label in flow.blocks.labels}
     point = {x: sympy.Rational(1, 3), y: sympy.Rational(-2, 5)}
-    value, jacobian = at_point(flow, fields, variables, point, jacobian=True)
+    value, jacobian = at_point(flow, flow.problem(fields, variables), point, jacobian=True)
     symbolic = flow.evaluate(fields, variables)
     assert sympy.expand(value - symbolic.xreplace(point)) == sympy.zeros(len(state), 1)
     assert sympy.expand(jacobian - symbolic.jacobian(state).xreplace(point)) == sympy.zeros(len(state), len(state))

@@ -259,11 +259,7 @@ class PrincipalFlow(Printable):
         ``(1/T) log M`` and, for ``steps > 0``, its trajectory next to the scheme's own iterates."""
         state = self.problem.state
         if isinstance(y0, dict):
-            given = {str(k): v for k, v in y0.items()}
-            missing = [str(v) for v in state if str(v) not in given]
-            if missing:
-                raise ParameterError(f"the point gives no value for the variable {missing[0]}")
-            at = {v: given[str(v)] for v in state}
+            at = self.problem.point(y0, complete=True)
         else:
             at = dict(zip(state, self._state(y0)))
         y = self._state([at[v] for v in state])

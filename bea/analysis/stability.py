@@ -20,7 +20,7 @@ import sympy
 
 from ..errors import BeaError, ProblemError
 from ..concrete.evaluate import at_point as evaluate_at
-from ..exact import UNDEFINED, exact_number, mp_number
+from ..exact import UNDEFINED, mp_number
 from ..printable import Printable
 from ..progress import progress_for
 from ..schemes.builtins import make_scheme
@@ -270,9 +270,9 @@ def _jacobian_at(flow, fields, variables, at, params):
     problem = flow.problem(fields, variables)
     free = {s for exprs in problem.fields.values() for e in exprs for s in e.free_symbols}
     free |= {v for v in flow.params.values() if isinstance(v, sympy.Symbol)}
-    point = _point(problem, free, at)
+    point = problem.point(at, free | {H})
     if all(v in point for v in problem.state):
-        at_point, matrix = evaluate_at(flow, fields, variables, point, params, jacobian=True)
+        at_point, matrix = evaluate_at(flow, problem, {v: point[v] for v in problem.state}, params, jacobian=True)
         at_point, matrix = at_point.xreplace(point), matrix.xreplace(point)
     else:
         field_ = flow.evaluate(fields, variables, params)
@@ -284,19 +284,6 @@ def _jacobian_at(flow, fields, variables, at, params):
     matrix = matrix.applyfunc(sympy.simplify)
     fixed = None if at_point.free_symbols else all(sympy.simplify(x) == 0 for x in at_point)
     return matrix, point, fixed
-
-def _point(problem, free: set, at) -> dict:
-    """``{symbol: exact value}`` for ``at``; names must be variables, ``h`` or symbols of the field."""
-    if not isinstance(at, dict):
-        raise ProblemError(f"the point must be a dict {{variable: value}}, got {type(at).__name__}")
-    names = {str(s): s for s in free | set(problem.state) | {H}}
-    point = {}
-    for key, value in at.items():
-        symbol = names.get(str(key))
-        if symbol is None:
-            raise ProblemError(f"the point names {key}, which is neither a variable, h nor a parameter of the field")
-        point[symbol] = exact_number(value, f"the value of {key}")
-    return point
 
 def _method_stability(flow, fields, variables, point: dict, params):
     """The method's verdict at ``point`` (exact), or ``inconclusive`` saying what is missing."""

@@ -109,18 +109,19 @@ class PointEvaluation:
         return self._tangents[(tree, j)]
 
 
-def at_point(flow, fields, variables, point: dict, params=None, jacobian: bool = False):
-    """The modified field of ``flow`` at ``point`` (``{variable: exact value}``, every variable given),
+def at_point(flow, problem, point: dict, params=None, jacobian: bool = False):
+    """The modified field of ``flow`` on ``problem`` (:meth:`bea.ModifiedFlow.problem`) at ``point``
+    (``{variable: exact value}``, every variable given),
     as a column Matrix in ``h`` and the remaining symbols, and with ``jacobian=True`` also its
     Jacobian there -- both exact, without building the field as an expression in the variables
     (:class:`PointEvaluation`).
 
     >>> import bea
     >>> x = sympy.Symbol("x")
-    >>> at_point(bea.derive("euler", 2), {"f": [-x**2]}, {"theta": [x]}, {x: 3}, jacobian=True)
+    >>> flow = bea.derive("euler", 2)
+    >>> at_point(flow, flow.problem({"f": [-x**2]}, {"theta": [x]}), {x: 3}, jacobian=True)
     (Matrix([[-27*h - 9]]), Matrix([[-27*h - 6]]))
     """
-    problem = flow.problem(fields, variables)
     subs = substitutions(flow, params)
     evaluation = PointEvaluation(problem, point)
     n = len(problem.state)

@@ -17,6 +17,7 @@ import sympy
 from ..algebra.blocks import Blocks
 from ..algebra.trees import Tree, parse_tree
 from ..errors import ProblemError
+from ..exact import exact_number
 from ..expressions import to_expression
 from ..schemes.params import RESERVED
 
@@ -75,6 +76,26 @@ class Problem:
             self.fields[label] = exprs
         self._contracted: dict = {}
         self._differentials: dict = {}
+
+    def point(self, at, others=(), complete: bool = False) -> dict:
+        """``{symbol: exact value}`` for ``at`` (``{variable or its name: value}``, values per
+        :mod:`bea.exact`); names may also be the symbols ``others`` (``h``, parameters);
+        ``complete``: every variable must be given."""
+        if not isinstance(at, dict):
+            raise ProblemError(f"the point must be a dict {{variable: value}}, got {type(at).__name__}")
+        names = {str(s): s for s in (*others, *self.state)}
+        point = {}
+        for key, value in at.items():
+            symbol = names.get(str(key))
+            if symbol is None:
+                what = "neither a variable, h nor a parameter of the field" if others else \
+                    f"not a variable of the problem ({', '.join(map(str, self.state))})"
+                raise ProblemError(f"the point names {key}, which is {what}")
+            point[symbol] = exact_number(value, f"the value of {key}")
+        missing = [str(v) for v in self.state if v not in point] if complete else []
+        if missing:
+            raise ProblemError(f"the point gives no value for the variable {missing[0]}")
+        return point
 
     @property
     def slices(self) -> dict[str, range]:
