@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from .latex import LatexPrinter
-from .notation import LATEX, TEXT, complex_number, potential
+from .notation import LATEX, TEXT, complex_number, potential, python_complex
 from .printer import Printer
 
 __all__ = ["JsonPrinter"]
@@ -91,14 +91,12 @@ class JsonPrinter(Printer):
                 "nonprincipal": [self.doprint(t) for t in pf.nonprincipal_terms or ()]}
 
     def _print_PrincipalFlowSample(self, s) -> dict:
-        def show(z):
-            return complex_number(z, 12, "j", 1e-14)
         out = {"scheme": s.scheme, "h": str(s.h), "method": s.method, "at": {str(k): str(v) for k, v in s.at.items()},
-               "field": [show(z) for z in s.field], "eigenvalues": [show(z) for z in s.eigenvalues],
+               "field": [python_complex(z) for z in s.field], "eigenvalues": [python_complex(z) for z in s.eigenvalues],
                "converges": s.converges}
         if s.steps:
-            out["steps"] = [{"n": n, "pf": [show(z) for z in a], "discrete": [float(z) for z in b], "difference": d}
-                            for n, (a, b, d) in enumerate(s.steps)]
+            out["steps"] = [{"n": n, "pf": [python_complex(z) for z in a], "discrete": [float(z) for z in b],
+                             "difference": d} for n, (a, b, d) in enumerate(s.steps)]
         return out
 
     def _print_Entry(self, e) -> dict:

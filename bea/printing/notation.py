@@ -27,7 +27,7 @@ from ..algebra.coefficient import ExactCoefficient
 from ..algebra.trees import Tree
 
 __all__ = ["Notation", "TEXT", "LATEX", "tree_latex", "label_latex", "block_latex", "signed_sum",
-           "complex_number", "observed_order", "text_safe", "differential", "potential"]
+           "complex_number", "python_complex", "observed_order", "text_safe", "differential", "potential"]
 
 _GREEK = {"phi", "theta", "psi", "eta", "mu", "nu", "lambda", "omega", "alpha", "beta", "gamma", "sigma"}
 
@@ -118,6 +118,10 @@ def observed_order(order: float) -> str:
     return "exact" if math.isnan(order) else f"{order:.3f}"
 
 
+def python_complex(value) -> str:
+    """A complex number as the principal flow's output writes it: 12 digits, Python's ``a+bj``."""
+    return complex_number(value, 12, "j", 1e-14)
+
 
 def text_safe(name: str) -> str:
     """A name, safe inside LaTeX's ``\\text{}`` (backslashes dropped, underscores and carets escaped)."""
@@ -137,21 +141,16 @@ class Notation:
     norm_squared: Callable[[str], str]              # |v|^2
     big_o: Callable[[int], str]                     # O(h^p)
     tree: Callable[[Tree, Callable | None], str]    # F(tree); the callable maps labels to blocks (games)
+    grad: str                                       # the gradient operator
+    group: Callable[[str], str]                     # a super- or subscript
     exact: bool = False                             # print derived coefficients from their ring (text)
 
     def nabla(self, blocks: list[str]) -> str:
         """``grad^k_theta`` when all blocks agree, ``grad_{phi theta}`` otherwise."""
         k, names = len(blocks), [self.block(b) for b in blocks]
         if len(set(blocks)) == 1:
-            return f"{self._grad}{'^' + self._group(str(k)) if k > 1 else ''}_{self._group(names[0])}"
-        return f"{self._grad}_{self._group(''.join(names))}"
-
-    @property
-    def _grad(self) -> str:
-        return "\\nabla" if self is LATEX else "grad"
-
-    def _group(self, text: str) -> str:
-        return f"{{{text}}}" if self is LATEX else text
+            return f"{self.grad}{'^' + self.group(str(k)) if k > 1 else ''}_{self.group(names[0])}"
+        return f"{self.grad}_{self.group(''.join(names))}"
 
 
 def _loss_latex(loss: str) -> str:
@@ -166,11 +165,11 @@ def _big_o_text(power: int) -> str:
 
 TEXT = Notation(coefficient=str, block=str, loss=str, frozen=lambda x: f"{x}(t-1)",
                 inner=lambda a, b: f"{a} . {b}", norm_squared=lambda x: f"|{x}|^2", big_o=_big_o_text,
-                tree=lambda tree, block_of=None: tree.text, exact=True)
+                tree=lambda tree, block_of=None: tree.text, grad="grad", group=lambda x: x, exact=True)
 LATEX = Notation(coefficient=sympy.latex, block=block_latex, loss=_loss_latex,
                  frozen=lambda x: f"\\left.{x}\\right|_{{t-1}}", inner=lambda a, b: f"{a}^\\top {b}",
                  norm_squared=lambda x: f"\\|{x}\\|^2", big_o=lambda p: f"O({sympy.latex(sympy.Symbol('h')**p)})",
-                 tree=tree_latex)
+                 tree=tree_latex, grad="\\nabla", group=lambda x: f"{{{x}}}")
 
 
 # -- the gradient notation: one traversal -----------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mpmath
 
-from .notation import TEXT, complex_number, observed_order, signed_sum
+from .notation import TEXT, complex_number, observed_order, python_complex, signed_sum
 from .printer import Printer
 from .terms import grouped, loss_rows, spelling
 
@@ -91,15 +91,13 @@ class TextPrinter(Printer):
         return "\n".join(lines)
 
     def _print_PrincipalFlowSample(self, s) -> str:
-        def show(z):
-            return complex_number(z, 12, "j", 1e-14)
         lines = [f"# principal flow of {s.scheme} with h = {s.h} ({s.method}) at "
                  + ", ".join(f"{k} = {v}" for k, v in s.at.items()),
-                 "field: " + ", ".join(show(z) for z in s.field),
-                 "eigenvalues of (1/T) log M: " + ", ".join(show(z) for z in s.eigenvalues)
+                 "field: " + ", ".join(python_complex(z) for z in s.field),
+                 "eigenvalues of (1/T) log M: " + ", ".join(python_complex(z) for z in s.eigenvalues)
                  + ("  (all real parts < 0)" if s.converges else "  (a real part >= 0)")]
         for n, (a, b, difference) in enumerate(s.steps):
-            lines.append(f"n = {n:3d}  PF: {', '.join(show(z) for z in a)}   {s.scheme}: "
+            lines.append(f"n = {n:3d}  PF: {', '.join(python_complex(z) for z in a)}   {s.scheme}: "
                          f"{', '.join(f'{float(z):.12g}' for z in b)}   |difference| = {difference:.3g}")
         return "\n".join(lines)
 
