@@ -40,7 +40,7 @@ def random_field(trees, labels, seed):
 def test_the_modified_field_of_an_exact_flow_is_its_field(seed):
     trees = trees_up_to(5, ["f", "g"])
     b = {t: x for t, x in random_field(trees, ["f", "g"], seed).items() if x}
-    recovered = modified_field(flow(b, trees, QQ(0)), trees, lambda t: QQ(1), lambda x: 1 / x, QQ(0))
+    recovered = modified_field(flow(b, trees, QQ(0)), trees, {"f": QQ(1), "g": QQ(1)}, lambda x: 1 / x, QQ(0))
     assert recovered == b
 
 

@@ -120,15 +120,15 @@ def flow(b: Mapping, universe: Iterable[Tree], zero) -> Series:
 def modified_field(
     a: Mapping,
     universe: Iterable[Tree],
-    time: Callable[[Tree], object],
+    times: Mapping[str, object],
     inverse: Callable[[object], object],
     zero,
 ) -> Series:
     """The field ``b`` whose flow matches the map ``a`` block by block (the modified field, the
     logarithm of the map [HLW06, Sec IX.9]).
 
-    For a tree ``s`` whose root lies in block B, with ``tau = time(s)`` the block's time in
-    units of ``h``, the flow of ``b`` for time ``tau h`` has coefficient
+    For a tree ``s`` whose root lies in block B, with ``tau = times[root label]`` the block's time
+    in units of ``h``, the flow of ``b`` for time ``tau h`` has coefficient
     ``sum_j tau^j L_j(s)``; setting it equal to ``a(s)`` gives
     ``b(s) = (a(s) - sum_{j>=2} tau^j L_j(s)) / tau``: the ``L_j``, ``j >= 2``, of ``s`` involve ``b``
     of smaller trees only, so ``b`` is solved tree by tree in order of size.
@@ -138,19 +138,20 @@ def modified_field(
 
     >>> from bea.algebra.trees import trees_up_to
     >>> trees = trees_up_to(3, ["f"])
-    >>> b = modified_field({trees[0]: QQ(1)}, trees, lambda t: QQ(1), lambda x: 1 / x, QQ(0))
+    >>> b = modified_field({trees[0]: QQ(1)}, trees, {"f": QQ(1)}, lambda x: 1 / x, QQ(0))
     >>> {t.text: str(c) for t, c in b.items()}
     {'f': '1', 'f[f]': '-1/2', 'f[f,f]': '1/6', 'f[f[f]]': '1/3'}
     """
     rows: dict[Tree, list] = {}
     out: Series = {}
+    powers = {label: [tau * tau] for label, tau in times.items()}     # [tau^2, tau^3, ...] per root label
     for s in universe:
         tail = _lie_terms(s, rows, out, 1, zero)
-        tau = time(s)
+        tau, known = times[s.label], powers[s.label]
+        while len(known) < len(tail):
+            known.append(known[-1] * tau)
         rest = zero
-        power = tau
-        for x in tail:
-            power = power * tau
+        for x, power in zip(tail, known):
             if x:
                 rest = rest + power * x
         target = a.get(s, zero) - rest

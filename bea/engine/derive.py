@@ -149,19 +149,15 @@ def _within_budget(scheme, order: int, chains_only: bool, budget, report) -> tup
 
 def _solve(scheme, ring, universe, state_carrying: bool, report) -> tuple[dict | None, dict]:
     """``(one-step map, modified field)`` as series over ``universe`` in ``ring`` (no map on the slow manifold)."""
-    block_time = {label: ring.coerce(scheme.times[scheme.block_of(label)]) for label in scheme.labels}
-
-    def time_of(tree):
-        return block_time[tree.label]
-
+    times = {label: ring.coerce(scheme.times[scheme.block_of(label)]) for label in scheme.labels}
     if state_carrying:
-        return None, _slow_manifold_field(scheme, ring, universe, time_of, report)
+        return None, _slow_manifold_field(scheme, ring, universe, times, report)
     step_map, _ = one_step_map(scheme, ring, universe)
     report("series of the one-step map done; solving for the modified field")
-    return step_map, modified_field(step_map, universe, time_of, ring.inverse, ring.zero)
+    return step_map, modified_field(step_map, universe, times, ring.inverse, ring.zero)
 
 
-def _slow_manifold_field(scheme, ring, universe, time_of, report=lambda message: None) -> dict:
+def _slow_manifold_field(scheme, ring, universe, times, report=lambda message: None) -> dict:
     """The modified field of a state-carrying scheme, past iterates on its own flow.
 
     A past iterate ``y_{-j} = exp(-j tau b)(y)`` depends on the unknown field ``b``; on a
@@ -181,10 +177,10 @@ def _slow_manifold_field(scheme, ring, universe, time_of, report=lambda message:
         known = [t for t in universe if t.order <= size]
         step_map, _ = one_step_map(scheme, ring, known, past=field)
         report(f"slow manifold: trees with {size} nodes")
-        trial = modified_field(step_map, known, time_of, ring.inverse, ring.zero)
+        trial = modified_field(step_map, known, times, ring.inverse, ring.zero)
         for t in known:
             if t.order == size and trial.get(t):
-                tau = time_of(t)
+                tau = times[t.label]
                 denominator = tau - gain[t.label]
                 if not denominator:
                     raise SchemeError(f"scheme {scheme.name!r} does not determine a modified field: "

@@ -165,7 +165,8 @@ class SeriesInterpreter(_Interpreter):
 
     def _log(self, a: dict) -> dict:
         """The modified field of the map ``a`` with the same time ``h`` for every block."""
-        return modified_field(a, self.universe, lambda tree: self.ring.one, self.ring.inverse, self.ring.zero)
+        same = dict.fromkeys({t.label for t in self.universe}, self.ring.one)
+        return modified_field(a, self.universe, same, self.ring.inverse, self.ring.zero)
 
 
 class NumericInterpreter(_Interpreter):
