@@ -11,6 +11,14 @@ from .inputs import assignments, budget, params_of, point_with, problem, progres
 __all__ = ["COMMANDS"]
 
 
+def derived(args, progress, run=derive, params=None):
+    """The flow the arguments ask for: ``--scheme``, ``--order``, ``--time``, ``--players``, ``--budget``
+    and the scheme's parameters (``params``, else those of ``--param``)."""
+    params = params_of(args.param, args.tableau) if params is None else params
+    return run(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
+               budget=budget(args), **params)
+
+
 def validate_command(args) -> str:
     from ..concrete.library import PROBLEMS
     from ..analysis.validate import validate
@@ -32,8 +40,7 @@ def validate_command(args) -> str:
 def stability_command(args) -> str:
     spec, scheme_params, problem_params = problem(args, args.scheme)
     progress = progress_lines("stability")
-    flow = derive(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
-                  budget=budget(args), **scheme_params)
+    flow = derived(args, progress, params=scheme_params)
     instance = spec.instance(flow.blocks, **problem_params)
     at = {str(k): v for k, v in point_with(instance.point, args.at).items()}
     if args.h is not None:
@@ -63,15 +70,9 @@ def pf_command(args) -> str:
     return formatted(pf.sample({v: at[v] for vs in instance.variables.values() for v in vs}, args.steps), args.format)
 
 
-
-
-
-
 def derive_command(args) -> str:
-    run = derive if args.command == "derive" else principal
     progress = progress_lines(args.command)
-    flow = run(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
-               budget=budget(args), **params_of(args.param, args.tableau))
+    flow = derived(args, progress, run=derive if args.command == "derive" else principal)
     progress(f"printing {len(flow.terms)} terms as {args.format}")
     return formatted(flow, args.format, gradient=args.gradient)
 
@@ -80,8 +81,7 @@ def loss_command(args) -> str:
     from ..analysis.losses import modified_loss
 
     progress = progress_lines("loss")
-    flow = derive(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
-                  budget=budget(args), **params_of(args.param, args.tableau))
+    flow = derived(args, progress)
     result = modified_loss(flow, args.system, frozen=args.frozen, progress=progress)
     progress("printing")
     return formatted(result, args.format)
@@ -104,4 +104,5 @@ def paper_command(args) -> str:
     return formatted(entry(args.id), args.format, full=True)
 
 
-COMMANDS = {"derive": derive_command, "principal": derive_command, "loss": loss_command, "paper": paper_command, "validate": validate_command, "stability": stability_command, "pf": pf_command}
+COMMANDS = {"derive": derive_command, "principal": derive_command, "loss": loss_command, "paper": paper_command,
+            "validate": validate_command, "stability": stability_command, "pf": pf_command}
