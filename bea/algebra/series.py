@@ -49,31 +49,52 @@ __all__ = [
 
 Series = dict  # {Tree: ring element}
 
-_INVERSE = [None] + [QQ(1, j) for j in range(1, 512)]
+_INVERSE = [None]             # _INVERSE[j] = 1/j, exact, made once each
 
 
-def _inv(j: int):
-    return _INVERSE[j] if j < len(_INVERSE) else QQ(1, j)
+def _inverses(n: int) -> list:
+    """``_INVERSE`` holding at least ``1/1 .. 1/n``."""
+    if len(_INVERSE) <= n:
+        _INVERSE.extend(QQ(1, j) for j in range(len(_INVERSE), n + 1))
+    return _INVERSE
 
 
 def _lie_terms(s: Tree, rows: Mapping[Tree, Sequence], b: Mapping, offset: int, zero) -> list:
     """``[T_1(s), ..., T_{|s|-1}(s)]`` of the Lie series ``T_k = D_b T_{k-1} / (k + offset)``.
 
     ``rows[t]`` holds ``[T_0(t), T_1(t), ...]`` for the trees ``t`` smaller than ``s``.  One pass
-    over the edge cuts ``(r, u)`` of ``s`` gives every ``k`` at once, since
+    over the distinct edge cuts ``(r, u)`` of ``s`` (each times its count) gives every ``k`` at once, since
     ``(D_b T)(s) = sum_{cuts} T(r) b(u)`` [HLW06, Lemma IX.9.1] and ``r`` is smaller than ``s``.
     This is the one Lie-derivative sum of the package: the exact flow (``offset = 1``), a map
     after a flow (``offset = 0``) and the modified field all run on it.
     """
     tail = [zero] * (s.order - 1)
-    for root_part, branch in s.cuts:
-        y = b.get(branch)
+    field, known = b.get, rows.get
+    for root_part, branch, count in s.edge_cuts:
+        y = field(branch)
         if not y:
             continue
-        for i, x in enumerate(rows.get(root_part, ())):
+        row = known(root_part)
+        if row is None:
+            continue
+        if count != 1:
+            y = y * count
+        for i, x in enumerate(row):
             if x:
-                tail[i] = tail[i] + x * y
-    return [x * _inv(i + 1 + offset) if x else x for i, x in enumerate(tail)]
+                tail[i] += x * y
+    inverse = _inverses(len(tail) + offset)
+    return [x * inverse[i + 1 + offset] if x else x for i, x in enumerate(tail)]
+
+
+def _supported(universe: Iterable[Tree], *series: Mapping) -> list[Tree]:
+    """The trees of ``universe`` that use only labels occurring in ``series``.
+
+    The operations below vanish outside them: every term of a Lie derivative, a flow or a
+    modified field at ``s`` is a product over a split of ``s`` into trees of the inputs, so
+    a label that no input uses makes it zero.  Restricting to them lets a one-player phase of
+    a game be solved over that player's trees only."""
+    labels = frozenset().union(*(t.label_set for a in series for t in a))
+    return [t for t in universe if t.label_set <= labels]
 
 
 def lie_derivative(a: Mapping, b: Mapping, universe: Iterable[Tree], zero) -> Series:
@@ -87,7 +108,7 @@ def lie_derivative(a: Mapping, b: Mapping, universe: Iterable[Tree], zero) -> Se
     """
     rows = {t: (x,) for t, x in a.items()}
     out: Series = {}
-    for s in universe:
+    for s in _supported(universe, a, b):
         x = _lie_terms(s, rows, b, 0, zero)[0] if s.order > 1 else zero
         if x:
             out[s] = x
@@ -107,7 +128,7 @@ def flow(b: Mapping, universe: Iterable[Tree], zero) -> Series:
     """
     rows: dict[Tree, list] = {}
     out: Series = {}
-    for s in universe:
+    for s in _supported(universe, b):
         row = [b.get(s, zero)] + _lie_terms(s, rows, b, 1, zero)
         if any(row):
             rows[s] = row
@@ -145,7 +166,7 @@ def modified_field(
     rows: dict[Tree, list] = {}
     out: Series = {}
     powers = {label: [tau * tau] for label, tau in times.items()}     # [tau^2, tau^3, ...] per root label
-    for s in universe:
+    for s in _supported(universe, a):
         tail = _lie_terms(s, rows, out, 1, zero)
         tau, known = times[s.label], powers[s.label]
         while len(known) < len(tail):
@@ -173,7 +194,7 @@ def compose_after_flow(a: Mapping, b: Mapping, universe: list[Tree], zero) -> Se
     """
     rows: dict[Tree, list] = {}
     out = dict(flow(b, universe, zero))
-    for s in universe:
+    for s in _supported(universe, a, b):
         row = [a.get(s, zero)] + _lie_terms(s, rows, b, 0, zero)
         if any(row):
             rows[s] = row

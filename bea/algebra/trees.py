@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 from math import factorial
 
 from ..errors import TreeSyntaxError
@@ -41,18 +42,22 @@ class _bottom_up:
     def __get__(self, tree, owner=None):
         if tree is None:
             return self
-        cache = tree.__dict__
-        if self.name not in cache:
-            pending, stack, seen = [], [tree], set()
-            while stack:
-                t = stack.pop()
-                if self.name not in t.__dict__ and t.serial not in seen:
-                    seen.add(t.serial)
-                    pending.append(t)
-                    stack.extend(t.children)
-            for t in sorted(pending, key=_serial):
-                t.__dict__[self.name] = self.func(t)
-        return cache[self.name]
+        cache, name = tree.__dict__, self.name
+        if name in cache:
+            return cache[name]
+        if all(name in child.__dict__ for child in tree.children):     # the usual case: children first
+            value = cache[name] = self.func(tree)
+            return value
+        pending, stack, seen = [], [tree], set()
+        while stack:
+            t = stack.pop()
+            if name not in t.__dict__ and t.serial not in seen:
+                seen.add(t.serial)
+                pending.append(t)
+                stack.extend(t.children)
+        for t in sorted(pending, key=_serial):
+            t.__dict__[name] = self.func(t)
+        return cache[name]
 
 
 class Tree(str):
@@ -79,9 +84,9 @@ class Tree(str):
         return cls._made(label, tuple(sorted(children, key=_serial)))
 
     @classmethod
-    def _made(cls, label: str, kids: tuple) -> "Tree":
-        """:meth:`make` for children already sorted by serial number."""
-        key = (label, tuple(c.serial for c in kids))
+    def _made(cls, label: str, kids: tuple, serials: tuple | None = None) -> "Tree":
+        """:meth:`make` for children already sorted by serial number (``serials``: theirs, if known)."""
+        key = (label, tuple([c.serial for c in kids]) if serials is None else serials)
         tree = cls._registry.get(key)
         if tree is None:
             printed = tuple(sorted(kids, key=_sort_key))
@@ -101,26 +106,43 @@ class Tree(str):
         return Tree.make(self.label, self.children + (branch,))
 
     @_bottom_up
-    def cuts(self) -> tuple[tuple["Tree", "Tree"], ...]:
-        """All pairs ``(root part, branch)`` obtained by cutting one edge.
+    def edge_cuts(self) -> tuple[tuple["Tree", "Tree", int], ...]:
+        """The distinct pairs ``(root part, branch)`` obtained by cutting one edge, each with the
+        number of edges that give it.
 
-        Every edge of the tree is cut once (equal edges are listed once each), so for
-        ``a[b, b]`` the pair ``(a[b], b)`` appears twice.  References: [HLW06, Sec III.1].
+        Equal children give equal cuts, so each distinct child is cut once and its count
+        multiplies: ``a[b, b]`` has one pair ``(a[b], b)`` of count 2.  The counts sum to the
+        number of edges, ``|t| - 1``.  References: [HLW06, Sec III.1].
+
+        >>> parse_tree("a[b,b]").edge_cuts
+        ((Tree('a[b]'), Tree('b'), 2),)
+        >>> parse_tree("f[f[f]]").edge_cuts
+        ((Tree('f'), Tree('f[f]'), 1), (Tree('f[f]'), Tree('f'), 1))
+        """
+        kids, label, triples = self.children, self.label, []
+        numbers = tuple([c.serial for c in kids])
+        for i, child in enumerate(kids):
+            if i and kids[i - 1] is child:
+                continue
+            count = kids.count(child)
+            others = kids[:i] + kids[i + 1:]          # one copy of child removed, still sorted by serial
+            serials = numbers[:i] + numbers[i + 1:]
+            triples.append((Tree._made(label, others, serials), child, count))
+            for rest, branch, n in child.edge_cuts:
+                j = bisect_left(serials, rest.serial)
+                inserted = Tree._made(label, others[:j] + (rest,) + others[j:], serials[:j] + (rest.serial,) + serials[j:])
+                triples.append((inserted, branch, count * n))
+        return tuple(triples)
+
+    @property
+    def cuts(self) -> tuple[tuple["Tree", "Tree"], ...]:
+        """All pairs ``(root part, branch)`` obtained by cutting one edge, one per edge: for
+        ``a[b, b]`` the pair ``(a[b], b)`` appears twice (:attr:`edge_cuts` groups them).
 
         >>> parse_tree("a[b,b]").cuts
         ((Tree('a[b]'), Tree('b')), (Tree('a[b]'), Tree('b')))
-        >>> parse_tree("f[f[f]]").cuts
-        ((Tree('f'), Tree('f[f]')), (Tree('f[f]'), Tree('f')))
         """
-        pairs = []
-        for i, child in enumerate(self.children):
-            others = self.children[:i] + self.children[i + 1:]          # still sorted by serial
-            pairs.append((Tree._made(self.label, others), child))
-            serials = [c.serial for c in others]
-            for rest, branch in child.cuts:
-                j = bisect_left(serials, rest.serial)
-                pairs.append((Tree._made(self.label, others[:j] + (rest,) + others[j:]), branch))
-        return tuple(pairs)
+        return tuple((r, u) for r, u, n in self.edge_cuts for _ in range(n))
 
     @_bottom_up
     def symmetry(self) -> int:
@@ -142,6 +164,11 @@ class Tree(str):
         for child in self.children:
             out.extend(child.labels)
         return tuple(out)
+
+    @_bottom_up
+    def label_set(self) -> frozenset:
+        """The set of labels that occur in the tree."""
+        return frozenset(self.labels)
 
     @_bottom_up
     def is_chain(self) -> bool:
@@ -232,46 +259,47 @@ def parse_tree(text: str, labels=None) -> Tree:
 
 
 def trees_up_to(order: int, labels) -> list[Tree]:
-    """All trees with at most ``order`` nodes whose labels are in ``labels``, by order.
+    """All trees with at most ``order`` nodes whose labels are in ``labels``, in canonical order
+    (fewer nodes first, then by label and children: :attr:`Tree.sort_key`).
 
     Trees of order n are built as a root label times a multiset of smaller trees with
     n - 1 nodes in total; multisets are generated with non-increasing positions in the
-    list, so each one appears exactly once.
+    list, so each one appears exactly once.  The list is made once per ``(order, labels)``.
     """
-    labels = list(labels)
-    by_order: list[list[Tree]] = [[] for _ in range(order + 1)]
-    everything: list[Tree] = []
+    return list(_enumerated(order, tuple(sorted(set(labels)))))
+
+
+@lru_cache(maxsize=32)
+def _enumerated(order: int, labels: tuple) -> tuple:
+    everything: list[Tree] = []          # by order, so the trees up to a size are a prefix
+    upto = [0]                           # upto[n]: how many trees have at most n nodes
     for n in range(1, order + 1):
-        for forest in _forests(n - 1, len(everything), everything, {}):
-            for label in labels:
-                by_order[n].append(Tree.make(label, forest))
-        everything.extend(by_order[n])
-    return everything
+        made = [Tree.make(label, forest) for forest in _forests(n - 1, len(everything), everything, upto)
+                for label in labels]
+        everything.extend(made)
+        upto.append(len(everything))
+    return tuple(sorted(everything, key=_sort_key))
 
 
-def _forests(size: int, limit: int, pool: list[Tree], memo: dict):
-    """Multisets of trees from ``pool[:limit]`` with ``size`` nodes in total."""
+def _forests(size: int, limit: int, pool: list[Tree], upto: list[int]):
+    """Multisets of trees from ``pool[:limit]`` with ``size`` nodes in total, each a tuple sorted
+    by serial number (positions in ``pool`` taken non-increasing, so each multiset once)."""
     if size == 0:
-        return [()]
-    key = (size, limit)
-    if key in memo:
-        return memo[key]
-    result = []
-    for i in range(limit):
+        yield ()
+        return
+    for i in range(min(limit, upto[size]) - 1, -1, -1):
         first = pool[i]
-        if first.order <= size:
-            for rest in _forests(size - first.order, i + 1, pool, memo):
-                result.append((first,) + rest)
-    memo[key] = result
-    return result
+        for rest in _forests(size - first.order, i + 1, pool, upto):
+            yield rest + (first,)
 
 
 def chains_up_to(order: int, labels) -> list[Tree]:
-    """All chain trees (each node has at most one child) with at most ``order`` nodes."""
-    labels = list(labels)
+    """All chain trees (each node has at most one child) with at most ``order`` nodes, in
+    canonical order."""
+    labels = sorted(set(labels))
     level = [leaf(label) for label in labels]
     everything = list(level)
     for _ in range(order - 1):
         level = [Tree.make(label, (child,)) for child in level for label in labels]
         everything.extend(level)
-    return everything
+    return sorted(everything, key=_sort_key)

@@ -92,14 +92,16 @@ class SeriesInterpreter(_Interpreter):
     ``tau`` is the time of one step in units of ``h``.
     """
 
-    def __init__(self, ring, universe, past: dict | None = None, tau=None):
+    def __init__(self, ring, universe, past: dict | None = None, tau=None, by_label: dict | None = None):
         self.ring, self.universe = ring, universe
         self.past, self.tau = past, tau
         self.uses_past = False
         self.max_size = max((t.order for t in universe), default=0)
-        self.by_label: dict[str, list] = {}          # the trees of each root label, for field increments
-        for t in universe:
-            self.by_label.setdefault(t.label, []).append(t)
+        if by_label is None:                         # the trees of each root label, for field increments
+            by_label = {}
+            for t in universe:
+                by_label.setdefault(t.label, []).append(t)
+        self.by_label = by_label
 
     def identity(self) -> Value:
         """``y`` itself: the empty series, the flow of the zero field."""
@@ -125,7 +127,7 @@ class SeriesInterpreter(_Interpreter):
         self.require_point(start, "the start of repeat")
         if not (count.is_Symbol or (count.is_Integer and count > 0)):
             raise SchemeError(f"repeat needs a positive integer or a symbol, got {count}")
-        inner = SeriesInterpreter(self.ring, self.universe)
+        inner = SeriesInterpreter(self.ring, self.universe, by_label=self.by_label)
         run = inner._apply(body, (Value(inner, 1, {}, generator={}),), None)[0]
         field = run.generator if run.generator is not None else self._log(run.data)
         c = self.ring.coerce(count)
