@@ -19,6 +19,7 @@ from .rings import Laurent, RationalRing
 __all__ = ["ExactCoefficient"]
 
 _OTHER = object()          # the terms of an element of another ring: SymPy prints it
+_MONOMIALS: dict = {}      # {generator names: ({ring key: factors}, {factors: sort key})}, for all coefficients
 
 
 class ExactCoefficient:
@@ -99,10 +100,14 @@ class ExactCoefficient:
             return [] if not value else [(int(value.numerator), int(value.denominator), ())]
         if not isinstance(value, Laurent):
             return _OTHER
-        names = [s.name for s in ring.symbols]
+        names = tuple(s.name for s in ring.symbols)
+        factors_of, ranks = _MONOMIALS.setdefault(names, ({}, {}))
         out = []
         for key, c in value.terms.items():
-            factors = tuple(sorted((n, e) for n, e in zip(names, ring.exponents(key)) if e))
+            factors = factors_of.get(key)
+            if factors is None:
+                factors, rank = _monomial(names, ring.exponents(key))
+                factors_of[key], ranks[factors] = factors, rank
             out.append((int(c.numerator), int(c.denominator), factors))
         return out
 
@@ -121,16 +126,17 @@ class ExactCoefficient:
             constant, other = [t for t in terms if not t[2]], [t for t in terms if t[2]]
             if constant and constant[0][0] > 0 and len(other[0][2]) == 1 and other[0][0] < 0:
                 return constant + other
-        gens = sorted({n for _, _, f in terms for n, _ in f})
-        index = {n: i for i, n in enumerate(gens)}
+        rank = _MONOMIALS[tuple(s.name for s in self.ring.symbols)][1]
+        return sorted(terms, key=lambda term: (rank[term[2]], term[0] / term[1]))
 
-        def key(term):
-            p, q, factors = term
-            monom = [0] * len(gens)
-            for n, e in factors:
-                monom[index[n]] = e
-            return tuple(-e for e in monom), p / q
-        return sorted(terms, key=key)
+
+def _monomial(names: tuple, exponents: list) -> tuple:
+    """``(factors, sort key)`` of a monomial: its ``(name, exponent)`` pairs sorted by name, and the
+    exponents negated in the order of the sorted names (SymPy's lexicographic term order: larger
+    exponents first).  Generators absent from a coefficient have exponent 0 in all its terms, so
+    ordering by all the ring's generators orders its terms as by its own."""
+    pairs = sorted(zip(names, exponents))
+    return tuple((n, e) for n, e in pairs if e), tuple(-e for _, e in pairs)
 
 
 def _term_text(p: int, q: int, factors: tuple) -> str:
