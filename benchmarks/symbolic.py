@@ -24,6 +24,7 @@ CASES = [
     ("alternating symbolic per-player", "alternating", 5, {"time": "per-player"}, None),
     ("alternating symbolic per-player", "alternating", 6, {"time": "per-player"}, None),
     ("alternating symbolic per-player", "alternating", 7, {"time": "per-player"}, 1.5),
+    ("alternating symbolic per-player", "alternating", 8, {"time": "per-player"}, 15.0),
     ("alternating symbolic", "alternating", 6, {}, None),
     ("simultaneous symbolic", "simultaneous", 7, {}, None),
     ("sgd n=3", "sgd", 5, {"n": 3}, None),

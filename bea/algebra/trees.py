@@ -168,7 +168,11 @@ class Tree(str):
     @_bottom_up
     def label_set(self) -> frozenset:
         """The set of labels that occur in the tree."""
-        return frozenset(self.labels)
+        labels = frozenset([self.label])
+        for child in self.children:
+            if not child.label_set <= labels:
+                labels = labels | child.label_set
+        return labels
 
     @_bottom_up
     def is_chain(self) -> bool:
