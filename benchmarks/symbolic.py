@@ -12,12 +12,10 @@ performance issue), each case in a fresh process ("cold", tree building included
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
+
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import checkouts, measure
 
 # (label, scheme, order, params, target seconds for derive + JSON or None)
 CASES = [
@@ -32,7 +30,6 @@ CASES = [
 
 _CHILD = r"""
 import json, resource, sys, time
-sys.path.insert(0, sys.argv[2])
 import bea
 derive = bea.derive                      # loads the engine (and SymPy) outside the timing
 scheme, order, params = json.loads(sys.argv[1])
@@ -46,22 +43,15 @@ print(json.dumps({"derive": t2 - t1, "json": t3 - t2, "text": t4 - t3, "terms": 
 """
 
 
-def measure(root: Path, scheme, order, params) -> dict:
-    arg = json.dumps([scheme, order, params])
-    done = subprocess.run([sys.executable, "-c", _CHILD, arg, str(root)], capture_output=True, text=True,
-                          cwd=root, check=True)
-    return json.loads(done.stdout)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--against", type=Path, help="another checkout to measure in the same run")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args()
-    roots = [("now", ROOT)] + ([("before", args.against.resolve())] if args.against else [])
+    roots = checkouts(args.against)
     rows = []
     for label, scheme, order, params, target in CASES:
-        results = {name: measure(root, scheme, order, params) for name, root in roots}
+        results = {name: measure(_CHILD, [scheme, order, params], root) for name, root in roots}
         rows.append((label, order, target, results))
         if not args.markdown:
             for name, r in results.items():
