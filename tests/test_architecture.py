@@ -20,9 +20,10 @@ LAYERS = [
     {"engine"},
     {"concrete"},
     {"analysis"},
+    {"models"},
     {"printing"},
     {"papers"},
-    {"cli", "__init__", "__main__"},
+    {"cli", "__init__", "__main__", "jax"},
 ]
 
 
@@ -107,7 +108,7 @@ def test_the_references_page_is_generated_from_the_bibliography():
 
 
 def test_import_bea_loads_no_numerical_library():
-    code = ("import sys, bea; heavy = [m for m in ('sympy', 'numpy', 'scipy', 'mpmath') if m in sys.modules]; "
+    code = ("import sys, bea; heavy = [m for m in ('sympy', 'numpy', 'scipy', 'mpmath', 'jax', 'diffrax') if m in sys.modules]; "
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

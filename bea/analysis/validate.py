@@ -28,7 +28,7 @@ from ..printable import Printable
 from ..progress import progress_for
 from ..schemes.builtins import make_scheme
 
-__all__ = ["validate", "Validation"]
+__all__ = ["validate", "Validation", "pair_order"]
 
 
 @dataclass(frozen=True)
@@ -135,12 +135,12 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
                 for j in slices[machine.blocks[b][0]]:
                     error = max(error, abs(discrete[j] - exact[j]))
             errors.append(error if error > floor else mpmath.mpf(0))
-    observed = [_order(errors[i], errors[i + 1]) for i in range(levels - 1)]
+    observed = [pair_order(errors[i], errors[i + 1]) for i in range(levels - 1)]
     return Validation(scheme if isinstance(scheme, str) else machine.name, order, spec.name,
                       {**values, **problem_params}, steps, errors, observed, order + 1)
 
 
-def _order(coarse, fine) -> float:
+def pair_order(coarse, fine) -> float:
     """``log2(coarse / fine)``: the observed order of a pair; ``inf`` when only the finer error is zero
     and ``nan`` when both are (the truncated flow is exact there)."""
     if not fine:

@@ -19,7 +19,7 @@ import sympy
 from ..errors import ParameterError, ProblemError
 from ..schemes.params import parse_value
 
-__all__ = ["staged_field"]
+__all__ = ["staged_field", "numeric_weights", "numeric_coefficient", "parameter_values", "subtree_closure"]
 
 
 def _check_numeric(exprs, allowed) -> None:
@@ -47,14 +47,9 @@ def staged_field(terms, problem, params: dict | None = None) -> Callable:
     ``terms`` are :class:`~bea.result.Term` objects, ``problem`` a :class:`~bea.concrete.problem.Problem`;
     ``params`` gives values of symbolic coefficients.  ``y`` may be a batch ``(..., dim)``.
     """
-    subs = {sympy.Symbol(str(k)): parse_value(str(k), v) for k, v in (params or {}).items()}
-    weights = []
-    for term in terms:
-        coefficient = term.coefficient.xreplace(subs)
-        _check_numeric([coefficient], [])
-        weights.append((term.tree, term.power, complex(coefficient) if not coefficient.is_real else float(coefficient)))
+    weights = numeric_weights(terms, params)
     _check_numeric([e for exprs in problem.fields.values() for e in exprs], problem.state)
-    trees = _closure([tree for tree, _, _ in weights])
+    trees = subtree_closure([tree for tree, _, _ in weights])
     derivative = {}
     for tree in trees:
         key = (tree.label, len(tree.children))
@@ -84,8 +79,30 @@ def staged_field(terms, problem, params: dict | None = None) -> Callable:
     return field
 
 
-def _closure(trees) -> list:
-    """The trees and all their subtrees, smallest first (children before parents)."""
+def numeric_weights(terms, params: dict | None = None) -> list[tuple]:
+    """``[(tree, power, weight)]``: each term's coefficient as a float (complex if it is not real),
+    with ``params`` ({name: value}) giving the values of symbolic parameters; an error names
+    any parameter still symbolic."""
+    subs = parameter_values(params)
+    return [(term.tree, term.power, numeric_coefficient(term.coefficient, subs)) for term in terms]
+
+
+def parameter_values(params: dict | None) -> dict:
+    """``{Symbol: exact value}`` from ``{name: value}`` (values as the scheme parameters read them)."""
+    return {sympy.Symbol(str(k)): parse_value(str(k), v) for k, v in (params or {}).items()}
+
+
+def numeric_coefficient(coefficient, subs: dict):
+    """A SymPy coefficient with the parameter values ``subs`` put in, as a float (complex if it is not
+    real); an error names any parameter still symbolic."""
+    coefficient = sympy.sympify(coefficient).xreplace(subs)
+    _check_numeric([coefficient], [])
+    return complex(coefficient) if not coefficient.is_real else float(coefficient)
+
+
+def subtree_closure(trees) -> list:
+    """The trees and all their subtrees, smallest first (children before parents): the order in
+    which staged evaluation computes each elementary differential once."""
     seen: set = set()
     stack = list(trees)
     while stack:

@@ -1,0 +1,69 @@
+"""The interface a numerical framework implements so that bea can evaluate its flows on models.
+
+A *state* is a tuple of block states, each an arbitrary pytree of arrays; internally each block
+is one flat float64 vector (:meth:`Backend.flatten`), so the mathematics of :mod:`bea.models`
+is written once on tuples of vectors.  Everything a backend must supply is below; nothing else of
+the framework is used.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+__all__ = ["Backend"]
+
+
+class Backend:
+    """Operations on the framework's arrays and functions (all arrays float64).
+
+    * ``flatten(tree) -> (vector, unflatten)``: a pytree as one flat vector and the inverse map.
+    * ``jvp(fn, x, v) -> (fn(x), Dfn(x) v)``: forward mode, for one array argument.
+    * ``grad(fn) -> x -> grad fn(x)``: reverse mode for a scalar function of one array.
+    * ``jacobian(fn, x)``: the dense Jacobian matrix (only below a size the caller states).
+    * ``integrate(field, y0, t, args, rtol, atol)``: the solution at time ``t`` (either sign) of
+      ``y' = field(y, args)``, ``y`` a tuple of vectors, to the given tolerances (``args``, e.g.
+      the step size, is data: solving again with other ``args`` need not recompile).
+    * ``stop_gradient(x)``: ``x`` as a constant for differentiation (a frozen factor).
+    * ``to_numpy(x)`` and ``from_numpy(a)``; ``zeros_like(x)``; ``vdot(a, b)``;
+      ``tree_map(fn, *trees)`` leaf by leaf.
+    * ``check_float64(x, what)``: refuse a leaf that is not float64 (BEA terms of order ``h^2``
+      and beyond drown in float32 round-off), raising :class:`bea.BeaError` naming ``what``.
+    """
+
+    name = "abstract"
+
+    def flatten(self, tree):
+        raise NotImplementedError
+
+    def jvp(self, fn: Callable, x, v):
+        raise NotImplementedError
+
+    def grad(self, fn: Callable) -> Callable:
+        raise NotImplementedError
+
+    def jacobian(self, fn: Callable, x):
+        raise NotImplementedError
+
+    def integrate(self, field: Callable, y0: tuple, t: float, args, rtol: float, atol: float) -> tuple:
+        raise NotImplementedError
+
+    def stop_gradient(self, x):
+        raise NotImplementedError
+
+    def to_numpy(self, x):
+        raise NotImplementedError
+
+    def from_numpy(self, a):
+        raise NotImplementedError
+
+    def zeros_like(self, x):
+        raise NotImplementedError
+
+    def vdot(self, a, b):
+        raise NotImplementedError
+
+    def tree_map(self, fn: Callable, *trees):
+        raise NotImplementedError
+
+    def check_float64(self, tree, what: str) -> None:
+        raise NotImplementedError
