@@ -10,7 +10,7 @@ import pytest
 from bea.cli.main import main
 
 DOCS = Path(__file__).parent.parent / "docs"
-PAGES = ["getting-started.md", "cli.md", "api.md", "schemes.md"]
+PAGES = ["getting-started.md", "cli.md", "api.md", "schemes.md", "models.md"]
 FENCE = re.compile(r"```(\w+)\n(.*?)```", re.S)
 
 
@@ -20,6 +20,8 @@ def blocks(page, language):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_python_examples_run(page):
+    if page == "models.md":
+        pytest.importorskip("jax", reason="docs/models.md needs JAX: pip install 'bea[jax]' (the test extra installs it)")
     namespace = {}
     for body in blocks(page, "python"):
         exec(compile(body, f"{page}", "exec"), namespace)
