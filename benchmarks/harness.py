@@ -30,3 +30,19 @@ def measure(child: str, case, root: Path = ROOT) -> dict:
     if done.returncode:
         raise SystemExit(f"benchmark case {case} failed in {root}: {done.stderr.strip().splitlines()[-1:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_all(child: str, case, roots: list[tuple[str, Path]]) -> dict:
+    """``{name: result}`` of :func:`measure` for every checkout; they must agree on ``digest``."""
+    results = {name: measure(child, case, root) for name, root in roots}
+    if len({r.get("digest") for r in results.values()}) > 1:
+        raise SystemExit(f"benchmark case {case}: the checkouts compute different results")
+    return results
+
+
+def markdown_table(header: list[str], rows: list[list], left: int = 1) -> str:
+    """A Markdown table; the first ``left`` columns aligned left, the others right."""
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join("---" if i < left else "---:" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)

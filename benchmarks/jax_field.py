@@ -23,6 +23,7 @@ import numpy as np
 import bea
 import bea.jax
 from bea.concrete.codegen import subtree_closure
+from harness import markdown_table
 
 
 def mlp(sizes, key):
@@ -93,10 +94,10 @@ def main() -> None:
     if args.markdown:
         print(f"One gradient evaluation: {base * 1e3:.2f} ms (MLP, {size} parameters); "
               f"both players' gradients: {game_base * 1e3:.2f} ms ({game_size} parameters).\n")
-        print("| model | parameters | order | elementary differentials | nested jvp levels | F (ms) | F / gradient | compile (s) |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for name, n, order, trees, depth, run, ratio, compile_time in rows:
-            print(f"| {name} | {n} | {order} | {trees} | {depth} | {run * 1e3:.2f} | {ratio:.1f}x | {compile_time:.2f} |")
+        print(markdown_table(["model", "parameters", "order", "elementary differentials", "nested jvp levels", "F (ms)",
+                              "F / gradient", "compile (s)"],
+                             [[name, n, order, trees, depth, f"{run * 1e3:.2f}", f"{ratio:.1f}x", f"{compile_time:.2f}"]
+                              for name, n, order, trees, depth, run, ratio, compile_time in rows]))
     else:
         print(f"gradient: {base * 1e3:.2f} ms ({size} parameters); game gradients: {game_base * 1e3:.2f} ms ({game_size})")
         for name, n, order, trees, depth, run, ratio, compile_time in rows:

@@ -15,7 +15,7 @@ import argparse
 
 from pathlib import Path
 
-from harness import checkouts, measure
+from harness import checkouts, markdown_table, measure_all
 
 # (label, scheme, order, params, target seconds for derive + JSON or None)
 CASES = [
@@ -51,7 +51,7 @@ def main() -> None:
     roots = checkouts(args.against)
     rows = []
     for label, scheme, order, params, target in CASES:
-        results = {name: measure(_CHILD, [scheme, order, params], root) for name, root in roots}
+        results = measure_all(_CHILD, [scheme, order, params], roots)
         rows.append((label, order, target, results))
         if not args.markdown:
             for name, r in results.items():
@@ -61,14 +61,12 @@ def main() -> None:
                       f"peak {r['rss_mb']:5.0f} MB  output {r['digest']}", flush=True)
     if args.markdown:
         names = [name for name, _ in roots]
-        print("| case | order | terms | " + " | ".join(f"derive + JSON, {n} (s)" for n in names) + " | text, now (s) | target |")
-        print("|---|---:|---:|" + "---:|" * len(names) + "---:|---|")
-        for label, order, target, results in rows:
-            now = results["now"]
-            cells = " | ".join(f"{results[n]['derive'] + results[n]['json']:.2f}" for n in names)
-            goal = "" if target is None else f"<= {target} s"
-            print(f"| {label} | {order} | {now['terms']} | {cells} | {now['text']:.2f} | {goal} |")
-
+        table = [[label, order, results["now"]["terms"],
+                  *(f"{results[n]['derive'] + results[n]['json']:.2f}" for n in names),
+                  f"{results['now']['text']:.2f}", "" if target is None else f"<= {target} s"]
+                 for label, order, target, results in rows]
+        print(markdown_table(["case", "order", "terms", *(f"derive + JSON, {n} (s)" for n in names),
+                              "text, now (s)", "target"], table))
 
 if __name__ == "__main__":
     main()
