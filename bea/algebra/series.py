@@ -81,7 +81,7 @@ def _lie_terms(s: Tree, rows: Mapping[Tree, Sequence], b: Mapping, offset: int, 
             y = y * count
         for i, x in enumerate(row):
             if x:
-                tail[i] += x * y
+                tail[i] = tail[i] + x * y        # never in place: tail starts as the shared zero
     inverse = _inverses(len(tail) + offset)
     return [x * inverse[i + 1 + offset] if x else x for i, x in enumerate(tail)]
 
