@@ -212,7 +212,7 @@ def _game():
     return E, fields, (critic, generator)
 
 
-@pytest.mark.parametrize("order", [1, 2, 3])
+@pytest.mark.parametrize("order", [1, 2, 3, 4])
 def test_observed_local_order_of_alternating_updates_on_a_network_game(order):
     _, fields, state = _game()
     flow = bea.derive("alternating", order, v_phi=1, v_theta=2, m=2, k=1)
