@@ -275,3 +275,25 @@ def test_lanczos_principal_flow_against_the_dense_one_on_the_mlp():
         error = np.max(np.abs(dense.vector - lanczos.vector)) / np.max(np.abs(dense.vector))
         assert error < (h * magnitudes[rank]) ** (degree + 1), (rank, degree, error)
     assert jax.tree_util.tree_structure(lanczos.value) == jax.tree_util.tree_structure(_NET)
+
+
+def test_validate_a_state_carrying_scheme_and_per_player_times():
+    """Heavy ball reads its past iterates on the slow manifold (the flow run backwards); per-player
+    times run each block's flow for its own time (here v_theta = 1/2)."""
+    E = lambda x: jnp.sum(x ** 4) / 4 + jnp.sum(jnp.sin(x))
+    f = lambda x: -jax.grad(E)(x)
+    for order in (2, 3):
+        result = bea.jax.validate(bea.derive("heavy-ball", order, beta="1/2"), {"f": f},
+                                  jnp.array([0.3, -0.4, 0.5]), [0.1, 0.05, 0.025])
+        assert result.passed, result.to_text()
+    G = lambda p, t: jnp.sum(p * t) + jnp.sum(p ** 2 * t ** 2) / 2
+    fields = {"f": lambda p, t: jax.grad(G, 0)(p, t), "g": lambda p, t: -jax.grad(G, 1)(p, t)}
+    flow = bea.derive("alternating", 3, time="per-player", v_phi=2, v_theta="1/2", m=2, k=1)
+    result = bea.jax.validate(flow, fields, (jnp.array([0.3, 0.1]), jnp.array([-0.2, 0.4])), [0.1, 0.05, 0.025])
+    assert result.passed, result.to_text()
+
+
+def test_a_flow_that_blows_up_within_the_step_is_an_error_not_a_traceback():
+    f = lambda x: x ** 3                                  # blows up at t = 1 / (2 x0^2) = 0.5
+    with pytest.raises(bea.BeaError, match="blows up"):
+        bea.jax.validate(bea.derive("euler", 1), {"f": f}, jnp.array([1.0]), [0.8, 0.4])

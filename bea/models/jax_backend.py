@@ -15,7 +15,7 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 from jax.flatten_util import ravel_pytree  # noqa: E402
 
-from ..errors import BeaError  # noqa: E402
+from ..errors import BeaError, ProblemError  # noqa: E402
 from .backend import Backend  # noqa: E402
 
 __all__ = ["JAX"]
@@ -45,8 +45,15 @@ class JaxBackend(Backend):
             return y0
         solution = diffrax.diffeqsolve(_term(field), diffrax.Dopri8(), 0.0, float(t), None, y0, args=args,
                                        stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
-                                       max_steps=100_000, saveat=diffrax.SaveAt(t1=True))
-        return jax.tree_util.tree_map(lambda leaf: leaf[-1], solution.ys)
+                                       max_steps=_MAX_STEPS, saveat=diffrax.SaveAt(t1=True), throw=False)
+        if solution.result != diffrax.RESULTS.successful:
+            raise ProblemError(f"integrating the modified flow for time {float(t):.3g} did not finish in {_MAX_STEPS} "
+                               "steps: the flow is stiff or blows up within that time; use smaller step sizes or "
+                               "another state")
+        end = jax.tree_util.tree_map(lambda leaf: leaf[-1], solution.ys)
+        if not all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree_util.tree_leaves(end)):
+            raise ProblemError(f"the modified flow blows up within time {float(t):.3g}; use smaller step sizes")
+        return end
 
     def stop_gradient(self, x):
         return jax.lax.stop_gradient(x)
@@ -78,6 +85,7 @@ class JaxBackend(Backend):
                                "order h^2 and beyond are below float32 round-off): pass float64 arrays")
 
 
+_MAX_STEPS = 100_000
 _TERMS: dict = {}
 
 

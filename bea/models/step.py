@@ -35,12 +35,16 @@ def bound_scheme(scheme, time: str = "same", players: int | None = None, **param
 def model_step(scheme: Scheme, fields: Mapping[str, Callable], state, h, backend,
                previous: Sequence | None = None):
     """The state after one step of ``scheme`` from ``state`` with step size ``h``; ``previous``
-    lists the earlier iterates, most recent first, for schemes that read them (heavy ball)."""
+    lists the earlier iterates, most recent first, for schemes that read them (heavy ball), or is a
+    function ``j -> the iterate j steps back``."""
     model = ModelFields(scheme.blocks, fields, backend)
     y, bound = model.bind(state)
     slices = {label: [i] for label, i in model.block_index.items()}
     history = None
-    if previous is not None:
+    if callable(previous):
+        def history(j: int):
+            return list(model.bind(previous(j))[0])
+    elif previous is not None:
         past = [model.bind(p)[0] for p in previous]
 
         def history(j: int):

@@ -49,7 +49,8 @@ def model_validate(flow, fields: Mapping, state, hs: Sequence, backend, params: 
         if carrying:
             if len(set(times)) != 1:
                 raise ParameterError("a scheme that reads past iterates needs one time for all blocks")
-            previous = [bound.unbind(on_flow(-j * times[0] * h)) for j in (1, 2, 3)]
+            def previous(j, on_flow=on_flow, h=h):       # the slow manifold: past iterates on the flow
+                return bound.unbind(on_flow(-j * times[0] * h))
         stepped, _ = model.bind(model_step(scheme, fields, state, h, backend, previous))
         error = 0.0
         for b, tau in enumerate(times):
