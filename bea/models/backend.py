@@ -22,7 +22,8 @@ class Backend:
     * ``jacobian(fn, x)``: the dense Jacobian matrix (only below a size the caller states).
     * ``integrate(field, y0, t, args, rtol, atol)``: the solution at time ``t`` (either sign) of
       ``y' = field(y, args)``, ``y`` a tuple of vectors, to the given tolerances (``args``, e.g.
-      the step size, is data: solving again with other ``args`` need not recompile).
+      the step size, is data: solving again with other ``args`` need not recompile); a solve
+      that fails or blows up raises :class:`bea.ProblemError`.
     * ``stop_gradient(x)``: ``x`` as a constant for differentiation (a frozen factor).
     * ``to_numpy(x)`` and ``from_numpy(a)``; ``zeros_like(x)``; ``vdot(a, b)``;
       ``tree_map(fn, *trees)`` leaf by leaf.
