@@ -147,6 +147,8 @@ def test_bad_input_is_refused_with_a_message():
     with pytest.raises(bea.BeaError, match="symbolic parameters"):
         bea.jax.field(bea.derive("alternating", 2), {"f": lambda p, t: p, "g": lambda p, t: t})(
             (jnp.ones(1), jnp.ones(1)), 0.1)
+    with pytest.raises(bea.BeaError, match="not a symbolic parameter"):
+        bea.jax.field(flow, {"f": lambda p, t: p, "g": lambda p, t: t}, params={"v_phy": 1})
     with pytest.raises(bea.BeaError, match="shaped like its block"):
         bea.jax.field(flow, {"f": lambda p, t: t, "g": lambda p, t: t})((jnp.ones(1), jnp.ones(2)), 0.1)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 from ..concrete.codegen import numeric_weights, subtree_closure
+from ..concrete.evaluate import substitutions
 from ..errors import BeaError, ProblemError
 
 __all__ = ["ModelFields", "BoundFields", "model_field", "elementary_differentials", "directional"]
@@ -123,6 +124,7 @@ def directional(backend, base: Callable, y: tuple, directions: list):
 def model_field(flow, fields: Mapping, backend, params: dict | None = None) -> Callable:
     """``F(state, h)``: the truncated modified field ``sum_p h^p sum_t c_t F(t)`` of ``flow`` on a
     model, block by block, in the state's own pytree shapes (see the module docstring)."""
+    substitutions(flow, params)                  # refuse a name that is not a symbolic parameter of the flow
     weights = numeric_weights(flow.terms, params)
     complex_weights = [w for w in weights if isinstance(w[2], complex)]
     if complex_weights:
