@@ -87,8 +87,7 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
             raise ParameterError("learning_rates must be a pair (v_phi, v_theta)")
         params = {**params, "v_phi": learning_rates[0], "v_theta": learning_rates[1]}
     definition = definition_of(scheme, len(variables))
-    params = {**{k: definition.numeric_value(k) for k in definition.params if k not in params}, **params}
-    machine = make_scheme(definition, time=time, **params)
+    machine = make_scheme(definition, time=time, **definition.numeric_values(params))
     if uses_previous_iterates(machine):
         raise SchemeError(f"the principal flow is defined for one-step maps; {machine.name!r} carries past iterates")
     times = set(machine.times.values())

@@ -92,7 +92,7 @@ def validate(scheme, order: int, problem="random-polynomial", *, time: str = "sa
     report = progress_for(progress, "validate")
     scheme_params, problem_params = split_params(scheme, spec, params, players)
     definition = make_scheme(scheme, time=time, players=players, **scheme_params).definition
-    values = {k: scheme_params[k] if k in scheme_params else definition.numeric_value(k) for k in definition.params}
+    values = definition.numeric_values(scheme_params)
     symbolic = [k for k, v in make_scheme(definition, time=time, **values).params.items()
                 if any(getattr(x, "free_symbols", None) for x in getattr(v, "entries", [v]))]
     if symbolic:

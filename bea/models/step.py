@@ -25,11 +25,7 @@ def bound_scheme(scheme, time: str = "same", players: int | None = None, **param
     if isinstance(scheme, Scheme):
         return scheme
     definition = definition_of(scheme, players)
-    values = {k: params[k] if k in params else definition.numeric_value(k) for k in definition.params}
-    unknown = sorted(set(params) - set(definition.params))
-    if unknown:
-        raise ParameterError(f"scheme {definition.name!r} has no parameter {unknown[0]!r}")
-    return make_scheme(definition, time=time, **values)
+    return make_scheme(definition, time=time, **definition.numeric_values(params))
 
 
 def model_step(scheme: Scheme, fields: Mapping[str, Callable], state, h, backend,
@@ -40,19 +36,19 @@ def model_step(scheme: Scheme, fields: Mapping[str, Callable], state, h, backend
     model = ModelFields(scheme.blocks, fields, backend)
     y, bound = model.bind(state)
     slices = {label: [i] for label, i in model.block_index.items()}
-    history = None
-    if callable(previous):
-        def history(j: int):
-            return list(model.bind(previous(j))[0])
-    elif previous is not None:
-        past = [model.bind(p)[0] for p in previous]
-
-        def history(j: int):
-            if j > len(past):
-                raise ParameterError(f"the scheme {scheme.name!r} reads the iterate {j} step(s) back; "
-                                     f"previous has {len(past)}")
-            return list(past[j - 1])
-
+    earlier = previous if previous is None or callable(previous) else _listed(scheme, previous)
+    history = None if earlier is None else (lambda j: list(model.bind(earlier(j))[0]))
     out = run_numerically(scheme, list(y), h, slices, lambda label, data: [bound.value(label, tuple(data))],
                           history=history)
     return bound.unbind(tuple(out))
+
+
+def _listed(scheme: Scheme, previous: Sequence) -> Callable:
+    """``j -> previous[j - 1]``, refusing an iterate further back than the list goes."""
+    def earlier(j: int):
+        if j > len(previous):
+            raise ParameterError(f"the scheme {scheme.name!r} reads the iterate {j} step(s) back; "
+                                 f"previous has {len(previous)}")
+        return previous[j - 1]
+
+    return earlier

@@ -298,6 +298,13 @@ class SchemeDefinition:
             raise ParameterError(f"the scheme runs on numbers here; give a value for its parameter {name} ({kind})")
         return kind.numeric_default
 
+    def numeric_values(self, given: dict) -> dict:
+        """The parameters where the scheme must run on numbers: those ``given``, every other one its
+        :meth:`numeric_value`, in the order declared (names it does not declare are kept, for
+        :func:`~bea.schemes.builtins.make_scheme` to refuse)."""
+        values = {k: given[k] if k in given else self.numeric_value(k) for k in self.params}
+        return {**values, **{k: v for k, v in given.items() if k not in self.params}}
+
 
 def scheme(*, blocks, params=None, times=None, rates=None, name=None):
     """Decorator: turn an update function ``update(y, F, h, **params)`` into a scheme.
