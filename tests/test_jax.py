@@ -37,17 +37,6 @@ def _jax_poly(data, y):
     return sum(c * jnp.prod(jnp.array([y[i] ** k for i, k in enumerate(e)])) for c, e in data)
 
 
-def _gradient_problem(rng, blocks):
-    """Fields ``-grad_b E_b`` of random polynomial losses on blocks of the given sizes."""
-    n = sum(size for _, size in blocks)
-    xs = sympy.symbols(f"x0:{n}")
-    spans, start = {}, 0
-    for name, size in blocks:
-        spans[name] = (start, start + size)
-        start += size
-    return xs, spans, n
-
-
 def _compare(flow, sympy_fields, variables, jax_fields, state, flat, params=None, h=0.1):
     expected = flow.lambdify(sympy_fields, variables, params)(np.array(flat, dtype=float), h)
     got = bea.jax.field(flow, jax_fields, params)(state, h)
@@ -55,7 +44,7 @@ def _compare(flow, sympy_fields, variables, jax_fields, state, flat, params=None
     assert np.max(np.abs(got - expected)) <= 1e-12 * (1 + np.max(np.abs(expected)))
 
 
-def _one_block(rng, labels, loss_count=None):
+def _one_block(rng, labels):
     xs = sympy.symbols("x0:2")
     datas = {label: _polynomial(rng, 2) for label in labels}
     sympy_fields = {l: [-_sympy_poly(d, xs).diff(x) for x in xs] for l, d in datas.items()}

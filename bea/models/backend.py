@@ -25,7 +25,7 @@ class Backend:
       the step size, is data: solving again with other ``args`` need not recompile); a solve
       that fails or blows up raises :class:`bea.ProblemError`.
     * ``stop_gradient(x)``: ``x`` as a constant for differentiation (a frozen factor).
-    * ``to_numpy(x)`` and ``from_numpy(a)``; ``zeros_like(x)``; ``vdot(a, b)``;
+    * ``to_numpy(x)`` and ``from_numpy(a)``; ``zeros_like(x)``;
       ``tree_map(fn, *trees)`` leaf by leaf.
     * ``check_float64(x, what)``: refuse a leaf that is not float64 (BEA terms of order ``h^2``
       and beyond drown in float32 round-off), raising :class:`bea.BeaError` naming ``what``.
@@ -58,9 +58,6 @@ class Backend:
         raise NotImplementedError
 
     def zeros_like(self, x):
-        raise NotImplementedError
-
-    def vdot(self, a, b):
         raise NotImplementedError
 
     def tree_map(self, fn: Callable, *trees):

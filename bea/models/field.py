@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
+from ..algebra.blocks import Blocks
 from ..concrete.codegen import numeric_weights, subtree_closure
 from ..concrete.evaluate import substitutions
 from ..errors import BeaError, ProblemError
@@ -37,7 +38,8 @@ class ModelFields:
     def __init__(self, blocks: Mapping, fields: Mapping, backend, what: str = "fields"):
         if not isinstance(fields, Mapping):
             raise BeaError(f"{what} must be a dict {{label: function}}, got {type(fields).__name__}")
-        labels = [label for ls in blocks.values() for label in ls]
+        blocks = Blocks(blocks)
+        labels = blocks.labels
         missing = [l for l in labels if l not in fields]
         extra = [l for l in fields if l not in labels]
         if missing or extra:
@@ -47,7 +49,7 @@ class ModelFields:
         for label in labels:
             if not callable(fields[label]):
                 raise BeaError(f"the field {label} must be a function of the block states, got {fields[label]!r}")
-        self.blocks, self.fields, self.backend = dict(blocks), dict(fields), backend
+        self.blocks, self.fields, self.backend = blocks, dict(fields), backend
         self.block_index = {label: i for i, ls in enumerate(blocks.values()) for label in ls}
 
     def split(self, state) -> tuple:

@@ -7,6 +7,8 @@ Dormand--Prince method with adaptive steps [HNW93, Sec II.5].
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import jax
 
 jax.config.update("jax_enable_x64", True)
@@ -67,9 +69,6 @@ class JaxBackend(Backend):
     def zeros_like(self, x):
         return jnp.zeros_like(x)
 
-    def vdot(self, a, b):
-        return jnp.vdot(a, b)
-
     def tree_map(self, fn, *trees):
         return jax.tree_util.tree_map(fn, *trees)
 
@@ -86,16 +85,15 @@ class JaxBackend(Backend):
 
 
 _MAX_STEPS = 100_000
-_TERMS: dict = {}
 
 
+@lru_cache(maxsize=8)
 def _term(field):
-    """One diffrax term per field function, so that repeated solves reuse its compilation."""
+    """One diffrax term per field function (the last few kept), so that repeated solves with other
+    ``args`` reuse its compilation."""
     import diffrax
 
-    if field not in _TERMS:
-        _TERMS[field] = diffrax.ODETerm(lambda s, y, args: field(y, args))
-    return _TERMS[field]
+    return diffrax.ODETerm(lambda s, y, args: field(y, args))
 
 
 JAX = JaxBackend()
