@@ -16,8 +16,8 @@ import sympy
 
 from ..errors import SingularFlowError
 
-__all__ = ["phi_derivative", "jordan_function", "jordan_blocks", "log_column", "continued_log", "check_regular",
-           "backward_error", "BACKWARD_ERROR"]
+__all__ = ["phi_derivative", "phi_values", "jordan_function", "jordan_blocks", "log_column", "continued_log",
+           "check_regular", "backward_error", "BACKWARD_ERROR"]
 
 _Z = sympy.Symbol("z")
 
@@ -72,6 +72,16 @@ def mp_logm(A: np.ndarray) -> np.ndarray:
 def check_regular(mu) -> None:
     if np.any(np.abs(mu) < 1e-13):
         raise SingularFlowError("h*lambda = 1 for an eigenvalue: the step map is singular and its logarithm does not exist")
+
+
+def phi_values(z, logs=None) -> np.ndarray:
+    """``phi(z) = log(1 + z)/z`` elementwise for complex ``z``, with ``logs`` the logarithms of ``1 + z``
+    on the chosen branch (default: the principal ones); ``1 - z/2 + z^2/3`` where ``|z| < 1e-8``, the
+    removable singularity at ``z = 0``."""
+    z = np.asarray(z, dtype=complex)
+    small = np.abs(z) < 1e-8
+    safe = np.where(small, 1, z)
+    return np.where(small, 1 - z / 2 + z * z / 3, (np.log1p(safe) if logs is None else logs) / safe)
 
 
 def phi_derivative(j: int, z, turns: int = 0) -> sympy.Expr:

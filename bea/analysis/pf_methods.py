@@ -25,7 +25,7 @@ import sympy
 
 from ..exact import mp_number
 from .matrix_functions import (BACKWARD_ERROR, backward_error, check_regular, continued_log, jordan_blocks,
-                               jordan_function, log_column, phi_derivative)
+                               jordan_function, log_column, phi_derivative, phi_values)
 
 __all__ = ["PFMethod", "Jordan", "Schur", "Eig", "METHODS"]
 
@@ -120,9 +120,7 @@ class Eig(PFMethod):
         log_M = V @ np.diag(logs) @ np.linalg.inv(V)
         if backward_error(expm(log_M), M) > BACKWARD_ERROR:
             return log_column(M, c[:, None], logs.imag)[:, 0] / pf._T
-        small = np.abs(nu) < 1e-8
-        ratio = np.where(small, 1 - nu / 2 + nu**2 / 3, logs / np.where(small, 1, nu))
-        return V @ (ratio * np.linalg.solve(V, c)) / pf._T
+        return V @ (phi_values(nu, logs) * np.linalg.solve(V, c)) / pf._T
 
 
 METHODS = {method.name: method for method in (Jordan, Schur, Eig)}

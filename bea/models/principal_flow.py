@@ -24,19 +24,12 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from ..analysis.matrix_functions import phi_values
 from ..errors import BeaError, ParameterError, SingularFlowError
 from ..exact import exact_number
 from .field import ModelFields
 
-__all__ = ["model_principal_flow", "ModelPrincipalFlow", "phi"]
-
-
-def phi(z: np.ndarray) -> np.ndarray:
-    """``log(1 + z)/z`` with the principal logarithm and ``phi(0) = 1``, elementwise."""
-    z = np.asarray(z, dtype=complex)
-    small = np.abs(z) < 1e-8
-    safe = np.where(small, 1.0, z)
-    return np.where(small, 1 - z / 2 + z * z / 3, np.log1p(safe) / safe)
+__all__ = ["model_principal_flow", "ModelPrincipalFlow"]
 
 
 @dataclass
@@ -101,10 +94,10 @@ def _dense(backend, f_flat, y, f, h):
     if np.max(np.abs(J - J.T)) <= 1e-10 * scale:
         mu, U = np.linalg.eigh((J + J.T) / 2)
         _check_regular(mu, h)
-        return U @ (phi(h * mu) * (U.T @ f)), mu
+        return U @ (phi_values(h * mu) * (U.T @ f)), mu
     mu, V = np.linalg.eig(J)
     _check_regular(mu, h)
-    return V @ (phi(h * mu) * np.linalg.solve(V, f.astype(complex))), mu
+    return V @ (phi_values(h * mu) * np.linalg.solve(V, f.astype(complex))), mu
 
 
 def _lanczos(backend, f_flat, y, f, h, rank, degree):
@@ -126,7 +119,7 @@ def _lanczos(backend, f_flat, y, f, h, rank, degree):
     mu, U = eigsh(LinearOperator((n, n), matvec=jvp, dtype=float), k=rank, which="LM")
     _check_regular(mu, h)
     coefficients = U.T @ f
-    top = U @ (phi(h * mu) * coefficients)
+    top = U @ (phi_values(h * mu) * coefficients)
     rest = f - U @ coefficients
     tail, power = rest.astype(complex), rest
     for j in range(1, degree + 1):
