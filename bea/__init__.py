@@ -24,6 +24,16 @@ _PUBLIC = {
     "Term": ("result", "Term"),
     "Tree": ("algebra.trees", "Tree"),
     "parse_tree": ("algebra.trees", "parse_tree"),
+    # B-series: one-step maps, exact flows and their algebra; order and structure
+    "BSeries": ("engine.bseries", "BSeries"),
+    "one_step_map": ("engine.bseries", "one_step_map"),
+    "exact_flow": ("engine.bseries", "exact_flow"),
+    "bseries": ("engine.bseries", "bseries"),
+    "combine": ("engine.bseries", "combine"),
+    "order": ("analysis.order", "order"),
+    "symplectic": ("analysis.order", "symplectic"),
+    "symmetric": ("analysis.order", "symmetric"),
+    "energy_preserving": ("analysis.order", "energy_preserving"),
     # schemes
     "scheme": ("schemes.define", "scheme"),
     "repeat": ("schemes.define", "repeat"),

@@ -6,13 +6,16 @@ the user names): the one-step map is polynomial in the step sizes ``v h / m``, a
 solve only divides by the block times ``T_b / h`` and the repetition counts ``m``, ``k``,
 which are non-zero rationals or single symbols, i.e. units of the Laurent ring.
 
-Three rings share one small interface (``zero``, ``one``, ``coerce``, ``inverse``,
+Four rings share one small interface (``zero``, ``one``, ``coerce``, ``inverse``,
 ``to_sympy``; elements support ``+``, ``-``, ``*`` and truth testing):
 
 * :class:`RationalRing` -- plain exact rationals, used when every parameter is a number;
 * :class:`LaurentRing` -- Laurent polynomials over QQ in a tuple of SymPy symbols;
 * :class:`FractionRing` -- rational functions, for the solves that divide by more
-  (momentum methods on the slow manifold, tableaux with non-monomial entries).
+  (momentum methods on the slow manifold, tableaux with non-monomial entries);
+* :class:`AlgebraicRing` -- an algebraic number field ``QQ(sqrt(3), ...)``, for tableaux with
+  algebraic entries (Gauss, Radau IIA, Lobatto IIIA-C); with symbols as well, the rational
+  functions over that field (a :class:`FractionRing` with the field as its domain).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sympy.polys.domains import QQ
 
 from ..errors import SchemeError
 
-__all__ = ["RationalRing", "LaurentRing", "FractionRing", "ring_for", "ring_kind", "wider_ring", "NotInRing"]
+__all__ = ["RationalRing", "LaurentRing", "FractionRing", "AlgebraicRing", "algebraic_generators", "widening", "ring_for", "ring_kind", "wider_ring", "NotInRing"]
 
 
 class NotInRing(SchemeError):
@@ -31,9 +34,10 @@ class NotInRing(SchemeError):
     not a parameter of the scheme."""
 
     def __init__(self, value, symbols, wider: bool):
-        self.wider = wider
+        self.wider, self.value = wider, value
         if wider:
-            message = f"{value} is not a monomial in {', '.join(map(str, symbols))}"
+            message = (f"{value} is not a monomial in {', '.join(map(str, symbols))}" if symbols else
+                       f"{value} is not a rational number")
         else:
             unknown = sorted(str(s) for s in sympy.sympify(value).free_symbols - set(symbols))
             message = (f"the scheme uses the symbol {', '.join(unknown) or value}, which is not one of its parameters "
@@ -57,10 +61,13 @@ class RationalRing:
 
     zero = QQ(0)
     one = QQ(1)
+    symbols = ()
 
     def coerce(self, value) -> object:
         """A SymPy Rational (or int) as an element of QQ."""
-        value = sympy.Rational(_check_symbols(value, ()))
+        value = _check_symbols(value, ())
+        if not value.is_Rational:
+            raise NotInRing(value, (), wider=True)
         return QQ(int(value.p), int(value.q))
 
     def inverse(self, x):
@@ -205,13 +212,51 @@ class Laurent:
 
 
 def ring_kind(ring) -> str:
-    """``rational``, ``laurent`` or ``fraction`` (for the work estimate of :mod:`bea.engine.budget`)."""
+    """``rational``, ``laurent`` or ``fraction`` (for the work estimate of :mod:`bea.engine.budget`;
+    an algebraic number field costs as rational functions do)."""
     return {RationalRing: "rational", LaurentRing: "laurent"}.get(type(ring), "fraction")
 
 
-def wider_ring(ring):
-    """The rational functions in the symbols of a Laurent ring (for coefficients it cannot hold)."""
-    return FractionRing(ring.symbols)
+def wider_ring(ring, value=None):
+    """A ring holding ``ring`` and ``value``: the rational functions in the ring's symbols (for a
+    non-monomial in a Laurent ring), over the number field of the ring's and the value's roots
+    (for ``sqrt(3)``)."""
+    generators = sorted(set(getattr(ring, "generators", ())) | set(algebraic_generators([value] if value is not None else [])), key=sympy.default_sort_key)
+    if not generators:
+        return FractionRing(ring.symbols)
+    number_field = AlgebraicRing(generators)
+    return FractionRing(ring.symbols, number_field.field) if ring.symbols else number_field
+
+
+def widening(ring, run, limit: int = 8):
+    """``(run(ring), ring)``, with the ring widened (:func:`wider_ring`) each time a coefficient
+    does not fit (a :class:`NotInRing` that says so); other errors pass through."""
+    for _ in range(limit):
+        try:
+            return run(ring), ring
+        except NotInRing as error:
+            if not error.wider:
+                raise
+            ring = wider_ring(ring, error.value)
+    return run(ring), ring
+
+
+def algebraic_generators(values) -> list:
+    """The irrational roots of rationals (``sqrt(3)``, ``15**(1/3)``) occurring in ``values``,
+    sorted; a number that is neither rational nor built from such roots by arithmetic (``pi``,
+    ``exp(1)``) is refused: it has no exact ring."""
+    generators = set()
+    for value in values:
+        for atom in sympy.sympify(value).atoms(sympy.Number, sympy.NumberSymbol, sympy.Pow, sympy.Function):
+            if isinstance(atom, sympy.Pow) and atom.base.is_Rational and atom.exp.is_Rational:
+                if not atom.exp.is_Integer:
+                    generators.add(atom)
+            elif isinstance(atom, sympy.Pow) or atom.is_Rational:
+                continue
+            elif not atom.free_symbols:
+                raise SchemeError(f"the value {value} contains {atom}, which is not an algebraic number: "
+                                  "coefficients must be exact rationals, roots of rationals or symbols")
+    return sorted(generators, key=sympy.default_sort_key)
 
 
 def ring_for(values, divides: bool = False):
@@ -223,6 +268,9 @@ def ring_for(values, divides: bool = False):
     """
     values = [sympy.sympify(v) for v in values]
     symbols = sorted(set().union(*(v.free_symbols for v in values)), key=str)
+    generators = algebraic_generators(values)
+    if generators:
+        return AlgebraicRing(generators) if not symbols else FractionRing(symbols, AlgebraicRing(generators).field)
     if not symbols:
         return RationalRing()
     if divides or not all(_is_monomial(v, symbols) for v in values):
@@ -243,15 +291,20 @@ class FractionRing:
     ``1 - beta`` of momentum methods, or tableau entries such as ``1 - 1/(2 alpha)``.
     """
 
-    def __init__(self, symbols):
+    def __init__(self, symbols, domain=QQ):
         from sympy.polys.fields import field
 
-        self.symbols = tuple(symbols)
-        self.field, *_ = field(self.symbols, QQ)
+        self.symbols, self.domain = tuple(symbols), domain
+        self.generators = tuple(getattr(domain, "orig_ext", ()))      # the roots of an algebraic domain
+        self.field, *_ = field(self.symbols, domain)
         self.zero, self.one = self.field.zero, self.field.one
 
     def coerce(self, value):
-        return self.field.from_expr(_check_symbols(value, self.symbols))
+        value = _check_symbols(value, self.symbols)
+        try:
+            return self.field.from_expr(value)
+        except Exception:        # SymPy's CoercionFailed: a root outside the ground field
+            raise NotInRing(value, self.symbols, wider=True) from None
 
     def inverse(self, x):
         if not x:
@@ -260,3 +313,36 @@ class FractionRing:
 
     def to_sympy(self, x) -> sympy.Expr:
         return sympy.factor(x.as_expr())
+
+
+class AlgebraicRing:
+    """The number field ``QQ(g_1, ..., g_n)`` generated by roots of rationals (SymPy's
+    ``AlgebraicField``, one primitive element): exact arithmetic and division for tableaux such as
+    Gauss's ``1/2 +- sqrt(3)/6`` [HLW06, Sec II.1.3].
+
+    >>> ring = AlgebraicRing([sympy.sqrt(3)])
+    >>> c = ring.coerce(sympy.Rational(1, 2) - sympy.sqrt(3) / 6)
+    >>> ring.to_sympy(c * c), ring.to_sympy(ring.inverse(c))
+    (1/3 - sqrt(3)/6, sqrt(3) + 3)
+    """
+
+    def __init__(self, generators):
+        self.generators = tuple(generators)
+        self.symbols = ()
+        self.field = QQ.algebraic_field(*self.generators)
+        self.zero, self.one = self.field.zero, self.field.one
+
+    def coerce(self, value):
+        value = _check_symbols(value, ())
+        try:
+            return self.field.from_sympy(value)
+        except Exception:        # SymPy raises CoercionFailed (or NotAlgebraic) for a number outside the field
+            raise NotInRing(value, (), wider=True) from None
+
+    def inverse(self, x):
+        if not x:
+            raise ZeroDivisionError("division by zero in an algebraic number field")
+        return self.one / x
+
+    def to_sympy(self, x) -> sympy.Expr:
+        return self.field.to_sympy(x)

@@ -45,6 +45,12 @@ __all__ = [
     "compose_after_flow",
     "modified_field",
     "field_increment",
+    "logarithm",
+    "compose",
+    "scaled",
+    "inverse_map",
+    "adjoint",
+    "substitute",
 ]
 
 Series = dict  # {Tree: ring element}
@@ -115,11 +121,13 @@ def lie_derivative(a: Mapping, b: Mapping, universe: Iterable[Tree], zero) -> Se
     return out
 
 
-def flow(b: Mapping, universe: Iterable[Tree], zero) -> Series:
+def flow(b: Mapping, universe: Iterable[Tree], zero, times: Mapping[str, object] | None = None) -> Series:
     """The exact time-1 flow ``exp(b)`` of the field ``b``, as a map series (minus identity):
     ``sum_{j>=1} L_j`` with ``L_1 = b``, ``L_j = D_b L_{j-1} / j`` (the Lie series).  For one label
     and ``b = f`` the coefficients are ``a(t) = 1/gamma(t)`` (``F(t)`` then carries ``1/(sigma(t) gamma(t))``):
-    the Taylor series of the solution [HLW06, Sec III.1].
+    the Taylor series of the solution [HLW06, Sec III.1].  With ``times`` (``{root label: tau}``) the
+    flow runs for the time ``tau`` and is read on the root's block: ``sum_j tau^j L_j`` (the matching
+    that :func:`modified_field` solves).
 
     >>> from bea.algebra.trees import trees_up_to
     >>> trees = trees_up_to(3, ["f"])
@@ -132,7 +140,15 @@ def flow(b: Mapping, universe: Iterable[Tree], zero) -> Series:
         row = [b.get(s, zero)] + _lie_terms(s, rows, b, 1, zero)
         if any(row):
             rows[s] = row
-            total = sum(row[1:], row[0])
+            if times is None:
+                total = sum(row[1:], row[0])
+            else:
+                tau = times[s.label]
+                total, power = zero, tau
+                for x in row:
+                    if x:
+                        total = total + power * x
+                    power = power * tau
             if total:
                 out[s] = total
     return out
@@ -243,3 +259,122 @@ def field_increment(a: Mapping, increments: Mapping[str, object], universe: Iter
         if prod:
             out[s] = prod
     return out
+
+
+def logarithm(a: Mapping, universe: Iterable[Tree], inverse: Callable[[object], object], zero, one) -> Series:
+    """``log a``: the field whose time-1 flow is the map ``a`` (every label's time 1): the modified
+    field of :func:`modified_field` with ``tau = 1`` [HLW06, Sec IX.9], [CHV10, Sec 3]."""
+    universe = list(universe)
+    return modified_field(a, universe, dict.fromkeys({t.label for t in universe}, one), inverse, zero)
+
+
+def compose(a: Mapping, b: Mapping, universe: list[Tree], inverse: Callable[[object], object], zero, one) -> Series:
+    """The map ``A o B``: first the map ``y + B(y)``, then ``y + A(y)`` (the Butcher product of
+    the two B-series, [HLW06, Thm III.1.10], [CHV10, Sec 2.2]).
+
+    ``B`` is the time-1 flow of its logarithm ``beta`` (:func:`logarithm`), so ``A o B`` is
+    :func:`compose_after_flow` of ``A`` and ``beta``: one Lie-series mechanism for everything.
+
+    >>> from bea.algebra.trees import trees_up_to
+    >>> trees = trees_up_to(3, ["f"])
+    >>> euler = {trees[0]: QQ(1)}
+    >>> {t.text: str(c) for t, c in compose(euler, euler, trees, lambda x: 1 / x, QQ(0), QQ(1)).items()}
+    {'f': '2', 'f[f]': '1', 'f[f,f]': '1'}
+
+    (Two Euler steps: ``y + hf(y) + hf(y + hf(y)) = y + 2hf + h^2 f'f + h^3/2 f''(f,f) + ...``;
+    ``f[f,f]`` carries ``a/sigma = 1/2``.)
+    """
+    if not b:
+        return dict(a)
+    return compose_after_flow(a, logarithm(b, universe, inverse, zero, one), universe, zero)
+
+
+def scaled(a: Mapping, c) -> Series:
+    """The series at the step ``c h``: ``a(t) c^{|t|}`` (``h`` enters only through ``h^{|t|}``)."""
+    out, powers = {}, {}
+    for t, x in a.items():
+        power = powers.get(t.order)
+        if power is None:
+            power = powers[t.order] = c ** t.order
+        y = x * power
+        if y:
+            out[t] = y
+    return out
+
+
+def inverse_map(a: Mapping, universe: list[Tree], inverse: Callable[[object], object], zero, one) -> Series:
+    """The inverse map ``A^{-1} = exp(-log A)`` [CHV10, Sec 2.2]."""
+    return flow({t: -x for t, x in logarithm(a, universe, inverse, zero, one).items()}, universe, zero)
+
+
+def adjoint(a: Mapping, universe: list[Tree], inverse: Callable[[object], object], zero, one) -> Series:
+    """The adjoint method ``Phi*_h = Phi_{-h}^{-1}`` [HLW06, Def II.3.1, Sec V.1]: the inverse map at
+    the step ``-h``.  A method is symmetric when it is its own adjoint."""
+    return scaled(inverse_map(a, universe, inverse, zero, one), -one)
+
+
+def substitute(b: Mapping, a: Mapping, universe: Iterable[Tree], zero) -> Series:
+    """The substitution law ``b * a`` [CHV10, Sec 3, Thm 3.2]: the series ``a`` with every field
+    ``f_l`` replaced by the field series ``b`` (whose trees with root ``l`` replace ``f_l``).
+
+    ``(b * a)(t) = sum_{edge sets removed} a(skeleton) prod_{pieces} b(piece)``: removing a set of
+    edges of ``t`` splits it into pieces (subtrees, each rooted at its node nearest the root); the
+    skeleton is the tree of the pieces, each a node with its root's label.  The sum runs over all
+    ``2^{|t|-1}`` sets; coefficients are those of :mod:`bea.algebra.series` (``h^{|t|} a(t)/sigma(t)``).
+    Substituting a field ``b`` into the exact flow gives the exact flow of ``b``, and the modified field
+    of a map ``a`` is the ``b`` with ``b * e = a`` (``e`` the exact flow of the field ``f``).
+    """
+    out: Series = {}
+    for s in _supported(universe, b):
+        nodes = _nodes(s)
+        total = zero
+        for removed in range(1 << (len(nodes) - 1)):
+            x = _substitution_term(nodes, removed, a, b)
+            if x:
+                total = total + x
+        if total:
+            out[s] = total
+    return out
+
+
+def _nodes(tree: Tree) -> list[tuple[str, int]]:
+    """``[(label, parent index), ...]`` of the nodes, root first (parent -1); node ``i > 0`` hangs
+    from its parent by the edge numbered ``i - 1``."""
+    nodes, stack = [], [(tree, -1)]
+    while stack:
+        t, parent = stack.pop()
+        nodes.append((t.label, parent))
+        index = len(nodes) - 1
+        stack.extend((child, index) for child in reversed(t.children))
+    return nodes
+
+
+def _substitution_term(nodes, removed: int, a: Mapping, b: Mapping):
+    """``a(skeleton) prod b(pieces)`` for the edges whose bits are set in ``removed``."""
+    n = len(nodes)
+    head = list(range(n))                      # head[i]: the top node of i's piece
+    for i in range(1, n):
+        if not removed >> (i - 1) & 1:
+            head[i] = head[nodes[i][1]]
+    kids: dict[int, list] = {i: [] for i in range(n)}
+    pieces: dict[int, Tree] = {}
+    for i in range(n - 1, -1, -1):             # children come after their parents: build bottom up
+        pieces[i] = Tree.make(nodes[i][0], kids[i])
+        parent = nodes[i][1]
+        if parent >= 0 and head[i] == head[parent]:
+            kids[parent].append(pieces[i])
+    product = None
+    skeleton_kids: dict[int, list] = {i: [] for i in range(n) if head[i] == i}
+    for i in range(n - 1, -1, -1):
+        if head[i] != i:
+            continue
+        x = b.get(pieces[i])
+        if not x:
+            return None
+        product = x if product is None else product * x
+        skeleton = Tree.make(nodes[i][0], skeleton_kids[i])
+        if i == 0:
+            y = a.get(skeleton)
+            return product * y if y else None
+        skeleton_kids[head[nodes[i][1]]].append(skeleton)
+    return None

@@ -77,6 +77,31 @@ def derive_command(args) -> str:
     return formatted(flow, args.format, gradient=args.gradient)
 
 
+def map_command(args) -> str:
+    from ..engine.bseries import one_step_map
+
+    params = params_of(args.param, args.tableau)
+    progress = progress_lines("map")
+    series = one_step_map(args.scheme, args.order, time=args.time, players=args.players, budget=budget(args), **params)
+    if args.exact_flow:
+        leading = series.modified_field()
+        series = leading._like({t: x for t, x in leading.values.items() if t.order == 1},
+                               f"leading field of {series.name}").exact_flow()
+    progress(f"printing {len(series.values)} terms as {args.format}")
+    return formatted(series, args.format)
+
+
+def order_command(args) -> str:
+    from ..analysis.order import energy_preserving, order, symmetric, symplectic
+
+    params = params_of(args.param, args.tableau)
+    options = {"time": args.time, "players": args.players, **params}
+    results = [order(args.scheme, args.max_order, **options)]
+    if args.structure:
+        results += [check(args.scheme, args.max_order, **options) for check in (symplectic, symmetric, energy_preserving)]
+    return formatted(results, args.format)
+
+
 def loss_command(args) -> str:
     from ..analysis.losses import modified_loss
 
@@ -104,5 +129,5 @@ def paper_command(args) -> str:
     return formatted(entry(args.id), args.format, full=True)
 
 
-COMMANDS = {"derive": derive_command, "principal": derive_command, "loss": loss_command, "paper": paper_command,
+COMMANDS = {"derive": derive_command, "principal": derive_command, "map": map_command, "order": order_command, "loss": loss_command, "paper": paper_command,
             "validate": validate_command, "stability": stability_command, "pf": pf_command}

@@ -73,6 +73,25 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--gradient", choices=SYSTEMS, metavar="SYSTEM",
                          help=f"print in gradient notation for a gradient system: {', '.join(SYSTEMS)}")
 
+    help_text = "the B-series of one step of a scheme (or, with --exact-flow, of the exact flow it approximates)"
+    step_map = commands.add_parser("map", help=help_text, description=help_text)
+    _scheme_options(step_map, required=True)
+    step_map.add_argument("--exact-flow", action="store_true",
+                          help="print the exact flow of the scheme's leading field (the other side of the matching)")
+    step_map.add_argument("--format", default="text", choices=FORMATS, help="output format")
+
+    help_text = "the order of accuracy of a scheme, its failing order conditions and, with --structure, its structure"
+    accuracy = commands.add_parser("order", help=help_text, description=help_text)
+    accuracy.add_argument("--scheme", required=True, metavar="SCHEME", help=_SCHEME_HELP)
+    accuracy.add_argument("--max-order", type=int, default=6,
+                          help="compare trees of up to MAX_ORDER + 1 nodes (default %(default)s)")
+    _param_option(accuracy)
+    accuracy.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
+    _variant_options(accuracy)
+    accuracy.add_argument("--structure", action="store_true",
+                          help="also check symplecticity, symmetry and energy preservation (one-field schemes)")
+    accuracy.add_argument("--format", default="text", choices=("text", "json"))
+
     help_text = "the modified losses of a gradient system, or the part of the field that is not a gradient"
     loss = commands.add_parser("loss", help=help_text, description=help_text)
     _scheme_options(loss, required=True)

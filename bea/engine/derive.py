@@ -15,7 +15,7 @@ import sympy
 from sympy.polys.domains import QQ
 
 from .budget import DEFAULT_SECONDS, check_budget, estimate
-from ..algebra.rings import NotInRing, ring_for, ring_kind, wider_ring
+from ..algebra.rings import ring_for, ring_kind, widening
 from ..errors import OrderError, SchemeError
 from ..result import H, ModifiedFlow, Term
 from ..schemes.program import one_step_map, uses_previous_iterates
@@ -116,13 +116,8 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
     enumerate_trees = chains_up_to if chains_only else trees_up_to
     universe = enumerate_trees(order, scheme.labels)
     report(f"{len(universe)} trees with up to {order} nodes")
-    try:
-        step_map, field = _solve(scheme, ring, universe, state_carrying, report)
-    except NotInRing as error:
-        if not error.wider:
-            raise
-        ring = wider_ring(ring)         # a coefficient such as 1 + c: rational functions hold it
-        step_map, field = _solve(scheme, ring, universe, state_carrying, report)
+    # a coefficient such as 1 + c or sqrt(3) widens the ring: rational functions, a number field
+    (step_map, field), ring = widening(ring, lambda r: _solve(scheme, r, universe, state_carrying, report))
     report(f"{len(field)} terms; converting coefficients")
 
     block_rank = {block: i for i, block in enumerate(scheme.blocks)}

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 
+from ..result import H as _H
 from .latex import LatexPrinter
 from .notation import LATEX, TEXT, complex_number, potential, python_complex
 from .printer import Printer
 
 __all__ = ["JsonPrinter"]
+
 
 
 class JsonPrinter(Printer):
@@ -38,6 +40,30 @@ class JsonPrinter(Printer):
             out["gradient"] = {"system": system if isinstance(system, str) else system.name,
                                "latex": LatexPrinter(gradient=system).doprint(flow)}
         return out
+
+    def _print_BSeries(self, series) -> dict:
+        """The shape of ``derive``'s JSON with ``kind`` (``map``: a term's power is ``|t|``) and ``name``."""
+        out = {"kind": series.kind, "name": series.name, "order": series.order,
+               "params": {name: str(value) for name, value in series.params.items()},
+               "blocks": {block: list(labels) for block, labels in series.blocks.items()}}
+        if series.kind == "field" and series.time is not None:
+            out["time"] = {block: str(value * _H) for block, value in series.time.items()}
+        out["terms"] = [self.doprint(t) for t in series.terms]
+        return out
+
+    def _print_Property(self, result) -> dict:
+        """``name``, ``holds``, ``holds_to``, ``checked`` and the failing conditions (trees and defect)."""
+        out = {"property": result.name, "method": result.method, "holds": result.holds, "holds_to": result.holds_to,
+               "checked": result.checked,
+               "failures": [{"trees": [t.text for t in c.trees], "defect": str(c.defect),
+                             **({} if c.method is None else {"method": str(c.method), "exact": str(c.exact)})}
+                            for c in result.failures]}
+        if result.note:
+            out["note"] = result.note
+        return out
+
+    def _print_Order(self, result) -> dict:
+        return {"order": result.order, "at_least": result.at_least, **self._print_Property(result)}
 
     def _print_Term(self, t) -> dict:
         return {"block": t.block, "power": t.power, "tree": t.tree.text, "coefficient": str(t.exact)}

@@ -22,11 +22,22 @@ class LatexPrinter(Printer):
         body = super().doprint(obj)
         if not self.settings["display"] or type(obj).__name__ == "Entry":
             return body
-        return f"$$\n{body}\n$$" if type(obj).__name__ in ("ModifiedFlow", "ModifiedLoss") else f"${body}$"
+        return f"$$\n{body}\n$$" if type(obj).__name__ in ("ModifiedFlow", "ModifiedLoss", "BSeries") else f"${body}$"
 
     def _print_ModifiedFlow(self, flow) -> str:
         """An ``aligned`` environment: one equation per block, one line per power of h."""
-        spell = spelling(flow, self.settings["gradient"], LATEX)
+        return self._aligned(flow, spelling(flow, self.settings["gradient"], LATEX),
+                             lambda block: (f"\\dot{{{block_latex(block)}}}", ""))
+
+    def _print_BSeries(self, series) -> str:
+        """A map as ``theta^+ = theta + ...``, a field as ``dot theta = ...``, one line per power of h."""
+        if series.kind == "field":
+            return self._print_ModifiedFlow(series)
+        return self._aligned(series, spelling(series, None, LATEX),
+                             lambda block: (f"{block_latex(block)}^{{+}}", block_latex(block)))
+
+    def _aligned(self, flow, spell, head) -> str:
+        """Rows ``lhs &= start + terms`` per block (``head(block) = (lhs, start)``), one per power."""
         rows = []
         for block in flow.blocks:
             lines = []
@@ -41,8 +52,11 @@ class LatexPrinter(Printer):
                     lines.append(signed_sum([(parts[0][0], f"{factor} {parts[0][1]}")], sympy.latex))
                 else:
                     lines.append(f"{factor} \\left({signed_sum(parts, sympy.latex)}\\right)")
+            lhs, start = head(block)
             first, rest = (lines[0], lines[1:]) if lines else ("0", [])
-            rows.append(f"\\dot{{{block_latex(block)}}} &= {first}")
+            if start:
+                first = f"{start} {'' if first.startswith('-') else '+ '}{first}" if lines else start
+            rows.append(f"{lhs} &= {first}")
             rows += [f"&\\quad {'' if line.startswith('-') else '+ '}{line}" for line in rest]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 

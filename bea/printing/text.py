@@ -11,6 +11,13 @@ from .terms import grouped, loss_rows, spelling
 __all__ = ["TextPrinter"]
 
 
+def _times_h(tau) -> str:
+    """``tau h`` as the flow header spells a block time (``h``, ``v_phi*h``)."""
+    import sympy
+
+    return str(sympy.sympify(tau) * sympy.Symbol("h"))
+
+
 class TextPrinter(Printer):
     language = "text"
     # gradient: a gradient system for flows; summary: one line per item (listings such as `bea paper list`)
@@ -33,6 +40,47 @@ class TextPrinter(Printer):
         if flow.reference is not None:
             verdict = "yes" if flow.reference["agrees"] else "NO"
             lines.append(f"agrees with the Taylor coefficients of {flow.reference['series']}: {verdict}")
+        return "\n".join(lines)
+
+    def _print_BSeries(self, series) -> str:
+        """A header, then one line per block and power: ``theta: h^2: 1/2 f[f]``."""
+        spell = spelling(series, None, TEXT)
+        what = "a one-step map (y+ = y + ...)" if series.kind == "map" else "a vector field"
+        times = "" if series.kind == "map" or series.time is None else \
+            "; " + ", ".join(f"T_{b} = {_times_h(v)}" for b, v in series.time.items())
+        params = ", ".join(f"{k}={v}" for k, v in series.params.items())
+        lines = [f"# {series.name}{' (' + params + ')' if params else ''}: B-series of {what}, "
+                 f"trees up to {series.order} nodes{times}"]
+        for block, power, group in grouped(series):
+            lines.append(f"{block}: h^{power}: {signed_sum([spell(t) for t in group], str)}")
+        if not series.values:
+            lines.append("(no terms: the identity map)" if series.kind == "map" else "(no terms: the zero field)")
+        return "\n".join(lines)
+
+    def _print_Order(self, result) -> str:
+        """``order of rk4: 4``, then the failing conditions ``a(t) = e(t)`` with both sides."""
+        bound = f">= {result.order}" if result.at_least else str(result.order)
+        lines = [f"# order of {result.method}: {bound} (trees of up to {result.checked} nodes compared)"]
+        if result.note:
+            lines.append(f"({result.note})")
+        for c in result.failures:
+            if c.method is None:
+                lines.append(f"  h^{result.order} correction: {c.defect} {c.trees[0]}")
+            else:
+                lines.append(f"  fails at {c.trees[0]}: method {c.method}, exact flow {c.exact} (difference {c.defect})")
+        return "\n".join(lines)
+
+    def _print_Property(self, result) -> str:
+        """``symplectic: yes through 6 nodes`` or where it first fails, with the failing conditions."""
+        if result.holds:
+            head = f"# {result.name}: yes, through trees of {result.checked} nodes"
+        else:
+            head = f"# {result.name}: holds through trees of {result.holds_to} nodes, fails at {result.holds_to + 1}"
+        lines = [f"{head} ({result.method})"]
+        if result.note:
+            lines.append(f"({result.note})")
+        lines += [f"  fails at {' o '.join(c.trees) if len(c.trees) > 1 else c.trees[0]}: defect {c.defect}"
+                  for c in result.failures]
         return "\n".join(lines)
 
     def _print_Term(self, term) -> str:

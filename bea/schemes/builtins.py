@@ -24,7 +24,7 @@ from ..algebra.blocks import Blocks
 from .define import SchemeDefinition, check_blocks, coefficient, repeat, scheme, solve
 from ..errors import ParameterError, SchemeError
 from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
-from .runge_kutta import TABLEAUX, Tableau, read_tableau, runge_kutta_step
+from .runge_kutta import IMPLICIT_TABLEAUX, TABLEAUX, Tableau, read_tableau, runge_kutta_step
 
 __all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "make_scheme", "load_scheme"]
 
@@ -114,7 +114,7 @@ def _players(name: str, update, params: dict, doc: str, times=None) -> dict[int,
 
 _BY_SLOPE = {
     **{name: (lambda y, slope, t=t: runge_kutta_step(y, slope, t), {}, f"Runge-Kutta method {name}: {t}")
-       for name, t in TABLEAUX.items()},
+       for name, t in {**TABLEAUX, **IMPLICIT_TABLEAUX}.items()},
     "rk": (runge_kutta_step, {"tableau": (TABLEAU, REQUIRED)}, "any Runge-Kutta method from its Butcher tableau"),
     "proximal": (_proximal, {}, _proximal.__doc__),
     "heavy-ball": (_heavy_ball, {"beta": MOMENTUM}, _heavy_ball.__doc__),

@@ -67,15 +67,18 @@ def coefficient(c) -> sympy.Expr:
         raise SchemeError(f"the coefficient {value} contains a float; use exact numbers")
     if not _rational_function(value):
         raise SchemeError(f"the coefficient {value} is not a rational function of the parameters with rational "
-                          "numbers (roots, functions, I and pi are not supported); use a symbol instead")
+                          "numbers and roots of rationals (functions, I and pi are not supported); use a symbol instead")
     return value
 
 
 def _rational_function(value) -> bool:
-    """Built from rationals and symbols by ``+``, ``*`` and integer powers only."""
+    """Built from rationals, roots of rationals (``sqrt(3)``) and symbols by ``+``, ``*`` and
+    integer powers only: what the exact rings of :mod:`bea.algebra.rings` hold."""
     if value.is_Rational or value.is_Symbol:
         return True
     if value.is_Pow:
+        if value.base.is_Rational and value.exp.is_Rational:
+            return True
         return value.exp.is_Integer and _rational_function(value.base)
     if value.is_Add or value.is_Mul:
         return all(_rational_function(a) for a in value.args)

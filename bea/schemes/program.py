@@ -25,7 +25,7 @@ import sympy
 
 from .define import Fields, StepSize, Value, coefficient
 from ..errors import BeaError, ParameterError, ProblemError, SchemeError
-from ..algebra.rings import ring_for
+from ..algebra.rings import ring_for, widening
 from ..algebra.trees import trees_up_to
 from ..algebra.series import compose_after_flow, field_increment, flow, linear_combination, modified_field
 
@@ -194,15 +194,14 @@ class NumericInterpreter(_Interpreter):
     def combine(self, pairs) -> Value:
         data = [0] * self.size
         for c, v in pairs:
-            p, q = _rational(c)
+            scale = _scaling(c)
             for i, x in enumerate(v.data):
                 if not (type(x) is int and x == 0):
-                    data[i] = data[i] + (x if q == 1 and p == 1 else x * p / q)
+                    data[i] = data[i] + scale(x)
         return Value(self, self._weight(pairs), data)
 
     def increment(self, label: str, point: Value, c) -> Value:
-        p, q = _rational(c)
-        step = self.h * p / q
+        step = _scaling(c)(self.h)
         data = [0] * self.size
         try:
             values = self.field(label, point.data)
@@ -254,8 +253,9 @@ def _magnitude(x) -> float:
 
 def uses_previous_iterates(scheme) -> bool:
     """Whether one step of the scheme reads past iterates (traced on single-node trees)."""
-    ring = ring_for(scheme.values, divides=True)
-    return one_step_map(scheme, ring, trees_up_to(1, scheme.labels))[1]
+    (_, uses_past), _ = widening(ring_for(scheme.values, divides=True),
+                                 lambda ring: one_step_map(scheme, ring, trees_up_to(1, scheme.labels)))
+    return uses_past
 
 
 def one_step_map(scheme, ring, universe, past=None) -> tuple[dict, bool]:
@@ -320,9 +320,24 @@ def _common_time(scheme):
     return times.pop() if len(times) == 1 else None
 
 
-def _rational(c) -> tuple[int, int]:
+def _scaling(c) -> Callable:
+    """``x -> c x`` for an exact step factor: ``x * p / q`` for a rational (exact on every number
+    type); for a root of rationals such as ``sqrt(3)/6``, ``c`` as the number type of ``x`` needs it:
+    SymPy (exact linear forms), mpmath at the working precision, or a float."""
     c = coefficient(c)
     if c.free_symbols:
         raise ParameterError(f"the step factor {c} still has symbolic parameters; give their values")
-    c = sympy.Rational(c)
-    return int(c.p), int(c.q)
+    if c.is_Rational:
+        p, q = int(c.p), int(c.q)
+        return (lambda x: x) if p == q == 1 else (lambda x: x * p / q)
+
+    def scale(x):
+        import mpmath
+
+        sample = x.flat[0] if getattr(x, "size", 0) else x
+        if isinstance(sample, sympy.Basic):
+            return x * c
+        if isinstance(sample, (mpmath.mpf, mpmath.mpc)):
+            return x * mpmath.mpf(str(sympy.N(c, mpmath.mp.dps + 10)))
+        return x * float(c)
+    return scale

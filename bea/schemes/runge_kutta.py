@@ -6,8 +6,10 @@ One step of the ``s``-stage method ``(a, b)`` for the field ``F`` is
 
 When ``a`` is strictly lower triangular the stages are computed in turn (explicit);
 otherwise they are one implicit equation for all stage values, solved order by order
-(:func:`bea.schemes.define.solve`).  A tableau's entries are exact: rationals, or rational
-functions of symbols (``alpha``, ``1 - 1/(2*alpha)``).
+(:func:`bea.schemes.define.solve`).  A tableau's entries are exact: rationals, roots of
+rationals (``1/2 - sqrt(3)/6``: the series is then computed in the algebraic number field they
+generate, :class:`bea.algebra.rings.AlgebraicRing`), or rational functions of symbols (``alpha``,
+``1 - 1/(2*alpha)``).
 """
 
 from __future__ import annotations
@@ -72,8 +74,10 @@ def _entry(x) -> sympy.Expr:
         value = parse_expression(x, _identifiers(x))
     except ExpressionError as error:
         raise ParameterError(f"tableau entry {x!r}: {error}") from None
-    if value.atoms(sympy.Function) or any(not e.is_Integer for _, e in (p.as_base_exp() for p in value.atoms(sympy.Pow))):
-        raise ParameterError(f"tableau entry {x!r} must be a rational function of symbols (no roots or functions)")
+    if value.atoms(sympy.Function) or any(not (e.is_Integer or (b.is_Rational and e.is_Rational))
+                                          for b, e in (p.as_base_exp() for p in value.atoms(sympy.Pow))):
+        raise ParameterError(f"tableau entry {x!r} must be a rational function of symbols and roots of "
+                             "rationals such as sqrt(3) (no other functions, no roots of symbols)")
     return value
 
 
@@ -107,12 +111,32 @@ def read_tableau(source) -> Tableau:
     return _tableau(data["a"], data["b"])
 
 
-#: Named tableaux, typed from [HNW93, Sec II.1] (extragradient: ``y + h F(y + h F(y))``).
+#: Named tableaux, typed from [HNW93, Sec II.1] (extragradient: ``y + h F(y + h F(y))``) and, for
+#: the implicit ones, [HW96, Sec IV.5, Tables 5.1-5.2, 5.5-5.6, 5.9-5.12] and [HLW06, Sec II.1].
 TABLEAUX = {
     "midpoint": _tableau([[], ["1/2"]], [0, 1]),
     "heun": _tableau([[], [1]], ["1/2", "1/2"]),
     "rk4": _tableau([[], ["1/2"], [0, "1/2"], [0, 0, 1]], ["1/6", "1/3", "1/3", "1/6"]),
     "extragradient": _tableau([[], [1]], [0, 1]),
+}
+
+#: Implicit collocation and Lobatto methods, exact (some entries are roots of rationals).
+IMPLICIT_TABLEAUX = {
+    "implicit-euler": _tableau([[1]], [1]),
+    "implicit-midpoint": _tableau([["1/2"]], [1]),
+    "trapezoidal": _tableau([[0, 0], ["1/2", "1/2"]], ["1/2", "1/2"]),
+    "gauss4": _tableau([["1/4", "1/4 - sqrt(3)/6"], ["1/4 + sqrt(3)/6", "1/4"]], ["1/2", "1/2"]),
+    "gauss6": _tableau([["5/36", "2/9 - sqrt(15)/15", "5/36 - sqrt(15)/30"],
+                        ["5/36 + sqrt(15)/24", "2/9", "5/36 - sqrt(15)/24"],
+                        ["5/36 + sqrt(15)/30", "2/9 + sqrt(15)/15", "5/36"]], ["5/18", "4/9", "5/18"]),
+    "radau-iia3": _tableau([["5/12", "-1/12"], ["3/4", "1/4"]], ["3/4", "1/4"]),
+    "radau-iia5": _tableau([["(88 - 7*sqrt(6))/360", "(296 - 169*sqrt(6))/1800", "(-2 + 3*sqrt(6))/225"],
+                            ["(296 + 169*sqrt(6))/1800", "(88 + 7*sqrt(6))/360", "(-2 - 3*sqrt(6))/225"],
+                            ["(16 - sqrt(6))/36", "(16 + sqrt(6))/36", "1/9"]],
+                           ["(16 - sqrt(6))/36", "(16 + sqrt(6))/36", "1/9"]),
+    "lobatto-iiia4": _tableau([[0, 0, 0], ["5/24", "1/3", "-1/24"], ["1/6", "2/3", "1/6"]], ["1/6", "2/3", "1/6"]),
+    "lobatto-iiic4": _tableau([["1/6", "-1/3", "1/6"], ["1/6", "5/12", "-1/12"], ["1/6", "2/3", "1/6"]],
+                              ["1/6", "2/3", "1/6"]),
 }
 
 

@@ -1,0 +1,311 @@
+"""Order of accuracy and structure of a method, read off its B-series with exact coefficients.
+
+* :func:`order` -- the order of accuracy: the largest ``p`` with ``a(t) = e(t)`` for every tree of
+  up to ``p`` nodes, ``e`` the exact flow of the method's own leading field (the order conditions
+  [HNW93, Sec II.2], [But16, Sec 3.5]); equivalently the first power of ``h`` at which the modified
+  field differs from that field.  The failing conditions are listed.
+* :func:`symplectic` -- ``a(u o v) + a(v o u) = a(u) a(v)`` for all trees ``u, v`` [HLW06, Thm VI.7.4]
+  (``u o v``: ``v`` grafted on the root of ``u``), and for Runge-Kutta methods the tableau conditions
+  ``b_i a_ij + b_j a_ji = b_i b_j`` [HLW06, Thm VI.4.3].
+* :func:`symmetric` -- the method equals its adjoint ``Phi_{-h}^{-1}`` [HLW06, Sec V.1].
+* :func:`energy_preserving` -- the modified field conserves every Hamiltonian of ``y' = S grad H``
+  (``S`` skew) [CMOQ10, Thm 2]: with ``dH/dt = sum_t c(t) grad H . F(t)`` and ``grad H . F(t)`` the
+  contraction of the free tree ``t + z`` (``z`` a new leaf above the root), the whole factors
+  ``c(t)`` of the rooted trees giving one free tree, signed by the parity of the leaf ``z``'s
+  distance, must sum to zero -- except for the free trees whose contraction vanishes (two isomorphic
+  halves about a central edge).
+
+Each returns a :class:`Property` (or :class:`Order`): the largest tree size through which it holds,
+how far it was checked, and the failing conditions at the first size that fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from ..algebra.trees import Tree, trees_up_to
+from ..engine.bseries import BSeries, one_step_map
+from ..engine.derive import derive
+from ..errors import BeaError
+from ..printable import Printable
+from ..schemes.builtins import make_scheme
+from ..schemes.program import uses_previous_iterates
+from ..schemes.runge_kutta import Tableau
+
+__all__ = ["Order", "Property", "order", "symplectic", "symmetric", "energy_preserving"]
+
+DEFAULT_MAX_ORDER = 6
+
+
+@dataclass(frozen=True)
+class Condition(Printable):
+    """One condition ``value = 0`` at ``tree`` (or a pair of trees), with what each side is."""
+
+    trees: tuple
+    defect: sympy.Expr             # zero when the condition holds
+    method: sympy.Expr | None = None
+    exact: sympy.Expr | None = None
+
+
+@dataclass(frozen=True)
+class Property(Printable):
+    """Whether a method has a structural property through trees of ``holds_to`` nodes.
+
+    ``holds_to`` is the largest ``n`` such that every condition on trees of up to ``n`` nodes holds
+    (``checked`` when none fails); ``failures`` are the conditions that fail at ``holds_to + 1``."""
+
+    name: str
+    method: str
+    holds_to: int
+    checked: int
+    failures: list = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def holds(self) -> bool:
+        """True when no condition up to ``checked`` nodes fails."""
+        return self.holds_to >= self.checked
+
+
+@dataclass(frozen=True)
+class Order(Property):
+    """The order of accuracy ``order`` (local error ``O(h^(order+1))``); ``failures`` are the order
+    conditions of trees with ``order + 1`` nodes that do not hold (``method``: the method's whole
+    factor, ``exact``: the exact flow's).  When every condition up to ``checked`` nodes holds,
+    ``order`` is ``checked`` and ``at_least`` is True."""
+
+    @property
+    def order(self) -> int:
+        return self.holds_to
+
+    @property
+    def at_least(self) -> bool:
+        return self.holds
+
+
+def _map_of(method, max_size: int, params: dict, what: str) -> BSeries:
+    if isinstance(method, BSeries):
+        if method.kind != "map":
+            raise BeaError(f"{what} needs the B-series of a one-step map, got a {method.kind}")
+        if method.order < max_size:
+            raise BeaError(f"{what} to {max_size} nodes needs the map to trees of {max_size} nodes; it has {method.order}")
+        return method
+    return one_step_map(method, max_size, **params)
+
+
+def _check_max(max_order, method=None, offset: int = 0) -> int:
+    """``max_order`` checked; by default what a series supports (its order less ``offset``), for a
+    scheme :data:`DEFAULT_MAX_ORDER`."""
+    if max_order is None:
+        max_order = method.order - offset if isinstance(method, BSeries) else DEFAULT_MAX_ORDER
+    if isinstance(max_order, bool) or not isinstance(max_order, int) or max_order < 1:
+        raise BeaError(f"max_order must be an integer >= 1, got {max_order!r}")
+    return max_order
+
+
+def order(method, max_order: int | None = None, *, time: str = "same", players: int | None = None,
+          **params) -> Order:
+    """The order of accuracy of a method, with its failing order conditions.
+
+    Arguments:
+        method: a scheme (as for :func:`bea.derive`: ``time``, ``players`` and its parameters) or
+            a map :class:`BSeries`.
+        max_order: trees of up to ``max_order + 1`` nodes are compared, so an order up to
+            ``max_order`` is found exactly and a higher one is reported as ``>= max_order + 1``
+            (default: 6 for a scheme, for a series what its order allows).
+
+    Returns:
+        :class:`Order`.  A scheme that reads past iterates (heavy ball, ...) is judged by its
+        modified field on the slow manifold: the order is the first power of ``h`` with a correction.
+
+    >>> import bea
+    >>> result = bea.order("heun", max_order=3)
+    >>> result.order, [c.trees[0] for c in result.failures]
+    (2, [Tree('f[f,f]'), Tree('f[f[f]]')])
+
+    References: [HNW93, Sec II.2, Thm 2.13], [But16, Sec 3.5], [HLW06, Sec III.1].
+    """
+    size = _check_max(max_order, method, offset=1) + 1
+    options = {"time": time, "players": players, **params}
+    if not isinstance(method, BSeries) and uses_previous_iterates(make_scheme(method, **options)):
+        return _order_from_field(method, size, options)
+    series = _map_of(method, size, options, "order")
+    leading = series.modified_field()
+    exact = leading._like({t: x for t, x in leading.values.items() if t.order == 1}, leading.name).exact_flow()
+    for n in range(1, size + 1):
+        failures = [Condition((t,), d, a, e) for t in series.universe if t.order == n
+                    for a, e in [(series.coefficient(t), exact.coefficient(t))]
+                    for d in [sympy.simplify(a - e)] if d != 0]
+        if failures:
+            return Order("order", series.name, n - 1, size, failures)
+    return Order("order", series.name, size, size, [])
+
+
+def _order_from_field(method, size: int, options: dict) -> Order:
+    flow = derive(method, size, **options)
+    note = "from the modified field on the slow manifold (the scheme reads past iterates)"
+    powers = sorted({t.power for t in flow.terms if t.power > 0})
+    if not powers:
+        return Order("order", flow.scheme, size, size, [], note)
+    failures = [Condition((t.tree,), t.coefficient) for t in flow.terms if t.power == powers[0]]
+    return Order("order", flow.scheme, powers[0], size, failures, note)
+
+
+def _one_label(series: BSeries, what: str) -> str:
+    if len(series.labels) != 1:
+        raise BeaError(f"{what} is checked for B-series of one field; {series.name} has the fields "
+                       f"{', '.join(series.labels)} (partitioned series are not supported yet)")
+    return series.labels[0]
+
+
+def symplectic(method, max_order: int | None = None, **params) -> Property:
+    """Whether a one-field method is symplectic: ``a(u o v) + a(v o u) = a(u) a(v)`` (normalised
+    coefficients ``a``) for all trees with ``|u| + |v| <= max_order`` [HLW06, Thm VI.7.4].  For a
+    Runge-Kutta scheme the tableau conditions ``M_ij = b_i a_ij + b_j a_ji - b_i b_j = 0`` are
+    checked too and reported in ``note`` [HLW06, Thm VI.4.3].
+
+    >>> import bea
+    >>> bea.symplectic("gauss4", 6).holds, bea.symplectic("rk4", 6).holds_to   # order 4: exact to 4 nodes
+    (True, 4)
+    """
+    max_order = _check_max(max_order, method)
+    series = _map_of(method, max_order, params, "symplecticity")
+    label = _one_label(series, "symplecticity")
+    trees = trees_up_to(max_order, [label])
+    for n in range(2, max_order + 1):
+        failures = []
+        for u in trees:
+            for v in trees:
+                if u.order + v.order != n or u.sort_key > v.sort_key:
+                    continue
+                a = series.normalised
+                defect = sympy.simplify(a(u.graft(v)) + a(v.graft(u)) - a(u) * a(v))
+                if defect != 0:
+                    failures.append(Condition((u, v), defect))
+        if failures:
+            return Property("symplectic", series.name, n - 1, max_order, failures, _tableau_note(method, params))
+    return Property("symplectic", series.name, max_order, max_order, [], _tableau_note(method, params))
+
+
+def _tableau_note(method, params) -> str:
+    """The tableau conditions of a Runge-Kutta scheme, as a sentence (empty for other methods)."""
+    if isinstance(method, BSeries):
+        return ""
+    tableau = next((v for v in make_scheme(method, **params).params.values() if isinstance(v, Tableau)), None)
+    if tableau is None:
+        from ..schemes.runge_kutta import IMPLICIT_TABLEAUX, TABLEAUX
+
+        tableau = {**TABLEAUX, **IMPLICIT_TABLEAUX}.get(method)
+    if tableau is None:
+        return ""
+    a, b, s = tableau.a, tableau.b, len(tableau.b)
+    bad = [(i + 1, j + 1) for i in range(s) for j in range(i, s)
+           if sympy.simplify(b[i] * a[i][j] + b[j] * a[j][i] - b[i] * b[j]) != 0]
+    return ("tableau: b_i a_ij + b_j a_ji = b_i b_j for all i, j" if not bad else
+            f"tableau: b_i a_ij + b_j a_ji != b_i b_j at (i, j) = {', '.join(map(str, bad))}")
+
+
+def symmetric(method, max_order: int | None = None, **params) -> Property:
+    """Whether the method is its own adjoint ``Phi_{-h}^{-1}`` on trees of up to ``max_order`` nodes
+    [HLW06, Sec V.1, Thm V.1.5] (then its modified field has only even powers of ``h``).
+
+    >>> import bea
+    >>> bea.symmetric("implicit-midpoint", 5).holds, bea.symmetric("euler", 5).holds_to
+    (True, 1)
+    """
+    max_order = _check_max(max_order, method)
+    series = _map_of(method, max_order, params, "symmetry")
+    adjoint = series.adjoint()
+    for n in range(1, max_order + 1):
+        failures = [Condition((t,), d, series.coefficient(t), adjoint.coefficient(t))
+                    for t in series.universe if t.order == n
+                    for d in [sympy.simplify(series.coefficient(t) - adjoint.coefficient(t))] if d != 0]
+        if failures:
+            return Property("symmetric", series.name, n - 1, max_order, failures)
+    return Property("symmetric", series.name, max_order, max_order, [])
+
+
+def energy_preserving(method, max_order: int | None = None, **params) -> Property:
+    """Through which tree size the modified field of a one-field method conserves the energy of
+    every system ``y' = S grad H`` (``S`` skew): the energy-preserving order of BSeries.jl [CMOQ10,
+    Thm 2], [KR23].  See the module docstring for the conditions on free trees.
+
+    >>> import bea
+    >>> bea.energy_preserving("implicit-midpoint", 5).holds_to, bea.energy_preserving("euler", 5).holds_to
+    (2, 1)
+    """
+    max_order = _check_max(max_order, method)
+    series = _map_of(method, max_order, params, "energy preservation")
+    label = _one_label(series, "energy preservation")
+    field_series = series.modified_field()
+    for n in range(1, max_order + 1):
+        classes: dict[Tree, sympy.Expr] = {}
+        for t in trees_up_to(n, [label]):
+            if t.order != n:
+                continue
+            free, sign = _free_tree_with_leaf(t, label)
+            if free is None:
+                continue
+            classes[free] = classes.get(free, 0) + sign * field_series.coefficient(t)
+        failures = [Condition((free,), d) for free, c in classes.items() for d in [sympy.simplify(c)] if d != 0]
+        if failures:
+            return Property("energy preserving", series.name, n - 1, max_order, failures,
+                            "conditions are on free trees (printed rooted at their centre)")
+    return Property("energy preserving", series.name, max_order, max_order, [])
+
+
+def _free_tree_with_leaf(t: Tree, label: str):
+    """``(canonical free tree of t + z, (-1)^(depth of z))``: the free tree rooted canonically at its
+    centre (the smaller rooting of a bicentre), or ``(None, 0)`` when its contraction vanishes (a
+    bicentre whose two rootings are the same tree)."""
+    adjacency = {0: [1]}                                   # node 0 is the new leaf z, node 1 the root of t
+    nodes = [(t, 1)]
+    adjacency[1] = [0]
+    count = 2
+    while nodes:
+        tree, index = nodes.pop()
+        for child in tree.children:
+            adjacency[index].append(count)
+            adjacency[count] = [index]
+            nodes.append((child, count))
+            count += 1
+    centres = _centres(adjacency)
+    rooted = [(_rooted(adjacency, c, label), c) for c in centres]
+    if len(rooted) == 2 and rooted[0][0] is rooted[1][0]:
+        return None, 0
+    tree, centre = min(rooted, key=lambda item: item[0].sort_key)
+    return tree, (-1) ** _distance(adjacency, centre, 0)
+
+
+def _centres(adjacency: dict) -> list[int]:
+    """The one or two centres of a free tree: strip leaves until at most two nodes remain."""
+    degree = {v: len(ns) for v, ns in adjacency.items()}
+    layer = [v for v, d in degree.items() if d <= 1]
+    remaining = len(adjacency)
+    while remaining > 2:
+        remaining -= len(layer)
+        nxt = []
+        for v in layer:
+            for w in adjacency[v]:
+                degree[w] -= 1
+                if degree[w] == 1:
+                    nxt.append(w)
+        layer = nxt
+    return layer
+
+
+def _rooted(adjacency: dict, root: int, label: str) -> Tree:
+    def build(v, parent):
+        return Tree.make(label, [build(w, v) for w in adjacency[v] if w != parent])
+    return build(root, -1)
+
+
+def _distance(adjacency: dict, a: int, b: int) -> int:
+    frontier, seen, d = [a], {a}, 0
+    while b not in seen:
+        frontier = [w for v in frontier for w in adjacency[v] if w not in seen]
+        seen.update(frontier)
+        d += 1
+    return d
