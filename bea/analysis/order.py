@@ -3,7 +3,9 @@
 * :func:`order` -- the order of accuracy: the largest ``p`` with ``a(t) = e(t)`` for every tree of
   up to ``p`` nodes, ``e`` the exact flow of the method's own leading field (the order conditions
   [HNW93, Sec II.2], [But16, Sec 3.5]); equivalently the first power of ``h`` at which the modified
-  field differs from that field.  The failing conditions are listed.
+  field differs from that field.  The failing conditions are listed.  For one field the field is
+  ``f`` itself; for several, the leading part of the modified field (``v_phi f``, ``v_theta g`` under
+  ``time="same"``; the mean field of ``sgd``).
 * :func:`symplectic` -- ``a(u o v) + a(v o u) = a(u) a(v)`` for all trees ``u, v`` [HLW06, Thm VI.7.4]
   (``u o v``: ``v`` grafted on the root of ``u``), and for Runge-Kutta methods the tableau conditions
   ``b_i a_ij + b_j a_ji = b_i b_j`` [HLW06, Thm VI.4.3].
@@ -132,8 +134,7 @@ def order(method, max_order: int | None = None, *, time: str = "same", players: 
     if not isinstance(method, BSeries) and uses_previous_iterates(make_scheme(method, **options)):
         return _order_from_field(method, size, options)
     series = _map_of(method, size, options, "order")
-    leading = series.modified_field()
-    exact = leading._like({t: x for t, x in leading.values.items() if t.order == 1}, leading.name).exact_flow()
+    exact = series.exact_field().exact_flow()
     for n in range(1, size + 1):
         failures = [Condition((t,), d, a, e) for t in series.universe if t.order == n
                     for a, e in [(series.coefficient(t), exact.coefficient(t))]

@@ -84,9 +84,7 @@ def map_command(args) -> str:
     progress = progress_lines("map")
     series = one_step_map(args.scheme, args.order, time=args.time, players=args.players, budget=budget(args), **params)
     if args.exact_flow:
-        leading = series.modified_field()
-        series = leading._like({t: x for t, x in leading.values.items() if t.order == 1},
-                               f"leading field of {series.name}").exact_flow()
+        series = series.exact_field().exact_flow()
     progress(f"printing {len(series.values)} terms as {args.format}")
     return formatted(series, args.format)
 

@@ -30,7 +30,7 @@ from ..result import H, ModifiedFlow, Term
 from ..schemes.builtins import make_scheme
 from ..schemes.program import one_step_map as traced_map
 from .budget import DEFAULT_SECONDS
-from .derive import _check_order, _cycle_collector_paused, _within_budget
+from .derive import check_order, cycle_collector_paused, within_budget
 
 __all__ = ["BSeries", "one_step_map", "exact_flow", "bseries", "combine"]
 
@@ -50,7 +50,7 @@ class BSeries(Printable):
     >>> import bea
     >>> euler = bea.one_step_map("euler", 3)
     >>> print(euler @ euler)
-    # euler @ euler: B-series of a one-step map, trees up to 3 nodes
+    # euler @ euler: B-series of a one-step map (y+ = y + ...), trees up to 3 nodes
     theta: h^1: 2 f
     theta: h^2: f[f]
     theta: h^3: 1/2 f[f,f]
@@ -203,6 +203,19 @@ class BSeries(Printable):
             raise BeaError(f"time gives T_b / h for each block ({', '.join(self.blocks)})")
         return {b: sympy.sympify(v) for b, v in given.items()}
 
+    def exact_field(self) -> "BSeries":
+        """The field a map should follow (what its order is measured against): for one field ``f``
+        itself (a Runge-Kutta method with ``sum b_i != 1`` then has order 0, Butcher's first
+        condition); for several, the leading part of the modified field (``v_phi f``, ``v_theta g``
+        under ``time="same"``; the mean field of ``sgd``)."""
+        self._require("map", "the exact field")
+        times = self._times(None)
+        if len(self.labels) == 1:
+            (label,) = self.labels
+            return self._like({Tree.make(label): self.ring.one}, label, kind="field", time=times)
+        leading = self.modified_field()
+        return leading._like({t: x for t, x in leading.values.items() if t.order == 1}, f"leading field of {self.name}")
+
     def exact_flow(self) -> "BSeries":
         """The map of this field's exact flow, run for each block's time (``sum_j tau^j L_j`` with the
         Lie series ``L_j``, [HLW06, Sec III.1]): ``modified_field`` undone."""
@@ -280,7 +293,7 @@ def combine(parts, name: str | None = None) -> BSeries:
                    {k: v for s in series for k, v in s.params.items()}, series[0].time)
 
 
-@_cycle_collector_paused()
+@cycle_collector_paused()
 def one_step_map(scheme, order: int, *, time: str = "same", players: int | None = None,
                  budget: float | None = DEFAULT_SECONDS, **params) -> BSeries:
     """The B-series of one step of a scheme: ``y+ = y + sum_{|t| <= order} h^{|t|} c(t) F(t)``.
@@ -301,9 +314,9 @@ def one_step_map(scheme, order: int, *, time: str = "same", players: int | None 
 
     References: [HLW06, Sec III.1], [HNW93, Sec II.2], [KR23].
     """
-    order = _check_order(order)
+    order = check_order(order)
     bound = make_scheme(scheme, time=time, players=players, **params)
-    ring, state_carrying = _within_budget(bound, order, False, budget, lambda message: None)
+    ring, state_carrying = within_budget(bound, order, False, budget, lambda message: None)
     if state_carrying:
         raise SchemeError(f"scheme {bound.name!r} reads past iterates, so one step is not a map of the current state "
                           "alone (no one-step B-series); its modified field comes from `bea derive` (slow manifold)")
@@ -328,7 +341,7 @@ def exact_flow(field, order: int | None = None) -> BSeries:
     (1/6, 1/6, 1/8)
     """
     if isinstance(field, BSeries):
-        series = field if order is None else _truncated(field, _check_order(order))
+        series = field if order is None else _truncated(field, check_order(order))
         return series.exact_flow()
     if isinstance(field, ModifiedFlow):
         return _flow_field(field, order).exact_flow()
@@ -338,7 +351,7 @@ def exact_flow(field, order: int | None = None) -> BSeries:
                        f"got {field!r}")
     if order is None:
         raise BeaError("exact_flow of a field label needs the order (the largest tree size)")
-    order = _check_order(order)
+    order = check_order(order)
     ring = ring_for([])
     field_series = BSeries("field", order, {"theta": tuple(labels)}, ring, {Tree.make(label): ring.one for label in labels},
                            " + ".join(labels), {}, {"theta": sympy.Integer(1)})
@@ -354,7 +367,7 @@ def _truncated(series: BSeries, order: int) -> BSeries:
 
 def _flow_field(flow: ModifiedFlow, order: int | None) -> BSeries:
     """A derived flow as a field series (its own terms; block times ``T_b / h``)."""
-    order = flow.order if order is None else _check_order(order)
+    order = flow.order if order is None else check_order(order)
     if order > flow.order:
         raise OrderError(f"the flow is derived to order {flow.order}; its exact flow is known for trees of up to "
                          f"{flow.order} nodes, not {order}")
@@ -386,7 +399,7 @@ def bseries(coefficients, order: int, *, kind: str = "map", blocks=None, name: s
     """
     if kind not in KINDS:
         raise BeaError(f"kind is 'map' or 'field', not {kind!r}")
-    order = _check_order(order)
+    order = check_order(order)
     if callable(coefficients):
         labels = [label for ls in (blocks or {"theta": ["f"]}).values() for label in ls]
         items = [(t, coefficients(t)) for t in trees_up_to(order, labels)]

@@ -84,7 +84,7 @@ def principal(scheme, order: int, *, time: str = "same", players: int | None = N
     return _derive(scheme, order, time, players, params, chains_only=True, progress=progress, budget=budget)
 
 
-def _check_order(order) -> int:
+def check_order(order) -> int:
     if isinstance(order, bool) or not isinstance(order, Integral):
         raise OrderError(f"order must be an integer >= 1, got {order!r}")
     if order < 1:
@@ -93,7 +93,7 @@ def _check_order(order) -> int:
 
 
 @contextmanager
-def _cycle_collector_paused():
+def cycle_collector_paused():
     """Run the block with Python's cyclic garbage collector off (reference counting still frees
     everything).  The solve makes hundreds of thousands of acyclic containers (trees, their
     edge cuts, rows of Lie series); each generation-2 pass of the collector rescans all of them
@@ -107,12 +107,12 @@ def _cycle_collector_paused():
             gc.enable()
 
 
-@_cycle_collector_paused()
+@cycle_collector_paused()
 def _derive(name, order, time, players, params, chains_only, progress=False, budget=DEFAULT_SECONDS) -> ModifiedFlow:
-    order = _check_order(order)
+    order = check_order(order)
     scheme = make_scheme(name, time=time, players=players, **params)
     report = progress_for(progress, f"derive {scheme.name}")
-    ring, state_carrying = _within_budget(scheme, order, chains_only, budget, report)
+    ring, state_carrying = within_budget(scheme, order, chains_only, budget, report)
     enumerate_trees = chains_up_to if chains_only else trees_up_to
     universe = enumerate_trees(order, scheme.labels)
     report(f"{len(universe)} trees with up to {order} nodes")
@@ -142,7 +142,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
     )
 
 
-def _within_budget(scheme, order: int, chains_only: bool, budget, report) -> tuple[object, bool]:
+def within_budget(scheme, order: int, chains_only: bool, budget, report) -> tuple[object, bool]:
     """``(ring, state_carrying)`` once the estimated work is within ``budget`` (:mod:`bea.engine.budget`).
 
     The work is estimated first as for a one-step scheme, since finding out whether the scheme

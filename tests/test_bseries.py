@@ -1,0 +1,343 @@
+"""The public B-series algebra, order and structure, against published values and independent checks.
+
+Independent means: elementary weights and gamma computed here from their textbook recursions
+([HNW93, Sec II.2]: ``Phi_i(bullet) = 1``, ``Phi_i([t_1..t_k]) = prod_k sum_j a_ij Phi_j(t_k)``,
+``gamma([t_1..t_k]) = |t| prod gamma(t_k)``), steps run on random polynomial problems exactly in
+``tests/independent.py`` (no tree machinery of bea), and published tables (HLW06's modified equations,
+the orders of HW96's collocation methods, the number of rooted trees).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy
+from sympy import QQ, Rational as R
+from sympy.polys.rings import ring as poly_ring
+
+import bea
+from bea.algebra.trees import trees_up_to
+from bea.schemes.runge_kutta import IMPLICIT_TABLEAUX, TABLEAUX, Tableau
+
+from clirun import run_exit
+from independent import Problem, _evaluate, _truncate, parse
+
+ALL_TABLEAUX = {**TABLEAUX, **IMPLICIT_TABLEAUX}
+EULER = Tableau(((0,),), (1,))
+WITH_EULER = {"euler": EULER, **ALL_TABLEAUX}
+
+
+# -- independent formulas -------------------------------------------------------------------------
+def elementary_weight(tableau: Tableau, tree) -> sympy.Expr:
+    """``sum_i b_i Phi_i(t)`` [HNW93, Sec II.2, Def 2.9]."""
+    a, b = tableau.a, tableau.b
+    s = len(b)
+
+    def phi(t):
+        out = []
+        for i in range(s):
+            value = sympy.Integer(1)
+            for child in t.children:
+                inner = phi(child)
+                value *= sum(a[i][j] * inner[j] for j in range(s))
+            out.append(value)
+        return out
+
+    return sympy.nsimplify(sympy.expand(sum(bi * p for bi, p in zip(b, phi(tree)))))
+
+
+def gamma(tree) -> int:
+    """The density ``gamma(t) = |t| prod gamma(t_i)`` [HNW93, Def 2.10]."""
+    out = tree.order
+    for child in tree.children:
+        out *= gamma(child)
+    return out
+
+
+def test_number_of_trees_is_oeis_a000081():
+    counts = [sum(1 for t in trees_up_to(n, ["f"]) if t.order == n) for n in range(1, 8)]
+    assert counts == [1, 1, 2, 4, 9, 20, 48]
+
+
+@pytest.mark.parametrize("name", ["heun", "rk4", "midpoint", "gauss4", "radau-iia3", "lobatto-iiia4", "trapezoidal",
+                                  "implicit-euler"])
+def test_map_coefficients_are_the_elementary_weights(name):
+    series = bea.one_step_map(name, 5)
+    for t in trees_up_to(5, ["f"]):
+        assert sympy.simplify(series.normalised(t) - elementary_weight(ALL_TABLEAUX[name], t)) == 0, t
+        assert sympy.simplify(series.coefficient(t) * t.symmetry - series.normalised(t)) == 0
+
+
+def test_symbolic_tableau_map_is_the_elementary_weights():
+    c2, c3, a32 = sympy.symbols("c2 c3 a32")
+    tableau = {"a": [[], ["c2"], ["c3 - a32", "a32"]], "b": ["1 - b2 - b3", "b2", "b3"]}
+    series = bea.one_step_map("rk", 4, tableau=tableau)
+    typed = Tableau(((0, 0, 0), (c2, 0, 0), (c3 - a32, a32, 0)),
+                    (1 - sympy.Symbol("b2") - sympy.Symbol("b3"), sympy.Symbol("b2"), sympy.Symbol("b3")))
+    for t in trees_up_to(4, ["f"]):
+        assert sympy.simplify(series.normalised(t) - elementary_weight(typed, t)) == 0, t
+
+
+def test_exact_flow_is_one_over_gamma():
+    e = bea.exact_flow("f", 6)
+    for t in trees_up_to(6, ["f"]):
+        assert e.normalised(t) == R(1, gamma(t))
+
+
+# published orders: [HNW93, Sec II.1] (explicit), [HW96, Sec IV.5, Tables 5.1-5.12] (collocation, Lobatto)
+ORDERS = {"euler": 1, "heun": 2, "midpoint": 2, "rk4": 4, "implicit-euler": 1, "implicit-midpoint": 2,
+          "trapezoidal": 2, "gauss4": 4, "gauss6": 6, "radau-iia3": 3, "radau-iia5": 5, "lobatto-iiia4": 4,
+          "lobatto-iiic4": 4}
+
+
+@pytest.mark.parametrize("name", sorted(ORDERS))
+def test_published_orders(name):
+    result = bea.order(name, max_order=6)
+    assert result.order == ORDERS[name] and not result.at_least
+    for c in result.failures:       # each failing condition is a(t) != 1/gamma(t), as the weights say
+        t = c.trees[0]
+        assert t.order == ORDERS[name] + 1
+        assert sympy.simplify(c.exact - R(1, gamma(t) * t.symmetry)) == 0
+        assert sympy.simplify(c.method - elementary_weight(WITH_EULER[name], t) / t.symmetry) == 0
+    failing = {c.trees[0] for c in result.failures}
+    for t in trees_up_to(ORDERS[name] + 1, ["f"]):     # and every tree not listed satisfies its condition
+        if t not in failing:
+            assert sympy.simplify(elementary_weight(WITH_EULER[name], t) - R(1, gamma(t))) == 0
+
+
+def test_butcher_conditions_up_to_order_5_for_a_symbolic_tableau():
+    """The order conditions bea lists for a generic explicit 2-stage method are Butcher's:
+    sum b = 1; at order 2, b2 c2 = 1/2."""
+    result = bea.order("rk", max_order=3, tableau={"a": [[], ["c2"]], "b": ["b1", "b2"]})
+    assert result.order == 0
+    assert [str(c.defect) for c in result.failures] == ["b1 + b2 - 1"]
+    result = bea.order("rk", max_order=3, tableau={"a": [[], ["c2"]], "b": ["1 - b2", "b2"]})
+    assert result.order == 1 and [sympy.simplify(c.defect - (sympy.Symbol("b2") * sympy.Symbol("c2") - R(1, 2)))
+                                  for c in result.failures] == [0]
+
+
+def test_hlw_modified_equations():
+    """[HLW06, Sec IX.1, Eqs (1.4) and (1.9)]: explicit Euler f - h/2 f'f + h^2 (1/12 f''(f,f) + 1/3 f'f'f);
+    implicit midpoint f + h^2 (1/12 f'f'f - 1/24 f''(f,f))."""
+    euler = bea.one_step_map("euler", 3).modified_field()
+    assert [euler.coefficient(t) for t in ("f", "f[f]", "f[f,f]", "f[f[f]]")] == [1, R(-1, 2), R(1, 12), R(1, 3)]
+    midpoint = bea.one_step_map("implicit-midpoint", 4).modified_field()
+    assert [midpoint.coefficient(t) for t in ("f", "f[f]", "f[f,f]", "f[f[f]]")] == [1, 0, R(-1, 24), R(1, 12)]
+    assert all(midpoint.coefficient(t) == 0 for t in trees_up_to(4, ["f"]) if t.order == 4)
+
+
+# -- composition, adjoint, Richardson, substitution ---------------------------------------------------
+def composed_tableau(first: Tableau, second: Tableau) -> Tableau:
+    """One step of ``first`` then one of ``second``, as one tableau [HLW06, Sec III.1.3]."""
+    s, r = len(first.b), len(second.b)
+    a = [[first.a[i][j] if j < s else 0 for j in range(s + r)] for i in range(s)]
+    a += [[first.b[j] if j < s else second.a[i][j - s] for j in range(s + r)] for i in range(r)]
+    return Tableau(tuple(map(tuple, a)), tuple(first.b) + tuple(second.b))
+
+
+def as_json(tableau: Tableau) -> dict:
+    return {"a": [[str(x) for x in row] for row in tableau.a], "b": [str(x) for x in tableau.b]}
+
+
+@pytest.mark.parametrize("first, second", [("heun", "rk4"), ("rk4", "rk4"), ("midpoint", "gauss4")])
+def test_composition_is_the_composed_tableau(first, second):
+    composed = bea.one_step_map(second, 5) @ bea.one_step_map(first, 5)
+    reference = composed_tableau(ALL_TABLEAUX[first], ALL_TABLEAUX[second])
+    for t in trees_up_to(5, ["f"]):
+        assert sympy.simplify(composed.normalised(t) - elementary_weight(reference, t)) == 0, t
+
+
+def rational(x) -> QQ:
+    x = sympy.Rational(x)
+    return QQ(int(x.p), int(x.q))
+
+
+def step_on_problem(problem: Problem, tableau: Tableau, y, order: int, hr, c=1):
+    """One explicit RK step of size ``c h`` on the polynomial problem, as polynomials in h."""
+    h = hr.gens[0]
+    k = []
+    for i in range(len(tableau.b)):
+        stage = [y[n] + sum((rational(tableau.a[i][j]) * k[j][n] for j in range(i)), hr.zero)
+                 for n in range(len(y))]
+        k.append([_truncate(c * h * _evaluate(f, stage, hr), order, (0,)) for f in problem.fields["f"]])
+    return [_truncate(y[n] + sum((rational(b) * k[i][n] for i, b in enumerate(tableau.b)), hr.zero),
+                      order, (0,)) for n in range(len(y))]
+
+
+def map_on_problem(series, problem: Problem, order: int, hr):
+    """``y0 + sum c h^|t| F(t)(y0)`` with the elementary differentials of ``tests/independent.py``."""
+    h = hr.gens[0]
+    out = [hr(x) for x in problem.point]
+    for term in series.terms:
+        c = sympy.Rational(term.coefficient)
+        for n, v in enumerate(problem.elementary_differential(parse(term.tree.text))):
+            value = v.as_expr().subs(dict(zip(sympy.symbols(problem.names), problem.point)))
+            out[n] += QQ(c.p, c.q) * rational(value) * h ** term.power
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_composition_and_richardson_on_random_polynomial_problems(seed):
+    """Two half steps of Heun, then Richardson ``(4 Phi_{h/2}^2 - Phi_h)/3``: the B-series evaluated on a
+    random quadratic field in 2 variables equals the steps run there exactly, through h^4."""
+    order = 4
+    problem = Problem({"theta": ["f"]}, {"theta": 2}, degree=2, seed=seed)
+    hr, h = poly_ring("h", QQ)
+    heun = bea.one_step_map("heun", order)
+    half = heun.at_step("1/2")
+    y = [hr(x) for x in problem.point]
+    once = step_on_problem(problem, TABLEAUX["heun"], y, order, hr, c=QQ(1, 2))
+    twice = step_on_problem(problem, TABLEAUX["heun"], once, order, hr, c=QQ(1, 2))
+    assert map_on_problem(half @ half, problem, order, hr) == twice
+    full = step_on_problem(problem, TABLEAUX["heun"], y, order, hr)
+    richardson = bea.combine([(R(4, 3), half @ half), (R(-1, 3), heun)])
+    expected = [_truncate(QQ(4, 3) * a - QQ(1, 3) * b, order, (0,)) for a, b in zip(twice, full)]
+    assert map_on_problem(richardson, problem, order, hr) == expected
+    assert bea.order(richardson).order == 3          # Richardson raises Heun's order 2 by one
+
+
+def adjoint_tableau(t: Tableau) -> Tableau:
+    """``a*_ij = b_{s+1-j} - a_{s+1-i,s+1-j}``, ``b*_i = b_{s+1-i}`` [HLW06, Thm V.1.? / Sec II.3]."""
+    s = len(t.b)
+    return Tableau(tuple(tuple(t.b[s - 1 - j] - t.a[s - 1 - i][s - 1 - j] for j in range(s)) for i in range(s)),
+                   tuple(t.b[s - 1 - i] for i in range(s)))
+
+
+@pytest.mark.parametrize("name", ["euler", "heun", "rk4", "radau-iia3"])
+def test_adjoint_is_the_adjoint_tableau(name):
+    adjoint = bea.one_step_map(name, 5).adjoint()
+    reference = adjoint_tableau(WITH_EULER[name])
+    for t in trees_up_to(5, ["f"]):
+        assert sympy.simplify(adjoint.normalised(t) - elementary_weight(reference, t)) == 0, t
+    assert (adjoint.adjoint().values.keys() == bea.one_step_map(name, 5).values.keys())
+
+
+def test_substitution_law():
+    """``b * e = exp(b)`` for any field ``b``; the modified field ``b`` of a map ``a`` has ``b * e = a``
+    [CHV10, Sec 3]; and the map of a modifying field: ``Phi[f := f~] = exp(f)``."""
+    field = bea.bseries({"f": 1, "f[f]": R(2, 3), "f[f,f]": R(-1, 5), "f[f[f]]": R(3, 7), "f[f[f,f]]": 2}, 5,
+                        kind="field")
+    e = bea.exact_flow("f", 5)
+    lhs, rhs = e.substitute(field), field.exact_flow()
+    assert all(lhs.coefficient(t) == rhs.coefficient(t) for t in trees_up_to(5, ["f"]))
+    rk = bea.one_step_map("rk4", 6)
+    back = bea.exact_flow("f", 6).substitute(rk.modified_field())
+    assert all(sympy.simplify(back.coefficient(t) - rk.coefficient(t)) == 0 for t in trees_up_to(6, ["f"]))
+
+
+def test_modified_field_of_the_map_is_derive():
+    for name, options in [("alternating", {"time": "per-player"}), ("rk4", {}), ("gauss4", {})]:
+        series = bea.one_step_map(name, 4, **options)
+        flow = bea.derive(name, 4, **options)
+        field = series.modified_field()
+        assert all(sympy.simplify(field.coefficient(t.tree) - t.coefficient) == 0 for t in flow.terms)
+        assert len(field.terms) == len(flow.terms)
+        again = bea.exact_flow(flow)
+        assert all(sympy.simplify(again.coefficient(t) - series.coefficient(t)) == 0 for t in series.universe)
+
+
+# -- structure --------------------------------------------------------------------------------------
+def tableau_symplectic(t: Tableau) -> bool:
+    s = len(t.b)
+    return all(sympy.simplify(t.b[i] * t.a[i][j] + t.b[j] * t.a[j][i] - t.b[i] * t.b[j]) == 0
+               for i in range(s) for j in range(s))
+
+
+@pytest.mark.parametrize("name", sorted(ALL_TABLEAUX))
+def test_symplecticity_agrees_with_the_tableau_conditions(name):
+    """[HLW06, Thm VI.4.3 and Thm VI.7.4]: the tree conditions and ``b_i a_ij + b_j a_ji = b_i b_j``
+    agree for these (irreducible) methods; a method of order p satisfies the tree conditions to p nodes."""
+    result = bea.symplectic(name, 6)
+    assert result.holds == tableau_symplectic(ALL_TABLEAUX[name])
+    assert result.holds_to >= ORDERS.get(name, 1)
+    assert ("for all i, j" in result.note) == result.holds
+
+
+SYMMETRIC = {"implicit-midpoint", "trapezoidal", "gauss4", "gauss6", "lobatto-iiia4"}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_TABLEAUX))
+def test_symmetry_is_adjoint_equal(name):
+    """Symmetric methods ([HLW06, Sec V.2]): the collocation methods with symmetric nodes, Lobatto IIIA."""
+    assert bea.symmetric(name, 6).holds == (name in SYMMETRIC)     # order p: Phi and Phi* differ at p + 2 nodes for even p
+
+
+def avf(t):
+    """The averaged vector field method's coefficients (whole factors) [CMOQ10, Sec 2]."""
+    weight = sympy.Integer(1)
+    for child in t.children:
+        weight *= avf(child) * child.symmetry
+    return weight / ((len(t.children) + 1) * t.symmetry)
+
+
+def energy_error_power(series, order: int, seed: int = 0) -> int:
+    """The lowest power of h in ``grad H . f~`` on a random cubic Hamiltonian in 2 variables with
+    ``f = J grad H``: the modified field evaluated through ``tests/independent.py``'s differentials."""
+    problem = Problem({"theta": ["f"]}, {"theta": 2}, degree=2, seed=seed)
+    q, p = problem.y
+    rng_coefficients = [R(c) for c in (1, -2, 3, 1, 2, -1, 1)]
+    H = sum(c * m for c, m in zip(rng_coefficients, (q * q, q * p, p * p, q ** 3, q * q * p, q * p * p, p ** 3)))
+    problem.fields["f"] = [H.diff(p), -H.diff(q)]
+    problem._differentials.clear()
+    field = series.modified_field()
+    h = sympy.Symbol("h")
+    grad = [H.diff(q).as_expr(), H.diff(p).as_expr()]
+    total = 0
+    for term in field.terms:
+        vector = problem.elementary_differential(parse(term.tree.text))
+        total += term.coefficient * h ** term.power * sum(g * v.as_expr() for g, v in zip(grad, vector))
+    poly = sympy.Poly(sympy.expand(total), h)
+    powers = [m[0] for m, c in poly.terms() if c != 0]
+    return min(powers) if powers else order
+
+
+def test_energy_preservation():
+    """BSeries.jl's energy-preserving orders (Euler 1, implicit midpoint 2, Gauss4 4, AVF all), and on a
+    random cubic Hamiltonian the energy error of the modified field starts at the power after."""
+    assert bea.energy_preserving(bea.bseries(avf, 6)).holds
+    for name, expected in [("euler", 1), ("implicit-midpoint", 2), ("rk4", 4)]:
+        result = bea.energy_preserving(name, 6)
+        assert result.holds_to == expected, name
+        assert energy_error_power(bea.one_step_map(name, expected + 1), expected + 1) == expected
+    assert energy_error_power(bea.bseries(avf, 5), 5) == 5        # no power below h^5: conserved
+
+
+# -- errors and the command line --------------------------------------------------------------------
+def test_bad_input_is_an_error():
+    euler = bea.one_step_map("euler", 3)
+    with pytest.raises(bea.BeaError, match="past iterates"):
+        bea.one_step_map("heavy-ball", 2)
+    with pytest.raises(bea.OrderError):
+        euler.coefficient("f[f[f[f]]]")
+    with pytest.raises(bea.BeaError, match="sum to 1"):
+        bea.combine([(2, euler), (1, euler)])
+    with pytest.raises(bea.BeaError, match="float"):
+        euler.at_step(0.5)
+    with pytest.raises(bea.BeaError, match="map"):
+        euler.modified_field() @ euler
+    with pytest.raises(bea.BeaError, match="roots of rationals"):
+        bea.one_step_map("rk", 2, tableau={"a": [[]], "b": ["sqrt(x)"]})
+
+
+def test_map_command(capsys):
+    status, out, _ = run_exit(capsys, "map", "--scheme", "midpoint", "--order", "3", "--format", "json")
+    data = json.loads(out)
+    assert status == 0 and data["kind"] == "map"
+    terms = {t["tree"]: (t["power"], sympy.sympify(t["coefficient"])) for t in data["terms"]}
+    assert terms["f"] == (1, 1) and terms["f[f]"] == (2, R(1, 2)) and terms["f[f,f]"] == (3, R(1, 8))
+    status, out, _ = run_exit(capsys, "map", "--scheme", "euler", "--order", "3", "--exact-flow")
+    assert status == 0 and "1/6 f[f,f] + 1/6 f[f[f]]" in out
+    status, _, err = run_exit(capsys, "map", "--scheme", "heavy-ball", "--order", "2")
+    assert status == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_order_command(capsys):
+    status, out, _ = run_exit(capsys, "order", "--scheme", "gauss4", "--max-order", "4", "--structure",
+                              "--format", "json")
+    data = json.loads(out)
+    assert status == 0 and data[0]["order"] == 4 and data[0]["at_least"] is False
+    assert [d["property"] for d in data[1:]] == ["symplectic", "symmetric", "energy preserving"]
+    assert data[1]["holds"] and data[2]["holds"]
+    status, out, _ = run_exit(capsys, "order", "--scheme", "rk4")
+    assert status == 0 and out.startswith("# order of rk4: 4") and out.count("fails at") == 9
