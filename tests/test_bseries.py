@@ -341,3 +341,13 @@ def test_order_command(capsys):
     assert data[1]["holds"] and data[2]["holds"]
     status, out, _ = run_exit(capsys, "order", "--scheme", "rk4")
     assert status == 0 and out.startswith("# order of rk4: 4") and out.count("fails at") == 9
+
+
+def test_powers_and_times():
+    """``A ** n`` is n steps and follows the flow for n h: its order is the method's; the inverse
+    follows it for -h, Richardson's combination for h."""
+    heun = bea.one_step_map("heun", 5)
+    assert all((heun ** 2).coefficient(t) == (heun @ heun).coefficient(t) for t in heun.universe)
+    assert (heun ** -1 @ heun).values == {} and (heun ** 0).values == {}
+    assert [bea.order(heun ** n).order for n in (3, -2)] == [2, 2]
+    assert (heun ** 3).time == {"theta": 3} and heun.inverse().time == {"theta": -1}

@@ -42,7 +42,7 @@ DEFAULT_MAX_ORDER = 6
 
 
 @dataclass(frozen=True)
-class Condition(Printable):
+class Condition:
     """One condition ``value = 0`` at ``tree`` (or a pair of trees), with what each side is."""
 
     trees: tuple

@@ -43,7 +43,8 @@ class BSeries(Printable):
 
     ``kind`` is ``"map"`` (the series of ``y -> y+``, minus the identity: a term ``c h^{|t|} F(t)``)
     or ``"field"`` (a vector field: ``c h^{|t|-1} F(t)``).  ``blocks`` maps each block to its field
-    labels; ``time`` (fields only) the time ``T_b / h`` of each block that a flow runs for;
+    labels; ``time`` the time ``T_b / h`` of each block: that a field's flow runs for, that a map
+    follows (a scheme's block times; summed under composition, scaled by ``c`` at the step ``c h``);
     ``name`` says where the series came from.  Build one with :func:`one_step_map`,
     :func:`exact_flow` or :func:`bseries`.
 
@@ -140,7 +141,7 @@ class BSeries(Printable):
         a, b = _common([self, other])
         values = laws.compose(a.values, b.values, _universe(a, b), a.ring.inverse, a.ring.zero, a.ring.one)
         return a._like(values, f"{_wrap(self.name)} @ {_wrap(other.name)}", order=min(a.order, b.order),
-                       params={**a.params, **b.params}, time=a.time)
+                       params={**a.params, **b.params}, time=_summed([(1, a), (1, b)]))
 
     def __pow__(self, n: int) -> "BSeries":
         """``A ** n``: ``n`` steps of the map (``n = 0`` the identity, negative ``n`` the inverse's steps)."""
@@ -148,28 +149,31 @@ class BSeries(Printable):
         if isinstance(n, bool) or not isinstance(n, Integral):
             raise BeaError(f"a power of a map takes an integer, got {n!r}")
         base = self if n >= 0 else self.inverse()
-        out = self._like({}, "identity")
+        out = self._like({}, "identity", time=_summed([(0, self)]))
         for _ in range(abs(int(n))):
-            out = base @ out if out.values else base
-        return out._like(out.values, f"{_wrap(self.name)}^{n}")
+            out = base @ out
+        return out._like(out.values, f"{_wrap(self.name)}^{n}", time=out.time)
 
     def inverse(self) -> "BSeries":
         """The inverse map ``A^{-1}`` (:func:`bea.algebra.series.inverse_map`)."""
         self._require("map", "the inverse")
         r = self.ring
-        return self._like(laws.inverse_map(self.values, self.universe, r.inverse, r.zero, r.one), f"{_wrap(self.name)}^-1")
+        return self._like(laws.inverse_map(self.values, self.universe, r.inverse, r.zero, r.one), f"{_wrap(self.name)}^-1",
+                          time=_summed([(-1, self)]))
 
     def adjoint(self) -> "BSeries":
         """The adjoint method ``Phi*_h = Phi_{-h}^{-1}`` [HLW06, Sec II.3] (:func:`bea.algebra.series.adjoint`)."""
         self._require("map", "the adjoint")
         r = self.ring
-        return self._like(laws.adjoint(self.values, self.universe, r.inverse, r.zero, r.one), f"{_wrap(self.name)}*")
+        return self._like(laws.adjoint(self.values, self.universe, r.inverse, r.zero, r.one), f"{_wrap(self.name)}*",
+                          time=self.time)
 
     def at_step(self, c) -> "BSeries":
         """The series at the step ``c h`` (``c`` exact: ``"1/2"``, a SymPy number or symbol)."""
         c = _scalar(c)
         out, = _common([self], [c])
-        return out._like(laws.scaled(out.values, out.ring.coerce(c)), f"{_wrap(self.name)}[{c} h]")
+        return out._like(laws.scaled(out.values, out.ring.coerce(c)), f"{_wrap(self.name)}[{c} h]",
+                         time=_summed([(c, self)]))
 
     def substitute(self, field: "BSeries") -> "BSeries":
         """``field * self``: this series with every field ``f_l`` replaced by the field series ``field``
@@ -225,6 +229,13 @@ class BSeries(Printable):
         label_times = {label: r.coerce(times[self.block_of(label)]) for label in self.labels}
         values = laws.flow(self.values, self.universe, r.zero, label_times)
         return self._like(values, f"exp {_wrap(self.name)}", kind="map", time=times)
+
+
+def _summed(parts) -> dict:
+    """``sum_j c_j T_j`` per block: the time a composition, a step ``c h`` or a combination follows
+    (a series without times counts as time ``h`` for each block)."""
+    blocks = parts[0][1].blocks
+    return {b: sympy.simplify(sum(c * s._times(None)[b] for c, s in parts)) for b in blocks}
 
 
 def _wrap(name: str) -> str:
@@ -290,7 +301,8 @@ def combine(parts, name: str | None = None) -> BSeries:
     values = laws.linear_combination({}, [(ring.coerce(c), s.values) for (c, _), s in zip(parts, series)])
     label = name or " + ".join(f"{c}*{_wrap(s.name)}" for c, s in parts)
     return BSeries(series[0].kind, min(s.order for s in series), series[0].blocks, ring, values, label,
-                   {k: v for s in series for k, v in s.params.items()}, series[0].time)
+                   {k: v for s in series for k, v in s.params.items()},
+                   _summed([(c, s) for (c, _), s in zip(parts, series)]) if kinds == {"map"} else series[0].time)
 
 
 @cycle_collector_paused()
