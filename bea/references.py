@@ -49,6 +49,9 @@ REFERENCES: dict[str, Reference] = {
     "CMOQ10": Reference("E. Celledoni, R. I. McLachlan, B. Owren, G. R. W. Quispel",
                         "Energy-preserving integrators and the structure of B-series",
                         "Foundations of Computational Mathematics 10(6), 673-693", 2010, doi="10.1007/s10208-010-9073-1"),
+    "KC03": Reference("C. A. Kennedy, M. H. Carpenter",
+                      "Additive Runge-Kutta schemes for convection-diffusion-reaction equations",
+                      "Applied Numerical Mathematics 44(1-2), 139-181", 2003, doi="10.1016/S0168-9274(02)00138-1"),
     "But69": Reference("J. C. Butcher", "The effective order of Runge-Kutta methods",
                        "Conference on the Numerical Solution of Differential Equations, Lecture Notes in Mathematics "
                        "109, Springer, 133-139", 1969, doi="10.1007/BFb0060019"),

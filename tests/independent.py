@@ -231,6 +231,25 @@ def scheme_step(problem: Problem, scheme: str, values: dict, order: int, past=No
         for _ in range(len(b) * (order + 1)):
             slopes = [slope(combine((one, y), *[(x, k) for x, k in zip(row, slopes)])) for row in a]
         y = combine((one, y), *zip(b, slopes))
+    elif scheme in ("prk", "ark") or scheme in PARTITIONED:
+        # one tableau per field: K^l_i = c_l h F_l(Y_i), Y_i = y + sum_l sum_j a^l_ij K^l_j, iterated
+        pair = PARTITIONED.get(scheme) or {l: ([[sympy.Rational(x) for x in row] for row in t["a"]],
+                                               [sympy.Rational(x) for x in t["b"]]) for l, t in values["tableau"].items()}
+        stages = len(next(iter(pair.values()))[1])
+
+        def field_slope(label, state):
+            rate = q.get("v_phi" if label == "f" else "v_theta", QQ(1)) if len(problem.blocks) == 2 else QQ(1)
+            out = [hr.zero] * len(y)
+            for i, inc in zip(problem.block_slices[problem.block_of[label]], field_at(label, state)):
+                out[i] = _truncate(rate * h * inc, order, (0,))
+            return out
+
+        slopes = {l: [[hr.zero] * len(y) for _ in range(stages)] for l in pair}
+        for _ in range(stages * (order + 1)):
+            stage_values = [combine((one, y), *[(pair[l][0][i][j], slopes[l][j]) for l in pair for j in range(stages)])
+                            for i in range(stages)]
+            slopes = {l: [field_slope(l, v) for v in stage_values] for l in pair}
+        y = combine((one, y), *[(pair[l][1][i], slopes[l][i]) for l in pair for i in range(stages)])
     elif scheme == "heavy-ball":
         y = combine((one, y), (one, slope(y)), (values["beta"], y), (-values["beta"], past(1)))
     elif scheme == "nesterov":
@@ -248,6 +267,8 @@ def scheme_step(problem: Problem, scheme: str, values: dict, order: int, past=No
     return {i: [p.coeff(h**d) if d else p.coeff(1) for d in range(order + 1)] for i, p in enumerate(y)}
 
 
+R2 = sympy.Rational(1, 2)
+
 # Butcher tableaux typed from Hairer, Norsett & Wanner I, Sec II.1 and HW II Sec IV.5
 # (extragradient: y + h f(y + h f(y)); proximal point: implicit Euler).
 TABLEAUX = {
@@ -263,6 +284,12 @@ TABLEAUX = {
 TABLEAUX = {name: ([[sympy.Rational(x) for x in row] for row in a], [sympy.Rational(x) for x in b])
             for name, (a, b) in TABLEAUX.items()}
 MOMENTUM = ("heavy-ball", "nesterov", "optimistic")
+# partitioned pairs, typed from HLW06 Secs VI.3 and II.2: symplectic Euler (f implicit Euler, g explicit Euler)
+# and Stormer-Verlet (f Lobatto IIIB, g Lobatto IIIA)
+PARTITIONED = {
+    "symplectic-euler": {"f": ([[1]], [1]), "g": ([[0]], [1])},
+    "stormer-verlet": {"f": ([[R2, 0], [R2, 0]], [R2, R2]), "g": ([[0, 0], [R2, R2]], [R2, R2])},
+}
 
 
 def _evaluate(f, state, hr):
@@ -291,6 +318,8 @@ def block_times(scheme: str, time: str, values: dict, players: int = 1) -> dict:
 
 
 def blocks_of(scheme: str, values: dict, players: int = 1) -> dict:
+    if scheme == "ark":
+        return {"theta": list(values["tableau"])}
     if scheme == "sgd":
         return {"theta": [f"f{i}" for i in range(1, values["n"] + 1)]}
     if scheme == "euler" or (players == 1 and scheme not in ("simultaneous", "alternating")):

@@ -10,6 +10,7 @@ the orders of HW96's collocation methods, the number of rooted trees).
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 import sympy
@@ -304,6 +305,18 @@ def test_energy_preservation():
 
 
 # -- errors and the command line --------------------------------------------------------------------
+def test_a_root_of_a_rational_in_a_user_scheme_is_exact():
+    """``y + sqrt(2) h f``: Euler on the field sqrt(2) f, so each coefficient is Euler's times sqrt(2)^|t|
+    (the number field QQ(sqrt 2) holds them exactly)."""
+    import pathlib
+
+    scheme = f"{pathlib.Path(__file__).parent / 'data' / 'bad_schemes.py'}:root_two"
+    flow, euler = bea.derive(scheme, 4), bea.derive("euler", 4)
+    assert len(flow.terms) == len(euler.terms)
+    assert all(sympy.simplify(flow.coefficient("theta", t.tree) - t.coefficient * sympy.sqrt(2) ** t.tree.order) == 0
+               for t in euler.terms)
+
+
 def test_bad_input_is_an_error():
     euler = bea.one_step_map("euler", 3)
     with pytest.raises(bea.BeaError, match="past iterates"):
@@ -351,3 +364,81 @@ def test_powers_and_times():
     assert (heun ** -1 @ heun).values == {} and (heun ** 0).values == {}
     assert [bea.order(heun ** n).order for n in (3, -2)] == [2, 2]
     assert (heun ** 3).time == {"theta": 3} and heun.inverse().time == {"theta": -1}
+
+
+# -- additive and partitioned Runge-Kutta methods -----------------------------------------------------
+from independent import mismatch  # noqa: E402
+
+
+def exact_against_independent(flow, scheme, values, order, dims, players, time="same"):
+    terms = [(t.block, t.power, t.tree, t.coefficient) for t in flow.terms]
+    diff = mismatch(terms, scheme, time, values, order, dims, seed=2, players=players)
+    assert all(c == 0 for row in diff for c in row), diff
+
+
+@pytest.mark.parametrize("scheme", ["symplectic-euler", "stormer-verlet"])
+@pytest.mark.parametrize("time", ["same", "per-player"])
+def test_partitioned_methods_against_the_independent_check(scheme, time):
+    values = {"v_phi": R(3, 2), "v_theta": R(-2, 3)}
+    flow = bea.derive(scheme, 4, time=time)
+    exact_against_independent(flow, scheme, values, 4, {"phi": 1, "theta": 2}, players=2, time=time)
+
+
+def test_tableau_pairs_and_additive_methods_against_the_independent_check():
+    pair = {"f": {"a": [["1/3", 0], ["1/2", "1/4"]], "b": ["1/2", "1/2"]},
+            "g": {"a": [[0, 0], ["2/3", 0]], "b": ["1/4", "3/4"]}}
+    flow = bea.derive("prk", 4, tableau=pair, v_phi=1, v_theta=R(1, 2))
+    exact_against_independent(flow, "prk", {"tableau": pair, "v_phi": 1, "v_theta": R(1, 2)}, 4,
+                              {"phi": 2, "theta": 1}, players=2)
+    imex = {"f1": {"a": [[0, 0], [1, 0]], "b": ["1/2", "1/2"]},          # explicit trapezoid (Heun) ...
+            "f2": {"a": [[0, 0], ["1/2", "1/2"]], "b": ["1/2", "1/2"]}}  # ... with the implicit trapezoidal rule
+    flow = bea.derive("ark", 4, tableau=imex)
+    exact_against_independent(flow, "ark", {"tableau": imex}, 4, {"theta": 2}, players=1)
+    assert bea.order("ark", tableau=imex).order == 2
+
+
+def test_symplectic_euler_modified_hamiltonian_hlw():
+    """[HLW06, Sec IX.3, Example 3.?]: symplectic Euler follows the Hamiltonian
+    H - h/2 H_p H_q + h^2/12 (H_pp H_q^2 + H_qq H_p^2 + 4 H_pq H_p H_q) + O(h^3); here phi = p
+    (f = -H_q, implicit) and theta = q (g = H_p)."""
+    p, q, h = sympy.symbols("p q h")
+    H = p ** 4 / 4 + p ** 2 * q / 3 + q ** 3 / 5 - p * q ** 2
+    Hp, Hq = H.diff(p), H.diff(q)
+    field = bea.derive("symplectic-euler", 3, v_phi=1, v_theta=1).evaluate({"f": [-Hq], "g": [Hp]},
+                                                                          {"phi": [p], "theta": [q]})
+    modified = H - h / 2 * Hp * Hq + h ** 2 / 12 * (H.diff(p, 2) * Hq ** 2 + H.diff(q, 2) * Hp ** 2 + 4 * H.diff(p, q) * Hp * Hq)
+    assert sympy.expand(field[0] + modified.diff(q)) == 0 and sympy.expand(field[1] - modified.diff(p)) == 0
+
+
+def test_stormer_verlet_conserves_the_invariant_of_the_harmonic_oscillator():
+    """Kick-drift-kick on H = (p^2 + q^2)/2 conserves p^2 + (1 - h^2/4) q^2 exactly: the modified field
+    (whose h^2 term is the first correction) must conserve it through h^2."""
+    p, q, h = sympy.symbols("p q h")
+    field = bea.derive("stormer-verlet", 4, v_phi=1, v_theta=1).evaluate({"f": [-q], "g": [p]},
+                                                                        {"phi": [p], "theta": [q]})
+    invariant = p ** 2 + (1 - h ** 2 / 4) * q ** 2
+    rate = sympy.expand(invariant.diff(p) * field[0] + invariant.diff(q) * field[1])
+    assert all(rate.coeff(h, k) == 0 for k in range(4))
+
+
+def test_partitioned_symplecticity():
+    """Symplectic Euler and Stormer-Verlet are symplectic (two-coloured conditions, HLW06 Thm VI.7.6);
+    random pairs built to satisfy the tableau conditions b_i a^g_ij + b_j a^f_ji = b_i b_j, b^f = b^g
+    (HLW06 Thm VI.4.6) pass, and the same pairs perturbed fail.  Different rates v_phi != v_theta
+    break symplecticity for dp ^ dq, and the check says so at the single nodes."""
+    rates = {"v_phi": 1, "v_theta": 1}
+    assert bea.symplectic("symplectic-euler", 6, **rates).holds
+    assert bea.symplectic("stormer-verlet", 6, **rates).holds
+    assert bea.symplectic("stormer-verlet", 3).holds_to == 0
+    rng = random.Random(5)
+    for _ in range(3):
+        b = [R(rng.randint(1, 5), rng.randint(1, 5)) for _ in range(2)]
+        af = [[R(rng.randint(-3, 3), rng.randint(1, 4)) for _ in range(2)] for _ in range(2)]
+        ag = [[b[j] - b[j] * af[j][i] / b[i] for j in range(2)] for i in range(2)]
+        text = lambda rows: [[str(x) for x in row] for row in rows]  # noqa: E731
+        pair = {"f": {"a": text(af), "b": [str(x) for x in b]}, "g": {"a": text(ag), "b": [str(x) for x in b]}}
+        assert bea.symplectic("prk", 5, tableau=pair, **rates).holds
+        pair["g"]["a"][0][0] = str(ag[0][0] + 1)
+        assert not bea.symplectic("prk", 5, tableau=pair, **rates).holds
+    with pytest.raises(bea.BeaError, match="partitioned"):
+        bea.symplectic("sgd", 3, n=2)

@@ -310,7 +310,7 @@ USER = Path(__file__).with_name("data") / "bad_schemes.py"
 
 
 @pytest.mark.parametrize("name,words", [
-    ("root_two", "not a rational function"), ("absolute", "abs()"), ("numpy_tanh", "NumPy function"),
+    ("transcendental", "not a rational function"), ("absolute", "abs()"), ("numpy_tanh", "NumPy function"),
     ("undeclared_symbol", "not one of its parameters"), ("raises", "ZeroDivisionError"),
     ("branches", "truth"),
 ])

@@ -7,7 +7,8 @@
   ``f`` itself; for several, the leading part of the modified field (``v_phi f``, ``v_theta g`` under
   ``time="same"``; the mean field of ``sgd``).
 * :func:`symplectic` -- ``a(u o v) + a(v o u) = a(u) a(v)`` for all trees ``u, v`` [HLW06, Thm VI.7.4]
-  (``u o v``: ``v`` grafted on the root of ``u``), and for Runge-Kutta methods the tableau conditions
+  (``u o v``: ``v`` grafted on the root of ``u``), for partitioned methods over two-coloured trees
+  [HLW06, Thm VI.7.6], and for Runge-Kutta methods the tableau conditions
   ``b_i a_ij + b_j a_ji = b_i b_j`` [HLW06, Thm VI.4.3].
 * :func:`symmetric` -- the method equals its adjoint ``Phi_{-h}^{-1}`` [HLW06, Sec V.1].
 * :func:`energy_preserving` -- the modified field conserves every Hamiltonian of ``y' = S grad H``
@@ -162,32 +163,58 @@ def _one_label(series: BSeries, what: str) -> str:
 
 
 def symplectic(method, max_order: int | None = None, **params) -> Property:
-    """Whether a one-field method is symplectic: ``a(u o v) + a(v o u) = a(u) a(v)`` (normalised
-    coefficients ``a``) for all trees with ``|u| + |v| <= max_order`` [HLW06, Thm VI.7.4].  For a
-    Runge-Kutta scheme the tableau conditions ``M_ij = b_i a_ij + b_j a_ji - b_i b_j = 0`` are
+    """Whether a method is symplectic, on trees of up to ``max_order`` nodes.
+
+    One field: ``a(u o v) + a(v o u) = a(u) a(v)`` for all trees (normalised coefficients ``a``)
+    [HLW06, Thm VI.7.4].  Two players (a partitioned method for ``phi' = f``, ``theta' = g``, a
+    P-series over trees coloured by ``f`` and ``g``): the same law for every ``u`` rooted at ``f`` and
+    ``v`` rooted at ``g``, and ``a(t) = a(t')`` when ``t, t'`` differ only in the root's colour
+    [HLW06, Thm VI.7.6]; for Runge-Kutta methods they are the tableau conditions
+    ``b_i a^g_ij + b^f_j a^f_ji = b^f_i b^g_j`` and ``b^f = b^g`` [HLW06, Thm VI.4.6].  For a
+    Runge-Kutta scheme the one-field tableau conditions ``b_i a_ij + b_j a_ji = b_i b_j`` are
     checked too and reported in ``note`` [HLW06, Thm VI.4.3].
 
     >>> import bea
     >>> bea.symplectic("gauss4", 6).holds, bea.symplectic("rk4", 6).holds_to   # order 4: exact to 4 nodes
     (True, 4)
+    >>> bea.symplectic("stormer-verlet", 5).holds
+    True
     """
     max_order = _check_max(max_order, method)
     series = _map_of(method, max_order, params, "symplecticity")
-    label = _one_label(series, "symplecticity")
-    trees = trees_up_to(max_order, [label])
-    for n in range(2, max_order + 1):
+    labels = _coloured_labels(series)
+    a = series.normalised
+    trees = trees_up_to(max_order, labels)
+    note = _tableau_note(method, params) if len(labels) == 1 else ""
+    for n in range(1, max_order + 1):
         failures = []
         for u in trees:
             for v in trees:
-                if u.order + v.order != n or u.sort_key > v.sort_key:
+                if u.order + v.order != n or (u.label, u.sort_key) > (v.label, v.sort_key):
                     continue
-                a = series.normalised
+                if len(labels) == 2 and u.label == v.label:
+                    continue
                 defect = sympy.simplify(a(u.graft(v)) + a(v.graft(u)) - a(u) * a(v))
                 if defect != 0:
                     failures.append(Condition((u, v), defect))
+        if len(labels) == 2:
+            first, second = labels
+            for t in trees:
+                if t.order == n and t.label == first:
+                    defect = sympy.simplify(a(t) - a(Tree.make(second, t.children)))
+                    if defect != 0:
+                        failures.append(Condition((t, Tree.make(second, t.children)), defect))
         if failures:
-            return Property("symplectic", series.name, n - 1, max_order, failures, _tableau_note(method, params))
-    return Property("symplectic", series.name, max_order, max_order, [], _tableau_note(method, params))
+            return Property("symplectic", series.name, n - 1, max_order, failures, note)
+    return Property("symplectic", series.name, max_order, max_order, [], note)
+
+
+def _coloured_labels(series: BSeries) -> tuple[str, ...]:
+    """One field, or two fields each updating its own block (a partitioned method); else an error."""
+    if len(series.labels) == 1 or (len(series.labels) == 2 and len(series.blocks) == 2):
+        return series.labels
+    raise BeaError(f"symplecticity is checked for one field or for two fields on two blocks (a partitioned "
+                   f"method); {series.name} has the fields {', '.join(series.labels)} on {', '.join(series.blocks)}")
 
 
 def _tableau_note(method, params) -> str:

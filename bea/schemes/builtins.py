@@ -24,13 +24,19 @@ from ..algebra.blocks import Blocks
 from .define import SchemeDefinition, check_blocks, coefficient, repeat, scheme, solve
 from ..errors import ParameterError, SchemeError
 from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
-from .runge_kutta import IMPLICIT_TABLEAUX, TABLEAUX, Tableau, read_tableau, runge_kutta_step
+from .runge_kutta import (IMPLICIT_TABLEAUX, PARTITIONED, TABLEAUX, Tableau, additive_step, read_tableau, read_tableaux,
+                          runge_kutta_step)
 
 __all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "make_scheme", "load_scheme"]
 
 TIMES = ("same", "per-player")
 TABLEAU = ParamKind("a Butcher tableau (a JSON file with keys a and b)", lambda v: False, symbolic=False,
                     reader=read_tableau)
+
+TABLEAU_PAIR = ParamKind('one Butcher tableau per field, f and g (a JSON file {"f": {"a": ..., "b": ...}, "g": ...})',
+                         lambda v: False, symbolic=False, reader=lambda source: read_tableaux(source, ("f", "g")))
+TABLEAU_SET = ParamKind('one Butcher tableau per field of one block (a JSON file {"f1": {"a": ..., "b": ...}, ...})',
+                        lambda v: False, symbolic=False, reader=read_tableaux)
 
 _ONE = {"theta": ("f",)}
 _TWO = {"phi": ("f",), "theta": ("g",)}
@@ -124,6 +130,33 @@ _BY_SLOPE = {
 }
 _BY_SLOPE["extragradient"] = (_BY_SLOPE["extragradient"][0], {}, "extragradient: z+ = z + h F(z + h F(z))")
 
+# -- additive and partitioned Runge-Kutta methods (one tableau per field) ------------------------------
+def _partitioned(tableaux, doc: str):
+    """A partitioned method for the two players: ``f`` (phi) and ``g`` (theta) each with its tableau
+    (``tableaux``; ``None``: the scheme's parameter ``tableau``)."""
+    def update(y, F, h, v_phi, v_theta, **values):
+        pair = values.get("tableau", tableaux)
+        return additive_step(y, {"f": lambda z: v_phi * h * F.f(z), "g": lambda z: v_theta * h * F.g(z)},
+                             {"f": pair["f"], "g": pair["g"]})
+    update.__doc__ = doc
+    return update
+
+
+def _additive(y, F, h, tableau):
+    """additive Runge-Kutta method on one block: every field with its own tableau, at common stages"""
+    return additive_step(y, {label: (lambda z, label=label: h * F[label](z)) for label in tableau.labels},
+                         {label: tableau[label] for label in tableau.labels})
+
+
+_PARTITIONED_SCHEMES = {
+    "prk": scheme(blocks=_TWO, params={**_RATES, "tableau": (TABLEAU_PAIR, REQUIRED)}, rates=_PER_PLAYER, name="prk")(
+        _partitioned(None, "partitioned Runge-Kutta method: one tableau for f (phi), one for g (theta)")),
+    **{name: scheme(blocks=_TWO, params=_RATES, rates=_PER_PLAYER, name=name)(
+        _partitioned(pair, f"partitioned Runge-Kutta method {name}: {pair}")) for name, pair in PARTITIONED.items()},
+    "ark": scheme(blocks=lambda tableau, **_: {"theta": tableau.labels}, params={"tableau": (TABLEAU_SET, REQUIRED)},
+                  name="ark")(_additive),
+}
+
 #: name -> {number of players: definition}
 SCHEMES: dict[str, dict[int, SchemeDefinition]] = {
     "euler": {1: euler},
@@ -131,6 +164,7 @@ SCHEMES: dict[str, dict[int, SchemeDefinition]] = {
     "alternating": {2: alternating},
     "sgd": {1: sgd},
     **{name: _players(name, *entry) for name, entry in _BY_SLOPE.items()},
+    **{name: {1 if name == "ark" else 2: definition} for name, definition in _PARTITIONED_SCHEMES.items()},
 }
 
 
@@ -159,7 +193,7 @@ class Scheme:
         """Every exact value the scheme's coefficients are built from."""
         out = list(self.times.values())
         for value in self.params.values():
-            out += value.entries if isinstance(value, Tableau) else [value]
+            out += value.entries if hasattr(value, "entries") else [value]
         return out
 
     def block_of(self, label: str) -> str:

@@ -25,7 +25,8 @@ from .define import solve
 from ..errors import ParameterError
 from ..expressions import ExpressionError, parse_expression
 
-__all__ = ["Tableau", "TABLEAUX", "read_tableau", "runge_kutta_step"]
+__all__ = ["Tableau", "TableauSet", "TABLEAUX", "IMPLICIT_TABLEAUX", "PARTITIONED", "read_tableau",
+           "read_tableaux", "runge_kutta_step", "additive_step"]
 
 
 @dataclass(frozen=True)
@@ -86,20 +87,71 @@ def _identifiers(text: str) -> set[str]:
     return {name for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if name != "h"}
 
 
+@dataclass(frozen=True)
+class TableauSet:
+    """One Butcher tableau per field, all with the same number of stages: an additive (one block,
+    several fields) or partitioned (one field per block) Runge-Kutta method [HLW06, Sec III.2]."""
+
+    tableaux: tuple[tuple[str, Tableau], ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(label for label, _ in self.tableaux)
+
+    @property
+    def entries(self) -> list[sympy.Expr]:
+        return [x for _, t in self.tableaux for x in t.entries]
+
+    def __getitem__(self, label: str) -> Tableau:
+        return dict(self.tableaux)[label]
+
+    def __str__(self) -> str:
+        return "; ".join(f"{label}: {t}" for label, t in self.tableaux)
+
+
+def _json_source(source, what: str):
+    """The data of a JSON file (a path), or the mapping itself."""
+    if not isinstance(source, (str, Path)):
+        return source
+    path = Path(source)
+    try:
+        return json.loads(path.read_text())
+    except OSError as error:
+        raise ParameterError(f"cannot read the {what} file {str(path)!r}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ParameterError(f"the {what} file {str(path)!r} is not a text (JSON) file") from None
+    except json.JSONDecodeError as error:
+        raise ParameterError(f"the {what} file {str(path)!r} is not JSON: {error.msg} (line {error.lineno})") from None
+
+
+def read_tableaux(source, labels=None) -> TableauSet:
+    """One tableau per field from a JSON file or mapping ``{"f": {"a": ..., "b": ...}, "g": {...}}``
+    (``labels``: the field labels required, in order; else any identifiers, in the order given)."""
+    if isinstance(source, TableauSet):
+        data = dict(source.tableaux)
+    else:
+        data = _json_source(source, "tableaux")
+    if not isinstance(data, dict) or not data:
+        raise ParameterError('tableaux are an object {"label": {"a": [[...]], "b": [...]}, ...}, one per field')
+    if labels is not None and set(data) != set(labels):
+        raise ParameterError(f"the tableaux must be given for exactly the fields {', '.join(labels)}; got {', '.join(map(str, data))}")
+    for label in data:
+        if not isinstance(label, str) or not label.isidentifier():
+            raise ParameterError(f"a field label of the tableaux must be an identifier, got {label!r}")
+    order = list(labels) if labels is not None else list(data)
+    tableaux = tuple((label, read_tableau(data[label])) for label in order)
+    stages = {len(t.b) for _, t in tableaux}
+    if len(stages) != 1:
+        raise ParameterError(f"the tableaux must have one number of stages; they have {', '.join(map(str, sorted(stages)))}")
+    return TableauSet(tableaux)
+
+
 def read_tableau(source) -> Tableau:
     """A tableau from a JSON file ``{"a": [[...], ...], "b": [...]}``, a mapping, or a Tableau."""
     if isinstance(source, Tableau):
         return source
     if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            data = json.loads(path.read_text())
-        except OSError as error:
-            raise ParameterError(f"cannot read the tableau file {str(path)!r}: {error.strerror}") from None
-        except UnicodeDecodeError:
-            raise ParameterError(f"the tableau file {str(path)!r} is not a text (JSON) file") from None
-        except json.JSONDecodeError as error:
-            raise ParameterError(f"the tableau file {str(path)!r} is not JSON: {error.msg} (line {error.lineno})") from None
+        data = _json_source(source, "tableau")
     else:
         data = source
     if not isinstance(data, dict) or set(data) != {"a", "b"}:
@@ -139,25 +191,60 @@ IMPLICIT_TABLEAUX = {
                               ["1/6", "2/3", "1/6"]),
 }
 
+#: Partitioned methods for ``phi' = f``, ``theta' = g`` (one tableau per field) [HLW06, Secs II.2 and VI.3]:
+#: symplectic Euler (``phi`` implicit, ``theta`` explicit: ``phi+ = phi + h f(phi+, theta)``,
+#: ``theta+ = theta + h g(phi+, theta)``) and Stormer-Verlet as the Lobatto IIIB (``f``) / IIIA (``g``) pair.
+PARTITIONED = {
+    "symplectic-euler": TableauSet((("f", _tableau([[1]], [1])), ("g", _tableau([[0]], [1])))),
+    "stormer-verlet": TableauSet((("f", _tableau([["1/2", 0], ["1/2", 0]], ["1/2", "1/2"])),
+                                  ("g", _tableau([[0, 0], ["1/2", "1/2"]], ["1/2", "1/2"])))),
+}
+
 
 def runge_kutta_step(y, slope, tableau: Tableau):
     """``y + sum_i b_i K_i`` with ``K_i = slope(Y_i)``, ``Y_i = y + sum_j a_ij K_j``.
 
     ``slope(z)`` is ``h F(z)`` as a traced vector.  Explicit tableaux run stage by stage;
-    implicit ones solve for all stage values at once.
+    implicit ones solve for all stage values at once.  (:func:`additive_step` with one field.)
     """
-    a, b = tableau.a, tableau.b
-    if tableau.explicit:
-        slopes = []
-        for row in a:
-            slopes.append(slope(_combination(y, row, slopes)))
+    return additive_step(y, {None: slope}, {None: tableau})
+
+
+def additive_step(y, slopes: dict, tableaux: dict):
+    """One step of an additive Runge-Kutta method [HLW06, Sec III.2.1], [KC03]:
+
+        K^l_i = slope_l(Y_i),   Y_i = y + sum_l sum_j a^l_ij K^l_j,   y+ = y + sum_l sum_i b^l_i K^l_i,
+
+    one tableau ``(a^l, b^l)`` per field ``l`` (``slope_l(z) = c_l h F_l(z)``).  When each field
+    updates its own block this is a partitioned method (symplectic Euler, Stormer-Verlet).  All
+    tableaux explicit: stage by stage; otherwise the stage values are solved for at once.
+    """
+    labels = list(slopes)
+    s = len(tableaux[labels[0]].b)
+    if all(tableaux[l].explicit for l in labels):
+        slopes_by_label = {l: [] for l in labels}
+        for i in range(s):
+            stage = y
+            for l in labels:
+                stage = _combination(stage, tableaux[l].a[i], slopes_by_label[l])
+            for l in labels:
+                slopes_by_label[l].append(slopes[l](stage))
     else:
         def stages(values):
-            ks = [slope(v) for v in values]
-            return tuple(_combination(y, row, ks) for row in a)
+            ks = {l: [slopes[l](v) for v in values] for l in labels}
+            out = []
+            for i in range(s):
+                stage = y
+                for l in labels:
+                    stage = _combination(stage, tableaux[l].a[i], ks[l])
+                out.append(stage)
+            return tuple(out)
 
-        slopes = [slope(v) for v in solve(stages, (y,) * len(b))]
-    return _combination(y, b, slopes)
+        values = solve(stages, (y,) * s)
+        slopes_by_label = {l: [slopes[l](v) for v in values] for l in labels}
+    for l in labels:
+        y = _combination(y, tableaux[l].b, slopes_by_label[l])
+    return y
 
 
 def _combination(y, weights, vectors):

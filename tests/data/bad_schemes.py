@@ -12,6 +12,11 @@ def root_two(y, F, h):
 
 
 @bea.scheme(blocks={"theta": "f"})
+def transcendental(y, F, h):
+    return y + sympy.pi * h * F.f(y)
+
+
+@bea.scheme(blocks={"theta": "f"})
 def absolute(y, F, h):
     return abs(y) + h * F.f(y)
 
