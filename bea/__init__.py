@@ -34,6 +34,8 @@ _PUBLIC = {
     "symplectic": ("analysis.order", "symplectic"),
     "symmetric": ("analysis.order", "symmetric"),
     "energy_preserving": ("analysis.order", "energy_preserving"),
+    "effective_order": ("analysis.order", "effective_order"),
+    "conjugate_symplectic": ("analysis.order", "conjugate_symplectic"),
     # schemes
     "scheme": ("schemes.define", "scheme"),
     "repeat": ("schemes.define", "repeat"),

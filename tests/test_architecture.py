@@ -66,6 +66,7 @@ def test_module_level_imports_only_go_downward():
 #: the only upward imports: thin delegates inside functions, loaded when called (docs/architecture.md)
 DELEGATES = {
     "bea.printable": {"bea.printing"},                                  # to_text / to_latex / to_json
+    "bea.algebra.trees": {"bea.printing.trees"},                        # Tree.draw / Tree.to_tikz
     "bea.result": {"bea.concrete.problem", "bea.concrete.evaluate", "bea.concrete.codegen", "bea.analysis.stability"},
     "bea.analysis.validate": {"bea.printing.notation"},                 # Validation.__repr__
 }

@@ -442,3 +442,83 @@ def test_partitioned_symplecticity():
         assert not bea.symplectic("prk", 5, tableau=pair, **rates).holds
     with pytest.raises(bea.BeaError, match="partitioned"):
         bea.symplectic("sgd", 3, n=2)
+
+
+# -- splittings, effective order, conjugate symplecticity ----------------------------------------------
+def test_strang_splitting_is_symmetric_of_order_2_with_the_bch_correction():
+    """Strang ``exp(h/2 f1) exp(h f2) exp(h/2 f1)``: order 2, symmetric; Lie-Trotter order 1 [HLW06, Sec II.5].
+    Its h^2 term is the symmetric BCH term ``-1/24 [X,[X,Y]] + 1/12 [Y,[Y,X]]`` (X = f1, Y = f2; the
+    double brackets do not depend on the sign convention of the bracket), checked on polynomial fields."""
+    e1, e2 = bea.exact_flow("f1", 4), bea.exact_flow("f2", 4)
+    strang = e1.at_step("1/2") @ e2 @ e1.at_step("1/2")
+    assert bea.order(strang, 3).order == 2 and bea.symmetric(strang).holds
+    assert bea.order(e2 @ e1, 3).order == 1
+    x, y = sympy.symbols("x y")
+    X = sympy.Matrix([y ** 2 - x, x * y + 1])
+    Y = sympy.Matrix([x ** 2, y - x * y ** 2])
+
+    def bracket(a, b):
+        return a.jacobian([x, y]) * b - b.jacobian([x, y]) * a
+
+    expected = -sympy.Rational(1, 24) * bracket(X, bracket(X, Y)) + sympy.Rational(1, 12) * bracket(Y, bracket(Y, X))
+    problem = Problem({"theta": ["f1", "f2"]}, {"theta": 2}, degree=2, seed=0)
+    big, *problem.y = poly_ring("theta0,theta1", QQ)
+    problem.ring = big
+    rename = {x: sympy.Symbol("theta0"), y: sympy.Symbol("theta1")}
+    problem.fields = {"f1": [big(sympy.expand(c.subs(rename))) for c in X], "f2": [big(sympy.expand(c.subs(rename))) for c in Y]}
+    problem._differentials.clear()
+    field = strang.modified_field()
+    total = [0, 0]
+    for term in field.terms:
+        if term.power == 2:
+            for n, v in enumerate(problem.elementary_differential(parse(term.tree.text))):
+                total[n] += term.coefficient * v.as_expr()
+    back = {sympy.Symbol("theta0"): x, sympy.Symbol("theta1"): y}
+    assert all(sympy.expand(sympy.sympify(t).subs(back) - e) == 0 for t, e in zip(total, expected))
+
+
+def test_effective_order_of_processed_methods():
+    """``chi^-1 Phi chi`` has a lower classical order than ``Phi`` but the same effective order [But69]:
+    RK4 and Gauss4 processed by Euler and Heun steps; the trapezoidal rule (conjugate to the implicit
+    midpoint rule, order 2) has effective order 2."""
+    rk4, euler = bea.one_step_map("rk4", 6), bea.one_step_map("euler", 6)
+    processed = euler.inverse() @ rk4 @ euler
+    assert bea.order(processed).order < 4 and bea.effective_order(processed, 5).order == 4
+    heun = bea.one_step_map("heun", 6).at_step("1/3")
+    gauss = heun.inverse() @ bea.one_step_map("gauss4", 6) @ heun
+    assert bea.order(gauss).order == 3 and bea.effective_order(gauss, 5).order == 4
+    assert bea.effective_order("trapezoidal", 4).order == 2
+
+
+def test_conjugate_symplecticity():
+    """The trapezoidal rule and Lobatto IIIA are conjugate symplectic, not symplectic [HLW06, Sec VI.8];
+    a conjugate of Gauss4 is conjugate symplectic by construction; Radau IIA is not."""
+    for name in ("trapezoidal", "lobatto-iiia4"):
+        assert bea.conjugate_symplectic(name, 5).holds and not bea.symplectic(name, 5).holds
+    heun = bea.one_step_map("heun", 6).at_step("1/3")
+    assert bea.conjugate_symplectic(heun.inverse() @ bea.one_step_map("gauss4", 6) @ heun).holds
+    assert not bea.conjugate_symplectic("radau-iia3", 5).holds
+    with pytest.raises(bea.BeaError, match="numeric"):
+        bea.conjugate_symplectic("rk", 4, tableau={"a": [[], ["c"]], "b": ["1/2", "1/2"]})
+
+
+def test_partitioned_conjugate_symplecticity():
+    """Symplectic pairs are conjugate symplectic (chi = identity): the field conditions are consistent
+    with the map conditions; a pair conjugated by a partitioned step stays so."""
+    rates = {"v_phi": 1, "v_theta": 1}
+    assert bea.conjugate_symplectic("symplectic-euler", 5, **rates).holds
+    verlet = bea.one_step_map("stormer-verlet", 5, **rates)
+    chi = bea.one_step_map("symplectic-euler", 5, **rates).at_step("1/3") @ bea.one_step_map("simultaneous", 5, **rates)
+    processed = chi.inverse() @ verlet @ chi
+    assert not bea.symplectic(processed, 4).holds and bea.conjugate_symplectic(processed, 4).holds
+
+
+def test_tree_pictures():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    tree = bea.parse_tree("f[g[f],f]")
+    tikz = tree.to_tikz(block_of={"f": "phi", "g": "theta"}.get)
+    assert tikz.count("\\node") == 4 and tikz.count("\\draw") == 3 and tikz.endswith("$")
+    ax = tree.draw()
+    assert len(ax.lines) == 3 and ax.collections[0].get_offsets().shape == (4, 2)

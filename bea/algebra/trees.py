@@ -179,6 +179,19 @@ class Tree(str):
         """True when every node has at most one child (``f``, ``f[f]``, ``f[g[f]]``, ...)."""
         return len(self.children) == 0 or (len(self.children) == 1 and self.children[0].is_chain)
 
+    # -- pictures: thin delegates to the printers (bea.printing.trees) ----------------------------
+    def draw(self, ax=None, **options):
+        """Draw the tree with Matplotlib beside its elementary differential (:func:`bea.printing.trees.draw`)."""
+        from ..printing.trees import draw
+
+        return draw(self, ax, **options)
+
+    def to_tikz(self, **options) -> str:
+        """A TikZ picture of the tree and ``= F(t)`` (:func:`bea.printing.trees.tikz`)."""
+        from ..printing.trees import tikz
+
+        return tikz(self, **options)
+
     @property
     def text(self) -> str:
         """The canonical text form ``label[child,child,...]`` as a plain string."""

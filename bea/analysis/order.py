@@ -18,6 +18,14 @@
   distance, must sum to zero -- except for the free trees whose contraction vanishes (two isomorphic
   halves about a central edge).
 
+* :func:`effective_order` and :func:`conjugate_symplectic` -- the same properties up to a change of
+  coordinates ``chi = exp(beta)``, ``beta`` a near-identity B-series: the conjugated method
+  ``chi Phi chi^{-1}`` has the modified field ``exp(ad_beta) b`` (``Ad_{exp beta} = exp(ad_beta)``),
+  so the property holds through ``n`` nodes when some ``beta`` makes ``exp(ad_beta) b`` the exact
+  field there [But69], [HLW06, Sec V.3.3], or a Hamiltonian field, ``b(u o v) + b(v o u) = 0``
+  [HLW06, Thm IX.9.3, Sec VI.8].  The coefficients of ``beta`` are unknowns, and the conditions
+  polynomial equations in them, solved exactly (SymPy).
+
 Each returns a :class:`Property` (or :class:`Order`): the largest tree size through which it holds,
 how far it was checked, and the failing conditions at the first size that fails.
 """
@@ -37,7 +45,8 @@ from ..schemes.builtins import make_scheme
 from ..schemes.program import uses_previous_iterates
 from ..schemes.runge_kutta import Tableau
 
-__all__ = ["Order", "Property", "order", "symplectic", "symmetric", "energy_preserving"]
+__all__ = ["Order", "Property", "order", "symplectic", "symmetric", "energy_preserving", "effective_order",
+           "conjugate_symplectic"]
 
 DEFAULT_MAX_ORDER = 6
 
@@ -337,3 +346,113 @@ def _distance(adjacency: dict, a: int, b: int) -> int:
         seen.update(frontier)
         d += 1
     return d
+
+
+def effective_order(method, max_order: int | None = None, **params) -> Order:
+    """The effective order [But69]: the largest ``q`` such that ``chi Phi chi^{-1}`` has order ``q``
+    for some near-identity B-series map ``chi`` (so ``q`` steps' error is that of an order-``q``
+    method once the output is processed).  At least the order; ``max_order`` defaults to 5 for a scheme.
+
+    >>> import bea
+    >>> rk4, euler = bea.one_step_map("rk4", 6), bea.one_step_map("euler", 6)
+    >>> processed = euler.inverse() @ rk4 @ euler           # rk4 seen in other coordinates
+    >>> bea.order(processed).order, bea.effective_order(processed).order
+    (2, 4)
+    """
+    max_order = _check_max(max_order if max_order is not None or isinstance(method, BSeries) else 5, method, offset=1)
+    series = _map_of(method, max_order + 1, params, "effective order")
+    label = _one_label(series, "effective order")
+    target = {Tree.make(label): 1}
+    field = series.modified_field()
+
+    def conditions(conjugated, n):
+        return [((t,), conjugated(t) - target.get(t, 0)) for t in field.universe if t.order == n]
+
+    holds = _conjugate_property(field, max_order + 1, conditions)
+    return Order("effective order", series.name, holds, max_order + 1, [],
+                 "chi Phi chi^-1 has this order for some near-identity map chi")
+
+
+def conjugate_symplectic(method, max_order: int | None = None, **params) -> Property:
+    """Whether the method is conjugate to a symplectic method through trees of ``max_order`` nodes:
+    some near-identity ``chi`` makes the modified field of ``chi Phi chi^{-1}`` Hamiltonian,
+    ``b(u o v) + b(v o u) = 0`` [HLW06, Sec VI.8, Thm IX.9.3]; for two players (a P-series) for ``u``
+    rooted at ``f`` and ``v`` at ``g``, with ``b(t) = b(t')`` for trees differing in the root's colour
+    (the field form of :func:`symplectic`'s conditions).  ``max_order`` defaults to 5.
+
+    >>> import bea
+    >>> bea.conjugate_symplectic("trapezoidal", 5).holds, bea.symplectic("trapezoidal", 5).holds
+    (True, False)
+    """
+    max_order = _check_max(max_order if max_order is not None or isinstance(method, BSeries) else 5, method)
+    series = _map_of(method, max_order, params, "conjugate symplecticity")
+    labels = _coloured_labels(series)
+    trees = trees_up_to(max_order, labels)
+
+    def conditions(conjugated, n):
+        out = [((u, v), conjugated(u.graft(v)) + conjugated(v.graft(u))) for u in trees for v in trees
+               if u.order + v.order == n and (u.label, u.sort_key) <= (v.label, v.sort_key)
+               and (len(labels) == 1 or u.label != v.label)]
+        if len(labels) == 2:
+            out += [((t,), conjugated(t) - conjugated(Tree.make(labels[1], t.children)))
+                    for t in trees if t.order == n and t.label == labels[0]]
+        return out
+
+    holds = _conjugate_property(series.modified_field(), max_order, conditions)
+    return Property("conjugate symplectic", series.name, holds, max_order, [])
+
+
+def _conjugate_property(field: BSeries, max_size: int, conditions) -> int:
+    """The largest ``n <= max_size`` such that some ``beta`` satisfies ``conditions(c, m)`` for every
+    ``m <= n``, where ``c(t)`` is the normalised coefficient of ``exp(ad_beta) b`` at ``t``.
+
+    ``beta`` has one unknown per tree of up to ``max_size - 1`` nodes (a tree of ``m`` nodes of the
+    conjugated field involves ``beta`` on trees of fewer nodes only, since ``b`` starts with ``f``)."""
+    from sympy.polys.rings import ring as polynomial_ring
+
+    from ..algebra import series as laws
+
+    if field.ring.symbols:
+        raise BeaError("conjugacy checks need numeric coefficients: give the scheme's parameters values")
+    domain = field.ring.field if hasattr(field.ring, "generators") else sympy.QQ     # QQ or a number field
+    unknown_trees = [t for t in field.universe if t.order < max_size]
+    names = [f"beta{i}" for i in range(len(unknown_trees))]
+    poly, *gens = polynomial_ring(",".join(names), domain)
+    beta = dict(zip(unknown_trees, gens))
+    b = {t: poly(x) for t, x in field.values.items()}
+    universe = field.universe
+    conjugated = dict(b)
+    term = dict(b)
+    for k in range(1, max_size):                 # exp(ad_beta) b, truncated: ad_beta raises the size by one
+        bracket = laws.linear_combination(laws.lie_derivative(beta, term, universe, poly.zero),
+                                          [(-poly.one, laws.lie_derivative(term, beta, universe, poly.zero))])
+        term = {t: x * sympy.QQ(1, k) for t, x in bracket.items()}
+        if not term:
+            break
+        conjugated = laws.linear_combination(conjugated, [(poly.one, term)])
+    branches = [{}]                  # the solutions so far: values of some unknowns, the others free
+    holds = 0
+    for n in range(1, max_size + 1):
+        equations = [sympy.sympify(x.as_expr()) if hasattr(x, "as_expr") else sympy.sympify(x)
+                     for _, x in conditions(lambda t: conjugated.get(t, poly.zero), n)]
+        branches = [extended for branch in branches for extended in _solved(equations, branch)]
+        if not branches:
+            return holds
+        holds = n
+    return holds
+
+
+def _solved(equations, branch: dict) -> list[dict]:
+    """The solutions of ``equations`` that extend ``branch`` (each a dict of unknowns to values)."""
+    pending = [e for e in (sympy.expand(e.subs(branch)) for e in equations) if e != 0]
+    if not pending:
+        return [branch]
+    unknowns = sorted(set().union(*(e.free_symbols for e in pending)), key=str)
+    if not unknowns:
+        return []
+    out = []
+    for solution in sympy.solve(pending, unknowns, dict=True):
+        merged = {k: sympy.expand(v.subs(solution)) for k, v in branch.items()}
+        merged.update(solution)
+        out.append(merged)
+    return out

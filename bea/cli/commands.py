@@ -90,13 +90,21 @@ def map_command(args) -> str:
 
 
 def order_command(args) -> str:
-    from ..analysis.order import energy_preserving, order, symmetric, symplectic
+    from ..analysis import order as checks
+    from ..engine.bseries import one_step_map
 
     params = params_of(args.param, args.tableau)
     options = {"time": args.time, "players": args.players, **params}
-    results = [order(args.scheme, args.max_order, **options)]
-    if args.structure:
-        results += [check(args.scheme, args.max_order, **options) for check in (symplectic, symmetric, energy_preserving)]
+    results = [checks.order(args.scheme, args.max_order, **options)]
+    if args.effective or args.structure:
+        series = one_step_map(args.scheme, args.max_order + 1, **options)
+        if args.effective:
+            results.append(checks.effective_order(series, args.max_order))
+        if args.structure:
+            one_field = len(series.labels) == 1
+            results += [check(series, args.max_order) for check in
+                        ((checks.symplectic, checks.conjugate_symplectic, checks.symmetric, checks.energy_preserving)
+                         if one_field else (checks.symplectic, checks.symmetric))]
     return formatted(results, args.format)
 
 

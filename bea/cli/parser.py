@@ -88,8 +88,11 @@ def parser() -> argparse.ArgumentParser:
     _param_option(accuracy)
     accuracy.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
     _variant_options(accuracy)
+    accuracy.add_argument("--effective", action="store_true",
+                          help="also find the effective order (a conjugating change of coordinates; one field)")
     accuracy.add_argument("--structure", action="store_true",
-                          help="also check symplecticity, symmetry and energy preservation (one-field schemes)")
+                          help="also check symplecticity, conjugate symplecticity, symmetry and energy preservation "
+                               "(one field; symplecticity and symmetry also for two players)")
     accuracy.add_argument("--format", default="text", choices=("text", "json"))
 
     help_text = "the modified losses of a gradient system, or the part of the field that is not a gradient"

@@ -141,7 +141,7 @@ class BSeries(Printable):
         a, b = _common([self, other])
         values = laws.compose(a.values, b.values, _universe(a, b), a.ring.inverse, a.ring.zero, a.ring.one)
         return a._like(values, f"{_wrap(self.name)} @ {_wrap(other.name)}", order=min(a.order, b.order),
-                       params={**a.params, **b.params}, time=_summed([(1, a), (1, b)]))
+                       params={**a.params, **b.params}, time=_summed([(1, self), (1, other)]))
 
     def __pow__(self, n: int) -> "BSeries":
         """``A ** n``: ``n`` steps of the map (``n = 0`` the identity, negative ``n`` the inverse's steps)."""
@@ -203,6 +203,8 @@ class BSeries(Printable):
         given = time if time is not None else self.time
         if given is None:
             return {b: sympy.Integer(1) for b in self.blocks}
+        if time is None and set(given) < set(self.blocks):
+            given = {b: given.get(b, sympy.Integer(1)) for b in self.blocks}
         if not isinstance(given, dict) or set(given) != set(self.blocks):
             raise BeaError(f"time gives T_b / h for each block ({', '.join(self.blocks)})")
         return {b: sympy.sympify(v) for b, v in given.items()}
@@ -232,10 +234,22 @@ class BSeries(Printable):
 
 
 def _summed(parts) -> dict:
-    """``sum_j c_j T_j`` per block: the time a composition, a step ``c h`` or a combination follows
-    (a series without times counts as time ``h`` for each block)."""
-    blocks = parts[0][1].blocks
-    return {b: sympy.simplify(sum(c * s._times(None)[b] for c, s in parts)) for b in blocks}
+    """The time each block follows after ``sum_j c_j`` runs of the series ``S_j``: per field label,
+    ``sum_j c_j T_j`` over the series that hold the label (a splitting ``exp(h/2 f1) exp(h f2)
+    exp(h/2 f1)`` runs ``f1`` and ``f2`` for ``h`` each: time ``h``; two steps of one scheme: ``2 h``).
+    When the fields of a block ran for different times there is no one time: it is then ``1``, and
+    the order is measured against the leading part of the modified field, which carries the weights."""
+    totals: dict[str, sympy.Expr] = {}
+    for c, series in parts:
+        times = series._times(None)
+        for label in series.labels:
+            totals[label] = totals.get(label, 0) + c * times[series.block_of(label)]
+    blocks = _blocks(*(series for _, series in parts))
+    out = {}
+    for block, labels in blocks.items():
+        values = {sympy.simplify(totals[label]) for label in labels}
+        out[block] = values.pop() if len(values) == 1 else sympy.Integer(1)
+    return out
 
 
 def _wrap(name: str) -> str:
@@ -254,12 +268,19 @@ def _scalar(c) -> sympy.Expr:
 
 
 def _blocks(*series: BSeries) -> Blocks:
-    """The blocks of series that must agree on them."""
-    first = series[0].blocks
-    for s in series[1:]:
-        if dict(s.blocks) != dict(first):
-            raise BeaError(f"the series act on different blocks: {dict(first)} and {dict(s.blocks)}")
-    return first
+    """The blocks of several series merged: each block with the union of its labels (so the flow of
+    ``f1`` composes with the flow of ``f2`` on the same block, a splitting); a label may not update
+    two different blocks."""
+    merged: dict[str, list] = {}
+    owner: dict[str, str] = {}
+    for s in series:
+        for block, labels in s.blocks.items():
+            for label in labels:
+                if owner.setdefault(label, block) != block:
+                    raise BeaError(f"the field {label} updates block {owner[label]} in one series and {block} in another")
+                if label not in merged.setdefault(block, []):
+                    merged[block].append(label)
+    return Blocks(merged)
 
 
 def _universe(*series: BSeries) -> list[Tree]:
@@ -267,14 +288,23 @@ def _universe(*series: BSeries) -> list[Tree]:
 
 
 def _common(series: list[BSeries], scalars=()) -> list[BSeries]:
-    """The series with their coefficients in one ring (the smallest holding all of them and ``scalars``)."""
-    _blocks(*series)
-    if not scalars and all(s.ring is series[0].ring for s in series):
+    """The series on the same blocks (:func:`_blocks`) with their coefficients in one ring (the smallest
+    holding all of them and ``scalars``)."""
+    blocks = _blocks(*series)
+    same_ring = not scalars and all(s.ring is series[0].ring for s in series)
+    if same_ring and all(dict(s.blocks) == dict(blocks) for s in series):
         return series
-    values = [s.ring.to_sympy(x) for s in series for x in s.values.values()] + list(scalars)
-    ring = ring_for(values, divides=True)
-    return [BSeries(s.kind, s.order, s.blocks, ring, {t: ring.coerce(s.ring.to_sympy(x)) for t, x in s.values.items()},
-                    s.name, s.params, s.time) for s in series]
+    if same_ring:
+        ring = series[0].ring
+    else:
+        values = [s.ring.to_sympy(x) for s in series for x in s.values.values()] + list(scalars)
+        ring = ring_for(values, divides=True)
+    out = []
+    for s in series:
+        time = None if s.time is None else {b: s.time.get(b, sympy.Integer(1)) for b in blocks}
+        values = s.values if ring is s.ring else {t: ring.coerce(s.ring.to_sympy(x)) for t, x in s.values.items()}
+        out.append(BSeries(s.kind, s.order, blocks, ring, values, s.name, s.params, time))
+    return out
 
 
 def combine(parts, name: str | None = None) -> BSeries:
@@ -302,7 +332,7 @@ def combine(parts, name: str | None = None) -> BSeries:
     label = name or " + ".join(f"{c}*{_wrap(s.name)}" for c, s in parts)
     return BSeries(series[0].kind, min(s.order for s in series), series[0].blocks, ring, values, label,
                    {k: v for s in series for k, v in s.params.items()},
-                   _summed([(c, s) for (c, _), s in zip(parts, series)]) if kinds == {"map"} else series[0].time)
+                   _summed(parts) if kinds == {"map"} else series[0].time)
 
 
 @cycle_collector_paused()

@@ -60,7 +60,7 @@ class TextPrinter(Printer):
     def _print_Order(self, result) -> str:
         """``order of rk4: 4``, then the failing conditions ``a(t) = e(t)`` with both sides."""
         bound = f">= {result.order}" if result.at_least else str(result.order)
-        lines = [f"# order of {result.method}: {bound} (trees of up to {result.checked} nodes compared)"]
+        lines = [f"# {result.name} of {result.method}: {bound} (trees of up to {result.checked} nodes compared)"]
         if result.note:
             lines.append(f"({result.note})")
         for c in result.failures:

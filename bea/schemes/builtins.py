@@ -24,7 +24,7 @@ from ..algebra.blocks import Blocks
 from .define import SchemeDefinition, check_blocks, coefficient, repeat, scheme, solve
 from ..errors import ParameterError, SchemeError
 from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
-from .runge_kutta import (IMPLICIT_TABLEAUX, PARTITIONED, TABLEAUX, Tableau, additive_step, read_tableau, read_tableaux,
+from .runge_kutta import (IMPLICIT_TABLEAUX, PARTITIONED, TABLEAUX, additive_step, read_tableau, read_tableaux,
                           runge_kutta_step)
 
 __all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "make_scheme", "load_scheme"]
