@@ -522,3 +522,24 @@ def test_tree_pictures():
     assert tikz.count("\\node") == 4 and tikz.count("\\draw") == 3 and tikz.endswith("$")
     ax = tree.draw()
     assert len(ax.lines) == 3 and ax.collections[0].get_offsets().shape == (4, 2)
+
+
+def test_partitioned_energy_preservation():
+    """Two players: the conditions on oriented free trees agree with a random non-separable Hamiltonian
+    H(phi, theta) (the energy error of the modified field starts at h^(holds_to)), and a one-field
+    method applied to the partitioned system (the same tableau for f and g) keeps its energy order."""
+    rates = {"v_phi": 1, "v_theta": 1}
+    p, q, h = sympy.symbols("p q h")
+    H = p ** 3 / 3 + p * q ** 2 - q ** 3 / 2 + p ** 2 * q / 5 + q ** 2 / 2 + p ** 2 / 2
+    fields, variables = {"f": [-H.diff(q)], "g": [H.diff(p)]}, {"phi": [p], "theta": [q]}
+    for name, expected in [("symplectic-euler", 1), ("stormer-verlet", 2)]:
+        result = bea.energy_preserving(name, 5, **rates)
+        assert result.holds_to == expected
+        field = bea.derive(name, expected + 2, **rates).evaluate(fields, variables)
+        rate = sympy.Poly(sympy.expand(H.diff(p) * field[0] + H.diff(q) * field[1]), h)
+        assert min(m[0] for m, c in rate.terms() if c != 0) == expected
+    gauss = ALL_TABLEAUX["gauss4"]
+    both = {label: as_json(gauss) for label in ("f", "g")}
+    assert bea.energy_preserving("prk", 5, tableau=both, **rates).holds_to == bea.energy_preserving("gauss4", 5).holds_to
+    coloured = bea.bseries({t: avf(t) for t in trees_up_to(5, ["f", "g"])}, 5, blocks={"phi": ["f"], "theta": ["g"]})
+    assert bea.energy_preserving(coloured).holds

@@ -134,7 +134,8 @@ def test_symbolic_tableau():
     ({"a": [["1"]]}, "exactly the keys"),
     ({"a": [["0", "0"]], "b": ["1", "0"]}, "2 x 2"),
     ({"a": [[0.5]], "b": [1]}, "not exact"),
-    ({"a": [["sqrt(3)"]], "b": [1]}, "rational function"),
+    ({"a": [["sqrt(x)"]], "b": [1]}, "rational function"),         # roots of rationals are exact; of symbols not
+    ({"a": [["exp(1)"]], "b": [1]}, "rational function"),
     ({"a": [["1/"]], "b": [1]}, "tableau entry"),
     ({"a": "x", "b": [1]}, "list of rows"),
     ("/nonexistent/tableau.json", "cannot read"),

@@ -186,7 +186,7 @@ def symplectic(method, max_order: int | None = None, **params) -> Property:
     >>> import bea
     >>> bea.symplectic("gauss4", 6).holds, bea.symplectic("rk4", 6).holds_to   # order 4: exact to 4 nodes
     (True, 4)
-    >>> bea.symplectic("stormer-verlet", 5).holds
+    >>> bea.symplectic("stormer-verlet", 5, v_phi=1, v_theta=1).holds    # v_phi != v_theta: not for dp ^ dq
     True
     """
     max_order = _check_max(max_order, method)
@@ -265,9 +265,10 @@ def symmetric(method, max_order: int | None = None, **params) -> Property:
 
 
 def energy_preserving(method, max_order: int | None = None, **params) -> Property:
-    """Through which tree size the modified field of a one-field method conserves the energy of
-    every system ``y' = S grad H`` (``S`` skew): the energy-preserving order of BSeries.jl [CMOQ10,
-    Thm 2], [KR23].  See the module docstring for the conditions on free trees.
+    """Through which tree size the modified field conserves the energy: for one field, of every
+    system ``y' = S grad H`` (``S`` skew), the energy-preserving order of BSeries.jl [CMOQ10, Thm 2],
+    [KR23]; for two players, of every partitioned Hamiltonian system ``phi' = f = -H_theta``,
+    ``theta' = g = H_phi``.  See the module docstring for the conditions on free trees.
 
     >>> import bea
     >>> bea.energy_preserving("implicit-midpoint", 5).holds_to, bea.energy_preserving("euler", 5).holds_to
@@ -275,14 +276,15 @@ def energy_preserving(method, max_order: int | None = None, **params) -> Propert
     """
     max_order = _check_max(max_order, method)
     series = _map_of(method, max_order, params, "energy preservation")
-    label = _one_label(series, "energy preservation")
+    labels = _coloured_labels(series)
     field_series = series.modified_field()
+    classify = _free_tree_with_leaf if len(labels) == 1 else _oriented_free_tree
     for n in range(1, max_order + 1):
         classes: dict[Tree, sympy.Expr] = {}
-        for t in trees_up_to(n, [label]):
+        for t in trees_up_to(n, labels):
             if t.order != n:
                 continue
-            free, sign = _free_tree_with_leaf(t, label)
+            free, sign = classify(t, labels)
             if free is None:
                 continue
             classes[free] = classes.get(free, 0) + sign * field_series.coefficient(t)
@@ -293,27 +295,55 @@ def energy_preserving(method, max_order: int | None = None, **params) -> Propert
     return Property("energy preserving", series.name, max_order, max_order, [])
 
 
-def _free_tree_with_leaf(t: Tree, label: str):
-    """``(canonical free tree of t + z, (-1)^(depth of z))``: the free tree rooted canonically at its
-    centre (the smaller rooting of a bicentre), or ``(None, 0)`` when its contraction vanishes (a
-    bicentre whose two rootings are the same tree)."""
-    adjacency = {0: [1]}                                   # node 0 is the new leaf z, node 1 the root of t
-    nodes = [(t, 1)]
-    adjacency[1] = [0]
-    count = 2
+def _with_leaf_above(t: Tree) -> tuple[dict, dict]:
+    """The free tree ``t + z`` as ``(adjacency, parent)``: node 0 is the new leaf ``z``, node 1 the root
+    of ``t``; ``parent`` maps each node of ``t`` to its parent, and ``label`` is kept in ``labels``."""
+    adjacency, parent, labels = {0: [1], 1: [0]}, {1: 0}, {1: t.label}
+    nodes, count = [(t, 1)], 2
     while nodes:
         tree, index = nodes.pop()
         for child in tree.children:
             adjacency[index].append(count)
             adjacency[count] = [index]
+            parent[count], labels[count] = index, child.label
             nodes.append((child, count))
             count += 1
-    centres = _centres(adjacency)
-    rooted = [(_rooted(adjacency, c, label), c) for c in centres]
+    return adjacency, parent, labels
+
+
+def _free_tree_with_leaf(t: Tree, labels):
+    """``(canonical free tree of t + z, (-1)^(depth of z))``: the free tree rooted canonically at its
+    centre (the smaller rooting of a bicentre), or ``(None, 0)`` when its contraction vanishes (a
+    bicentre whose two rootings are the same tree)."""
+    (label,) = labels
+    adjacency, _, _ = _with_leaf_above(t)
+    rooted = [(_rooted(adjacency, c, lambda v, w: label), c) for c in _centres(adjacency)]
     if len(rooted) == 2 and rooted[0][0] is rooted[1][0]:
         return None, 0
     tree, centre = min(rooted, key=lambda item: item[0].sort_key)
     return tree, (-1) ** _distance(adjacency, centre, 0)
+
+
+def _oriented_free_tree(t: Tree, labels):
+    """For two players: ``(canonical oriented free tree of t + z, (-1)^(number of f nodes))``.
+
+    ``grad H . F(t)`` with ``f = -H_theta``, ``g = H_phi`` is the contraction of the free tree ``t + z``
+    (a node of degree ``k``: a ``k``-th derivative of ``H``) in which every edge joins a
+    ``phi``-derivative at one end to a ``theta``-derivative at the other: the ``phi`` end is the parent
+    when the child is an ``f`` node.  Each ``f`` node brings the sign ``-1``.  The contraction depends
+    only on the free tree with these orientations, printed rooted at its centre with each node named
+    ``up`` or ``down`` by where its edge to the centre has its ``phi`` end."""
+    first, _ = labels
+    adjacency, parent, node_label = _with_leaf_above(t)
+    phi_end = {}
+    for child, up in parent.items():
+        phi_end[frozenset((child, up))] = up if node_label[child] == first else child
+
+    def name(v, w):                      # w hangs from v in the rooting at the centre
+        return "centre" if v is None else ("up" if phi_end[frozenset((v, w))] == v else "down")
+
+    tree = min((_rooted(adjacency, c, name) for c in _centres(adjacency)), key=lambda r: r.sort_key)
+    return tree, (-1) ** sum(1 for v in node_label.values() if v == first)
 
 
 def _centres(adjacency: dict) -> list[int]:
@@ -333,10 +363,11 @@ def _centres(adjacency: dict) -> list[int]:
     return layer
 
 
-def _rooted(adjacency: dict, root: int, label: str) -> Tree:
+def _rooted(adjacency: dict, root: int, name) -> Tree:
+    """The free tree rooted at ``root``, each node named ``name(parent, node)`` (``parent`` None at the root)."""
     def build(v, parent):
-        return Tree.make(label, [build(w, v) for w in adjacency[v] if w != parent])
-    return build(root, -1)
+        return Tree.make(name(parent, v), [build(w, v) for w in adjacency[v] if w != parent])
+    return build(root, None)
 
 
 def _distance(adjacency: dict, a: int, b: int) -> int:

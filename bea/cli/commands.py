@@ -82,7 +82,12 @@ def map_command(args) -> str:
 
     params = params_of(args.param, args.tableau)
     progress = progress_lines("map")
-    series = one_step_map(args.scheme, args.order, time=args.time, players=args.players, budget=budget(args), **params)
+    options = {"time": args.time, "players": args.players, "budget": budget(args), **params}
+    series = one_step_map(args.scheme, args.order, **options)
+    for scheme in args.then:
+        series = one_step_map(scheme, args.order, **options) @ series
+    if args.adjoint:
+        series = series.adjoint()
     if args.exact_flow:
         series = series.exact_field().exact_flow()
     progress(f"printing {len(series.values)} terms as {args.format}")

@@ -76,6 +76,9 @@ def parser() -> argparse.ArgumentParser:
     help_text = "the B-series of one step of a scheme (or, with --exact-flow, of the exact flow it approximates)"
     step_map = commands.add_parser("map", help=help_text, description=help_text)
     _scheme_options(step_map, required=True)
+    step_map.add_argument("--then", action="append", default=[], metavar="SCHEME",
+                          help="follow the step by one step of SCHEME (repeatable; same parameters): a composition")
+    step_map.add_argument("--adjoint", action="store_true", help="print the adjoint method Phi*_h = Phi_{-h}^{-1}")
     step_map.add_argument("--exact-flow", action="store_true",
                           help="print the exact flow of the scheme's leading field (the other side of the matching)")
     step_map.add_argument("--format", default="text", choices=FORMATS, help="output format")
