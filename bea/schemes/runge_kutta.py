@@ -75,7 +75,7 @@ def _entry(x) -> sympy.Expr:
         value = parse_expression(x, _identifiers(x))
     except ExpressionError as error:
         raise ParameterError(f"tableau entry {x!r}: {error}") from None
-    if value.atoms(sympy.Function) or any(not (e.is_Integer or (b.is_Rational and e.is_Rational))
+    if value.atoms(sympy.Function, sympy.NumberSymbol) or any(not (e.is_Integer or (b.is_Rational and e.is_Rational))
                                           for b, e in (p.as_base_exp() for p in value.atoms(sympy.Pow))):
         raise ParameterError(f"tableau entry {x!r} must be a rational function of symbols and roots of "
                              "rationals such as sqrt(3) (no other functions, no roots of symbols)")
