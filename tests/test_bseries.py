@@ -109,10 +109,9 @@ def test_published_orders(name):
 
 def test_butcher_conditions_up_to_order_5_for_a_symbolic_tableau():
     """The order conditions bea lists for a generic explicit 2-stage method are Butcher's:
-    sum b = 1; at order 2, b2 c2 = 1/2."""
+    sum b = 1 (flagged: the method then follows (b1 + b2) f); at order 2, b2 c2 = 1/2."""
     result = bea.order("rk", max_order=3, tableau={"a": [[], ["c2"]], "b": ["b1", "b2"]})
-    assert result.order == 0
-    assert [str(c.defect) for c in result.failures] == ["b1 + b2 - 1"]
+    assert "(b1 + b2) f, not f" in result.note and "order 0" in result.note
     result = bea.order("rk", max_order=3, tableau={"a": [[], ["c2"]], "b": ["1 - b2", "b2"]})
     assert result.order == 1 and [sympy.simplify(c.defect - (sympy.Symbol("b2") * sympy.Symbol("c2") - R(1, 2)))
                                   for c in result.failures] == [0]
@@ -350,10 +349,21 @@ def test_order_command(capsys):
                               "--format", "json")
     data = json.loads(out)
     assert status == 0 and data[0]["order"] == 4 and data[0]["at_least"] is False
-    assert [d["property"] for d in data[1:]] == ["symplectic", "symmetric", "energy preserving"]
-    assert data[1]["holds"] and data[2]["holds"]
+    assert [d["property"] for d in data[1:]] == ["symplectic", "conjugate symplectic", "symmetric", "energy preserving"]
+    assert data[1]["holds"] and data[2]["holds"] and data[3]["holds"] and data[4]["holds_to"] == 4
     status, out, _ = run_exit(capsys, "order", "--scheme", "rk4")
     assert status == 0 and out.startswith("# order of rk4: 4") and out.count("fails at") == 9
+
+
+def test_order_is_measured_against_the_flow_the_method_follows():
+    """Block times: per-player rates, sgd's n h, lookahead's k h -- the orders of the papers' schemes
+    (first order), and lookahead with alpha = 1/2, k = 2, which follows f/2 for the time 2h to second order."""
+    assert bea.order("alternating", 2, time="per-player").order == 1
+    assert bea.order("simultaneous", 2, time="per-player", v_phi=2, v_theta=3).order == 1
+    assert bea.order("sgd", 2, n=3).order == 1
+    result = bea.order("lookahead", 2, alpha="1/2", k=2)     # y + h f + h^2/2 f'f: the flow of f/2 for 2h
+    assert result.order == 2 and "(1/2) f, not f" in result.note
+    assert bea.order("euler", 2).note == ""
 
 
 def test_powers_and_times():

@@ -3,9 +3,10 @@
 * :func:`order` -- the order of accuracy: the largest ``p`` with ``a(t) = e(t)`` for every tree of
   up to ``p`` nodes, ``e`` the exact flow of the method's own leading field (the order conditions
   [HNW93, Sec II.2], [But16, Sec 3.5]); equivalently the first power of ``h`` at which the modified
-  field differs from that field.  The failing conditions are listed.  For one field the field is
-  ``f`` itself; for several, the leading part of the modified field (``v_phi f``, ``v_theta g`` under
-  ``time="same"``; the mean field of ``sgd``).
+  field differs from that field.  The failing conditions are listed.  The field is the leading part
+  of the modified field, the flow the method follows (``f`` for consistent methods; ``v_phi f``,
+  ``v_theta g`` under ``time="same"``; the mean field of ``sgd``); a one-field method following
+  ``c f``, ``c != 1``, is flagged (of order 0 for ``f`` itself).
 * :func:`symplectic` -- ``a(u o v) + a(v o u) = a(u) a(v)`` for all trees ``u, v`` [HLW06, Thm VI.7.4]
   (``u o v``: ``v`` grafted on the root of ``u``), for partitioned methods over two-coloured trees
   [HLW06, Thm VI.7.6], and for Runge-Kutta methods the tableau conditions
@@ -144,14 +145,27 @@ def order(method, max_order: int | None = None, *, time: str = "same", players: 
     if not isinstance(method, BSeries) and uses_previous_iterates(make_scheme(method, **options)):
         return _order_from_field(method, size, options)
     series = _map_of(method, size, options, "order")
-    exact = series.exact_field().exact_flow()
+    leading = series.exact_field()
+    exact = leading.exact_flow()
+    note = _consistency(series, leading)
     for n in range(1, size + 1):
         failures = [Condition((t,), d, a, e) for t in series.universe if t.order == n
                     for a, e in [(series.coefficient(t), exact.coefficient(t))]
                     for d in [sympy.simplify(a - e)] if d != 0]
         if failures:
-            return Order("order", series.name, n - 1, size, failures)
-    return Order("order", series.name, size, size, [])
+            return Order("order", series.name, n - 1, size, failures, note)
+    return Order("order", series.name, size, size, [], note)
+
+
+def _consistency(series: BSeries, leading: BSeries) -> str:
+    """A sentence when a one-field method follows ``c f`` with ``c != 1`` (``sum b_i != 1``: Butcher's
+    first condition fails, so it is of order 0 for ``f`` itself); else empty."""
+    if len(series.labels) != 1:
+        return ""
+    c = sympy.simplify(leading.coefficient(Tree.make(series.labels[0])))
+    if c == 1:
+        return ""
+    return f"the step follows ({c}) {series.labels[0]}, not {series.labels[0]}: for {series.labels[0]} itself it is of order 0"
 
 
 def _order_from_field(method, size: int, options: dict) -> Order:

@@ -35,6 +35,7 @@ from .derive import check_order, cycle_collector_paused, within_budget
 __all__ = ["BSeries", "one_step_map", "exact_flow", "bseries", "combine"]
 
 KINDS = ("map", "field")
+_SAME = object()          # "keep the series' own times"
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,9 +125,10 @@ class BSeries(Printable):
         return f"<BSeries {self.kind} {self.name or ''} order={self.order} {len(self.values)} terms>"
 
     # -- the algebra ----------------------------------------------------------------------------
-    def _like(self, values, name, kind=None, order=None, time=None, params=None) -> "BSeries":
+    def _like(self, values, name, kind=None, order=None, time=_SAME, params=None) -> "BSeries":
+        """A series like this one with other values (and whatever else is given; the times are kept)."""
         return BSeries(kind or self.kind, self.order if order is None else order, self.blocks, self.ring, values,
-                       name, dict(self.params) if params is None else params, time)
+                       name, dict(self.params) if params is None else params, self.time if time is _SAME else time)
 
     def _require(self, kind: str, what: str) -> None:
         if self.kind != kind:
@@ -210,15 +212,10 @@ class BSeries(Printable):
         return {b: sympy.sympify(v) for b, v in given.items()}
 
     def exact_field(self) -> "BSeries":
-        """The field a map should follow (what its order is measured against): for one field ``f``
-        itself (a Runge-Kutta method with ``sum b_i != 1`` then has order 0, Butcher's first
-        condition); for several, the leading part of the modified field (``v_phi f``, ``v_theta g``
-        under ``time="same"``; the mean field of ``sgd``)."""
+        """The field the map follows, the ``h^0`` part of its modified field (each block for its time):
+        what its order is measured against (``f`` for a consistent Runge-Kutta method, ``v_phi f`` and
+        ``v_theta g`` under ``time="same"``, the mean field of ``sgd``, ``alpha f`` for lookahead)."""
         self._require("map", "the exact field")
-        times = self._times(None)
-        if len(self.labels) == 1:
-            (label,) = self.labels
-            return self._like({Tree.make(label): self.ring.one}, label, kind="field", time=times)
         leading = self.modified_field()
         return leading._like({t: x for t, x in leading.values.items() if t.order == 1}, f"leading field of {self.name}")
 
