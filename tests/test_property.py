@@ -67,14 +67,20 @@ def _hostile(draw, good: list, bad: list):
 @st.composite
 def command_lines(draw):
     """Random ``bea`` argument lists: mostly well-formed, with hostile values mixed in."""
-    command = draw(st.sampled_from(["derive", "derive", "principal", "loss", "validate", "stability", "pf", "paper"]))
+    command = draw(st.sampled_from(["derive", "derive", "principal", "loss", "validate", "stability", "pf", "paper",
+                                    "map", "order"]))
     if command == "paper":
         return ["paper", draw(st.sampled_from(["list", "show", "doc", "nope"])),
                 *draw(st.sampled_from([[], ["tmlr-eq8"], ["nope"], ["--format", "latex"], ["--format", "json"]]))]
     scheme = _hostile(draw, SCHEMES[:13], SCHEMES[13:])
     argv = [command, "--scheme", scheme, "--budget", str(BUDGET)]
-    if command != "pf":
+    if command == "order":
+        argv += ["--max-order", _hostile(draw, ["1", "2", "3"], ["0", "-1", "x", "40"])]
+        argv += draw(st.sampled_from([[], ["--structure"], ["--effective"]]))
+    elif command != "pf":
         argv += ["--order", _hostile(draw, ["1", "2", "3"], ["0", "-1", "x", "2.5", "40"])]
+    if command == "map":
+        argv += draw(st.sampled_from([[], ["--adjoint"], ["--exact-flow"], ["--then", "heun"], ["--then", "nope"]]))
     names = PARAMS.get(scheme, [])
     params = [f"{name}={_hostile(draw, GOOD[name], VALUES)}" for name in names if draw(st.booleans()) or name == "n"]
     if draw(st.integers(0, 4)) == 0:
@@ -89,7 +95,7 @@ def command_lines(draw):
         argv += ["--players", draw(st.sampled_from(["1", "2", "3"]))]
     if scheme == "rk" or draw(st.integers(0, 9)) == 0:
         argv += ["--tableau", "tableau.json"]
-    if command in ("derive", "principal", "loss") and draw(st.booleans()):
+    if command in ("derive", "principal", "loss", "map") and draw(st.booleans()):
         argv += ["--format", draw(st.sampled_from(["text", "latex", "json"]))]
     if command != "pf" and draw(st.integers(0, 4)) == 0:
         argv += ["--time", draw(st.sampled_from(["same", "per-player"]))]
@@ -181,13 +187,25 @@ def python_calls(draw):
     """``(description, thunk)`` pairs calling public functions with random arguments."""
     theta = sympy.Symbol("theta")
     kind = draw(st.sampled_from(["derive", "principal", "coefficient", "evaluate", "jacobian", "validate", "pf",
-                                 "scheme"]))
+                                 "scheme", "map", "order", "series"]))
     scheme = draw(st.sampled_from(SCHEMES[:-4] + ["nope"]))
     order = draw(st.one_of(st.integers(-1, 3), ANY))
     params = {draw(st.sampled_from(NAMES[:-1])): draw(ANY) for _ in range(draw(st.integers(0, 2)))}
     if kind in ("derive", "principal"):
         run = bea.derive if kind == "derive" else bea.principal
         return kind, lambda: run(scheme, order, **params)
+    if kind == "map":
+        return kind, lambda: bea.one_step_map(scheme, order, budget=BUDGET, **params)
+    if kind == "order":
+        check = draw(st.sampled_from([bea.order, bea.symplectic, bea.symmetric, bea.energy_preserving]))
+        return kind, lambda: check(scheme, order, **params)
+    if kind == "series":
+        step = bea.one_step_map(draw(st.sampled_from(["euler", "heun", "alternating"])), 3)
+        other, c = draw(st.sampled_from([step, step.modified_field(), 3, None])), draw(ANY)
+        action = draw(st.sampled_from(["compose", "combine", "at_step", "substitute", "coefficient", "power"]))
+        return kind, {"compose": lambda: step @ other, "combine": lambda: bea.combine([(c, step), (1, other)]),
+                      "at_step": lambda: step.at_step(c), "substitute": lambda: step.substitute(other),
+                      "coefficient": lambda: step.coefficient(c), "power": lambda: step ** c}[action]
     if kind == "coefficient":
         block, tree = draw(st.sampled_from(["theta", "phi", "x", ""])), draw(st.one_of(st.text(max_size=8), ANY))
         return kind, lambda: bea.derive("euler", 2).coefficient(block, tree)

@@ -291,12 +291,11 @@ def compose(a: Mapping, b: Mapping, universe: list[Tree], inverse: Callable[[obj
 
 def scaled(a: Mapping, c) -> Series:
     """The series at the step ``c h``: ``a(t) c^{|t|}`` (``h`` enters only through ``h^{|t|}``)."""
-    out, powers = {}, {}
+    out, powers = {}, [None, c]            # powers[n] = c^n, by products (ring elements need not have **)
     for t, x in a.items():
-        power = powers.get(t.order)
-        if power is None:
-            power = powers[t.order] = c ** t.order
-        y = x * power
+        while len(powers) <= t.order:
+            powers.append(powers[-1] * c)
+        y = x * powers[t.order]
         if y:
             out[t] = y
     return out

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from ..algebra.trees import Tree, trees_up_to
+from ..engine.budget import DEFAULT_SECONDS
 from ..engine.bseries import BSeries, one_step_map
 from ..engine.derive import derive
 from ..errors import BeaError
@@ -119,12 +120,12 @@ def _check_max(max_order, method=None, offset: int = 0) -> int:
 
 
 def order(method, max_order: int | None = None, *, time: str = "same", players: int | None = None,
-          **params) -> Order:
+          budget: float | None = DEFAULT_SECONDS, **params) -> Order:
     """The order of accuracy of a method, with its failing order conditions.
 
     Arguments:
-        method: a scheme (as for :func:`bea.derive`: ``time``, ``players`` and its parameters) or
-            a map :class:`BSeries`.
+        method: a scheme (as for :func:`bea.derive`: ``time``, ``players``, ``budget`` and its
+            parameters) or a map :class:`BSeries`.
         max_order: trees of up to ``max_order + 1`` nodes are compared, so an order up to
             ``max_order`` is found exactly and a higher one is reported as ``>= max_order + 1``
             (default: 6 for a scheme, for a series what its order allows).
@@ -143,8 +144,8 @@ def order(method, max_order: int | None = None, *, time: str = "same", players: 
     size = _check_max(max_order, method, offset=1) + 1
     options = {"time": time, "players": players, **params}
     if not isinstance(method, BSeries) and uses_previous_iterates(make_scheme(method, **options)):
-        return _order_from_field(method, size, options)
-    series = _map_of(method, size, options, "order")
+        return _order_from_field(method, size, {**options, "budget": budget})
+    series = _map_of(method, size, {**options, "budget": budget}, "order")
     leading = series.exact_field()
     exact = leading.exact_flow()
     note = _consistency(series, leading)
@@ -244,7 +245,8 @@ def _tableau_note(method, params) -> str:
     """The tableau conditions of a Runge-Kutta scheme, as a sentence (empty for other methods)."""
     if isinstance(method, BSeries):
         return ""
-    tableau = next((v for v in make_scheme(method, **params).params.values() if isinstance(v, Tableau)), None)
+    scheme_params = {k: v for k, v in params.items() if k != "budget"}
+    tableau = next((v for v in make_scheme(method, **scheme_params).params.values() if isinstance(v, Tableau)), None)
     if tableau is None:
         from ..schemes.runge_kutta import IMPLICIT_TABLEAUX, TABLEAUX
 

@@ -100,9 +100,10 @@ def order_command(args) -> str:
 
     params = params_of(args.param, args.tableau)
     options = {"time": args.time, "players": args.players, **params}
-    results = [checks.order(args.scheme, args.max_order, **options)]
+    limit = budget(args)
+    results = [checks.order(args.scheme, args.max_order, budget=limit, **options)]
     if args.effective or args.structure:
-        series = one_step_map(args.scheme, args.max_order + 1, **options)
+        series = one_step_map(args.scheme, args.max_order + 1, budget=limit, **options)
         if args.effective:
             results.append(checks.effective_order(series, args.max_order))
         if args.structure:

@@ -91,6 +91,8 @@ def parser() -> argparse.ArgumentParser:
     _param_option(accuracy)
     accuracy.add_argument("--time", default="same", choices=TIMES, help="time convention of two-player schemes")
     _variant_options(accuracy)
+    accuracy.add_argument("--budget", default=str(int(DEFAULT_SECONDS)), metavar="SECONDS",
+                          help="refuse a series estimated to take longer (default %(default)s; 'none': no limit)")
     accuracy.add_argument("--effective", action="store_true",
                           help="also find the effective order (a conjugating change of coordinates; one field)")
     accuracy.add_argument("--structure", action="store_true",

@@ -14,7 +14,9 @@ and the exact flow.  References: [HLW06, Secs III.1, IX.9], [CHV10], [KR23].
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dataclass_field
+from fractions import Fraction
 from numbers import Integral
 
 import sympy
@@ -136,14 +138,16 @@ class BSeries(Printable):
 
     def __matmul__(self, other: "BSeries") -> "BSeries":
         """``A @ B``: the map ``B`` followed by the map ``A`` (:func:`bea.algebra.series.compose`)."""
-        if not isinstance(other, BSeries):
-            return NotImplemented
+        _check_series(other, "composition (A @ B)")
         self._require("map", "composition")
         other._require("map", "composition")
         a, b = _common([self, other])
         values = laws.compose(a.values, b.values, _universe(a, b), a.ring.inverse, a.ring.zero, a.ring.one)
         return a._like(values, f"{_wrap(self.name)} @ {_wrap(other.name)}", order=min(a.order, b.order),
                        params={**a.params, **b.params}, time=_summed([(1, self), (1, other)]))
+
+    def __rmatmul__(self, other) -> "BSeries":
+        _check_series(other, "composition (A @ B)")
 
     def __pow__(self, n: int) -> "BSeries":
         """``A ** n``: ``n`` steps of the map (``n = 0`` the identity, negative ``n`` the inverse's steps)."""
@@ -181,6 +185,7 @@ class BSeries(Printable):
         """``field * self``: this series with every field ``f_l`` replaced by the field series ``field``
         (the substitution law [CHV10, Thm 3.2], :func:`bea.algebra.series.substitute`).  Applying a
         method to a modified field: ``method.substitute(b)`` is one step of the method on ``b``."""
+        _check_series(field, "substitution")
         field._require("field", "substitution")
         a, b = _common([self, field])
         if set(b.labels) != set(a.labels):
@@ -230,6 +235,12 @@ class BSeries(Printable):
         return self._like(values, f"exp {_wrap(self.name)}", kind="map", time=times)
 
 
+def _check_series(value, what: str) -> None:
+    if not isinstance(value, BSeries):
+        raise BeaError(f"{what} takes a B-series (bea.one_step_map, bea.exact_flow, bea.bseries), "
+                       f"not {type(value).__name__}")
+
+
 def _summed(parts) -> dict:
     """The time each block follows after ``sum_j c_j`` runs of the series ``S_j``: per field label,
     ``sum_j c_j T_j`` over the series that hold the label (a splitting ``exp(h/2 f1) exp(h f2)
@@ -254,14 +265,23 @@ def _wrap(name: str) -> str:
 
 
 def _scalar(c) -> sympy.Expr:
+    """An exact scalar: an integer, a Fraction, a SymPy number or expression, or text such as ``"1/2"``
+    or ``"c"`` (parsed, never evaluated); floats and anything else are refused."""
     if isinstance(c, float):
         raise BeaError(f"{c!r} is a float; give an exact number such as '1/2' or sympy.Rational(1, 2)")
     if isinstance(c, str):
         from ..expressions import parse_expression
-        import re
 
-        return parse_expression(c, set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", c)))
-    return sympy.sympify(c)
+        value = parse_expression(c, set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", c)))
+    elif isinstance(c, (int, Fraction)) and not isinstance(c, bool):
+        value = sympy.Rational(c)
+    elif isinstance(c, sympy.Expr):
+        value = c
+    else:
+        raise BeaError(f"a coefficient or step factor is an exact number or expression, got {c!r}")
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or value.has(sympy.Float):
+        raise BeaError(f"{c!r} is not a finite exact number or expression")
+    return value
 
 
 def _blocks(*series: BSeries) -> Blocks:
