@@ -22,7 +22,7 @@ from bea.algebra.trees import trees_up_to
 from bea.schemes.runge_kutta import IMPLICIT_TABLEAUX, TABLEAUX, Tableau
 
 from clirun import run_exit
-from independent import Problem, _evaluate, _truncate, parse
+from independent import Problem, _evaluate, _truncate, flow_at_times, parse
 
 ALL_TABLEAUX = {**TABLEAUX, **IMPLICIT_TABLEAUX}
 EULER = Tableau(((0,),), (1,))
@@ -194,7 +194,15 @@ def test_composition_and_richardson_on_random_polynomial_problems(seed):
     richardson = bea.combine([(R(4, 3), half @ half), (R(-1, 3), heun)])
     expected = [_truncate(QQ(4, 3) * a - QQ(1, 3) * b, order, (0,)) for a, b in zip(twice, full)]
     assert map_on_problem(richardson, problem, order, hr) == expected
-    assert bea.order(richardson).order == 3          # Richardson raises Heun's order 2 by one
+    # the order command against the exact flow of f on the problem (Picard iteration, tests/independent.py):
+    # the local error of the steps starts at h^(order + 1)
+    flow = flow_at_times(problem, problem.modified_field([("theta", 0, "f", 1)], {}, order), {"theta": QQ(1)}, order)
+
+    def first_error_power(steps):
+        return min(d for i in range(2) for d in range(order + 1) if steps[i].coeff(h ** d if d else 1) != flow[i][d])
+
+    assert first_error_power(full) == bea.order(heun).order + 1 == 3
+    assert first_error_power(expected) == bea.order(richardson).order + 1 == 4     # Richardson: one order more
 
 
 def adjoint_tableau(t: Tableau) -> Tableau:
