@@ -49,6 +49,8 @@ _PUBLIC = {
     "ModifiedLoss": ("analysis.losses", "ModifiedLoss"),
     "gradient_system": ("analysis.gradient", "gradient_system"),
     "principal_flow": ("analysis.principal_flow", "principal_flow"),
+    "spectral": ("analysis.spectral", "spectral"),
+    "Spectral": ("analysis.spectral", "Spectral"),
     "PrincipalFlow": ("analysis.principal_flow", "PrincipalFlow"),
     "Stability": ("analysis.stability", "Stability"),
     "MethodStability": ("analysis.stability", "MethodStability"),

@@ -70,6 +70,19 @@ def pf_command(args) -> str:
     return formatted(pf.sample({v: at[v] for vs in instance.variables.values() for v in vs}, args.steps), args.format)
 
 
+def spectral_command(args) -> str:
+    from ..analysis.spectral import spectral
+    from ..exact import exact_number
+    from ..schemes.builtins import make_scheme
+
+    spec, scheme_params, problem_params = problem(args, "euler")
+    instance = spec.instance(make_scheme("euler").blocks, **problem_params)
+    at = point_with(instance.point, [] if args.field else args.at)
+    result = spectral(instance.fields, instance.variables, {str(k): v for k, v in at.items()}, step_size(args.h),
+                      weight_decay=exact_number(args.weight_decay, "--weight-decay"))
+    return formatted(result, args.format)
+
+
 def derive_command(args) -> str:
     progress = progress_lines(args.command)
     flow = derived(args, progress, run=derive if args.command == "derive" else principal)
@@ -141,5 +154,5 @@ def paper_command(args) -> str:
     return formatted(entry(args.id), args.format, full=True)
 
 
-COMMANDS = {"derive": derive_command, "principal": derive_command, "map": map_command, "order": order_command, "loss": loss_command, "paper": paper_command,
+COMMANDS = {"derive": derive_command, "principal": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "loss": loss_command, "paper": paper_command,
             "validate": validate_command, "stability": stability_command, "pf": pf_command}

@@ -130,6 +130,16 @@ def parser() -> argparse.ArgumentParser:
     stab.add_argument("--h", help="the step size (left symbolic when not given)")
     stab.add_argument("--format", default="text", choices=FORMATS)
 
+    help_text = "spectral diagnostics of gradient descent at a point: regimes, stability coefficients, sharpness, DAL"
+    spec = commands.add_parser("spectral", help=help_text, description=help_text)
+    _param_option(spec)
+    spec.add_argument("--players", type=int, choices=(1,), help=argparse.SUPPRESS)
+    spec.add_argument("--tableau", help=argparse.SUPPRESS)
+    _problem_options(spec, "the point (default: the problem's starting point), e.g. --at theta=1")
+    spec.add_argument("--h", required=True, help="the step size (learning rate)")
+    spec.add_argument("--weight-decay", default="0", metavar="W", help="add W/2 |theta|^2 to the loss (default 0)")
+    spec.add_argument("--format", default="text", choices=("text", "json"))
+
     help_text = "the principal flow at a point and, with --steps, against the scheme's own iterates"
     pf = commands.add_parser("pf", help=help_text, description=help_text)
     pf.add_argument("--scheme", metavar="SCHEME", help="default: euler for one block, simultaneous for two")

@@ -125,6 +125,27 @@ class JsonPrinter(Printer):
                              "difference": d} for n, (a, b, d) in enumerate(s.steps)]
         return out
 
+    def _print_Spectral(self, s) -> dict:
+        """The attribute names of :class:`~bea.analysis.spectral.Spectral` as keys; complex numbers as
+        Python spells them (``a+bj``), ``dal`` for ``p = 1`` (null where it is not defined)."""
+        def vector(v):
+            return None if v is None else [_finite(float(x) + 0.0) for x in v]
+
+        try:
+            dal = s.dal()
+        except ValueError:
+            dal = None
+        return {"h": s.h, "weight_decay": s.weight_decay, "at": {k: str(v) for k, v in s.at.items()},
+                "gradient": vector(s.gradient), "eigenvalues": vector(s.eigenvalues),
+                "eigenvectors": [vector(s.eigenvectors[:, i]) for i in range(s.eigenvectors.shape[1])],
+                "stability_coefficients": [python_complex(complex(z.real + 0.0, z.imag + 0.0)) for z in s.stability_coefficients],
+                "pf_exponents": [python_complex(z) for z in s.pf_exponents], "regimes": s.regimes,
+                "sharpness": _finite(s.sharpness), "sharpness_gradient": vector(s.sharpness_gradient),
+                "progressive_sharpening": None if s.progressive_sharpening is None else _finite(s.progressive_sharpening),
+                "third_order": {"total": vector(s.third_order.total), "diagonal": vector(s.third_order.diagonal),
+                                "cross": vector(s.third_order.cross)},
+                "dal": dal, "complete": s.complete, "notes": list(s.notes)}
+
     def _print_Entry(self, e) -> dict:
         out = {"id": e.id, "source": e.source, "statement": e.statement, "status": e.status,
                "note": e.note, "convention": e.convention, "command": e.command}

@@ -149,6 +149,30 @@ class TextPrinter(Printer):
                          f"{', '.join(f'{float(z):.12g}' for z in b)}   |difference| = {difference:.3g}")
         return "\n".join(lines)
 
+    def _print_Spectral(self, s) -> str:
+        """One line per eigendirection (eigenvalue, h lambda, regime, stability coefficient), then the
+        sharpness, its gradient, progressive sharpening, the third-order term and DAL."""
+        def vector(v):
+            return "undefined" if v is None else "[" + ", ".join(f"{float(x) + 0.0:.10g}" for x in v) + "]"
+
+        at = ", ".join(f"{k} = {v}" for k, v in s.at.items())
+        lines = [f"# spectral diagnostics of gradient descent at {at}; h = {s.h:g}"
+                 + (f", weight decay {s.weight_decay:g}" if s.weight_decay else ""),
+                 f"gradient: {vector(s.gradient)}"]
+        for i, (lam, regime_, sc) in enumerate(zip(s.eigenvalues, s.regimes, s.stability_coefficients)):
+            lines.append(f"direction {i}: lambda = {lam:.10g}, h lambda = {s.h * lam:.6g}, {regime_}, "
+                         f"sc = {python_complex(complex(sc.real + 0.0, sc.imag + 0.0))}, u = {vector(s.eigenvectors[:, i])}")
+        lines.append(f"sharpness: {s.sharpness:.10g}; gradient {vector(s.sharpness_gradient)}; progressive sharpening "
+                     + ("undefined" if s.progressive_sharpening is None else f"{s.progressive_sharpening:.10g}"))
+        lines.append(f"third-order term: total {vector(s.third_order.total)}, diagonal {vector(s.third_order.diagonal)}, "
+                     f"cross {vector(s.third_order.cross)}")
+        try:
+            lines.append(f"DAL (p = 1): {s.dal():.10g}")
+        except ValueError as error:
+            lines.append(f"DAL (p = 1): undefined ({error})")
+        lines += [f"note: {n}" for n in s.notes]
+        return "\n".join(lines)
+
     def _print_PrincipalFlow(self, pf) -> str:
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
                 f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
