@@ -23,10 +23,11 @@ from .models.jax_backend import JAX
 from .models.field import model_field
 from .models.loss import model_loss
 from .models.principal_flow import ModelPrincipalFlow, model_principal_flow
+from .models.spectral import model_spectral
 from .models.step import bound_scheme, model_step
 from .models.validate import model_validate
 
-__all__ = ["field", "loss", "step", "validate", "principal_flow", "ModelPrincipalFlow"]
+__all__ = ["field", "loss", "step", "validate", "principal_flow", "ModelPrincipalFlow", "spectral"]
 
 
 def field(flow, fields: Mapping[str, Callable], params: dict | None = None) -> Callable:
@@ -86,3 +87,12 @@ def principal_flow(fields: Mapping[str, Callable], state, h, *, dense_limit: int
     ``tail_degree`` (see :mod:`bea.models.principal_flow`).
     """
     return model_principal_flow(fields, state, h, JAX, dense_limit, rank, tail_degree)
+
+
+def spectral(fields: Mapping[str, Callable], state, h, *, k: int = 1, weight_decay=0, dense_limit: int = 2000):
+    """Spectral diagnostics of gradient descent on a model (one block, ``f = -grad E``): the
+    :class:`bea.Spectral` of :func:`bea.spectral` from Hessian-vector products (forward mode).  Up to
+    ``dense_limit`` parameters every eigenpair; beyond it the top ``k`` by Lanczos iteration
+    (:mod:`bea.models.spectral`).  Eigenvectors are flat, in the order of ``jax.flatten_util.ravel_pytree``.
+    """
+    return model_spectral(fields, state, h, JAX, k, weight_decay, dense_limit)

@@ -288,3 +288,53 @@ def test_a_flow_that_blows_up_within_the_step_is_an_error_not_a_traceback():
     f = lambda x: x ** 3                                  # blows up at t = 1 / (2 x0^2) = 0.5
     with pytest.raises(bea.BeaError, match="blows up"):
         bea.jax.validate(bea.derive("euler", 1), {"f": f}, jnp.array([1.0]), [0.8, 0.4])
+
+
+# -- spectral diagnostics on models --------------------------------------------------------------
+def test_model_spectral_agrees_with_the_concrete_problem():
+    """The same polynomial loss in SymPy (exact Hessian and third derivatives) and in JAX (forward-mode
+    products): every quantity agrees."""
+    x, y = sympy.symbols("x y")
+    E = x ** 4 / 4 + x * y + y ** 2 + x ** 2 * y / 3 + y ** 3 / 5
+    concrete = bea.spectral({"f": [-E.diff(x), -E.diff(y)]}, {"theta": [x, y]},
+                            {x: sympy.Rational(6, 5), y: sympy.Rational(1, 3)}, "1/10", weight_decay="1/20")
+    loss = sympy.lambdify([(x, y)], E, "jax")
+    model = bea.jax.spectral({"f": lambda t: -jax.grad(loss)(t)}, jnp.array([1.2, 1 / 3]), 0.1, weight_decay=0.05)
+    for name in ("eigenvalues", "gradient", "sharpness_gradient", "stability_coefficients"):
+        assert np.allclose(getattr(model, name), getattr(concrete, name), rtol=1e-10), name
+    assert np.allclose(model.third_order.total, concrete.third_order.total, rtol=1e-10)
+    assert np.allclose(model.third_order.diagonal, concrete.third_order.diagonal, rtol=1e-10)
+    assert model.regimes == concrete.regimes and abs(model.dal() - concrete.dal()) < 1e-12
+
+
+def test_model_spectral_top_k_by_lanczos_without_a_dense_hessian(monkeypatch):
+    """Above dense_limit the top-k eigenpairs come from Hessian-vector products only (the dense Jacobian is
+    never formed) and agree with the dense computation below it."""
+    from bea.models.jax_backend import JAX
+
+    W1 = jax.random.normal(jax.random.PRNGKey(0), (8, 12)) * 0.4
+    W2 = jax.random.normal(jax.random.PRNGKey(1), (12,)) * 0.4
+    X = jax.random.normal(jax.random.PRNGKey(2), (30, 8))
+    target = jnp.sin(X[:, 0])
+
+    def loss(p):
+        return jnp.mean((jnp.tanh(X @ p["W1"]) @ p["W2"] - target) ** 2)
+
+    params = {"W1": W1, "W2": W2}
+    fields = {"f": lambda p: jax.tree_util.tree_map(lambda g: -g, jax.grad(loss)(p))}
+    dense = bea.jax.spectral(fields, params, 0.5)
+    assert dense.complete and dense.eigenvalues.shape == (108,)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a dense Jacobian was formed")
+
+    monkeypatch.setattr(JAX, "jacobian", refuse)
+    top = bea.jax.spectral(fields, params, 0.5, k=3, dense_limit=50)
+    assert not top.complete and top.eigenvalues.shape == (3,)
+    assert np.allclose(top.eigenvalues, dense.eigenvalues[:3], rtol=1e-8)
+    assert np.allclose(top.sharpness_gradient, dense.sharpness_gradient, rtol=1e-6, atol=1e-10)
+    assert np.allclose(top.third_order.total, dense.third_order.total, rtol=1e-10)
+    assert np.allclose(top.stability_coefficients, dense.stability_coefficients[:3], rtol=1e-8)
+    assert abs(top.dal() - dense.dal()) < 1e-10 and top.regimes == dense.regimes[:3]
+    with pytest.raises(bea.BeaError, match="k"):
+        bea.jax.spectral(fields, params, 0.5, k=0)

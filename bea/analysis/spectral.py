@@ -190,7 +190,7 @@ def spectral(fields, variables, at, h, weight_decay=0) -> Spectral:
     >>> import sympy
     >>> x, y = sympy.symbols("x y")
     >>> s = spectral({"f": [-(3 * x), -(y / 2)]}, {"theta": [x, y]}, {x: 1, y: 1}, "1/2")   # E = 3x^2/2 + y^2/4
-    >>> list(s.eigenvalues), s.regimes
+    >>> s.eigenvalues.tolist(), s.regimes
     ([3.0, 0.5], ['oscillating', 'monotone'])
 
     References: [RWQD23, Defs 3.1 and 3.4, Sec 3.1, Eqs 14, 18-19], [DNL23, Lemma 2], [Ros23, Eqs 3.17-3.18].

@@ -29,6 +29,8 @@ class Backend:
       ``tree_map(fn, *trees)`` leaf by leaf.
     * ``check_float64(x, what)``: refuse a leaf that is not float64 (BEA terms of order ``h^2``
       and beyond drown in float32 round-off), raising :class:`bea.BeaError` naming ``what``.
+    * ``compiled(fn)``: ``fn`` (of arrays) prepared for many calls with arrays of one shape (JAX:
+      ``jax.jit``); by default ``fn`` itself.
     """
 
     name = "abstract"
@@ -65,3 +67,6 @@ class Backend:
 
     def check_float64(self, tree, what: str) -> None:
         raise NotImplementedError
+
+    def compiled(self, fn: Callable) -> Callable:
+        return fn

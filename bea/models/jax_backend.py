@@ -72,6 +72,9 @@ class JaxBackend(Backend):
     def tree_map(self, fn, *trees):
         return jax.tree_util.tree_map(fn, *trees)
 
+    def compiled(self, fn):
+        return jax.jit(fn)
+
     def check_float64(self, tree, what):
         for leaf in jax.tree_util.tree_leaves(tree):
             dtype = getattr(leaf, "dtype", None)
