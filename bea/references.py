@@ -52,6 +52,9 @@ REFERENCES: dict[str, Reference] = {
     "KC03": Reference("C. A. Kennedy, M. H. Carpenter",
                       "Additive Runge-Kutta schemes for convection-diffusion-reaction equations",
                       "Applied Numerical Mathematics 44(1-2), 139-181", 2003, doi="10.1016/S0168-9274(02)00138-1"),
+    "Pol64": Reference("B. T. Polyak", "Some methods of speeding up the convergence of iteration methods",
+                       "USSR Computational Mathematics and Mathematical Physics 4(5), 1-17", 1964,
+                       doi="10.1016/0041-5553(64)90137-5"),
     "But69": Reference("J. C. Butcher", "The effective order of Runge-Kutta methods",
                        "Conference on the Numerical Solution of Differential Equations, Lecture Notes in Mathematics "
                        "109, Springer, 133-139", 1969, doi="10.1007/BFb0060019"),

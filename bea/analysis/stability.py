@@ -27,7 +27,7 @@ from ..schemes.builtins import make_scheme
 from ..result import H
 from ..schemes.program import linearised_step
 
-__all__ = ["Stability", "MethodStability", "method_stability", "flow_jacobian", "flow_stability", "half_plane_verdict", "disc_verdict", "STABLE", "UNSTABLE",
+__all__ = ["Stability", "MethodStability", "method_stability", "companion", "flow_jacobian", "flow_stability", "half_plane_verdict", "disc_verdict", "STABLE", "UNSTABLE",
            "INCONCLUSIVE", "equilibrium_jacobian"]
 
 STABLE = "stable"
@@ -104,11 +104,21 @@ class MethodStability(Printable):
     matrix: sympy.Matrix | None = None
     roots: tuple = ()
     spectral_radius: float | None = None
+    region: tuple | None = None    # (StabilityRegion, the test values x at the point) for one-field schemes
+
+    @property
+    def outside(self) -> tuple:
+        """The test values ``x`` (``h lambda_i``, or ``h omega_i`` on a game) at the point outside the
+        method's exact stability region (:mod:`bea.analysis.stability_region`)."""
+        if self.region is None:
+            return ()
+        region, values = self.region
+        return tuple(v for v in values if not region.contains(v))
 
 
-
-def method_stability(matrix: sympy.Matrix | None, reason: str = "") -> MethodStability:
-    """The verdict of the linearised step ``matrix`` (exact entries), or ``inconclusive`` for ``reason``."""
+def method_stability(matrix: sympy.Matrix | None, region=None, reason: str = "") -> MethodStability:
+    """The verdict of the linearised step ``matrix`` (exact entries), or ``inconclusive`` for ``reason``;
+    ``region``: the method's stability region and the test values at the point, when known."""
     if matrix is None or matrix.free_symbols:
         left = ", ".join(sorted(map(str, matrix.free_symbols))) if matrix is not None else ""
         return MethodStability(INCONCLUSIVE, reason or f"the step still has symbols: {left}", matrix)
@@ -119,7 +129,7 @@ def method_stability(matrix: sympy.Matrix | None, reason: str = "") -> MethodSta
     why = {STABLE: "every root of the linearised step has modulus < 1",
            UNSTABLE: "a root of the linearised step has modulus > 1: the iterates move away",
            INCONCLUSIVE: "a root of the linearised step lies on the unit circle"}[verdict]
-    return MethodStability(verdict, why, matrix, roots, radius)
+    return MethodStability(verdict, why, matrix, roots, radius, region)
 
 
 @dataclass(frozen=True)
@@ -288,9 +298,9 @@ def _jacobian_at(flow, fields, variables, at, params):
 def _method_stability(flow, fields, variables, point: dict, params):
     """The method's verdict at ``point`` (exact), or ``inconclusive`` saying what is missing."""
     if flow.source is None:
-        return method_stability(None, "the flow does not carry its scheme")
+        return method_stability(None, reason="the flow does not carry its scheme")
     if H not in point:
-        return method_stability(None, "the step size h is symbolic; give it (--h H, or 'h' in at)")
+        return method_stability(None, reason="the step size h is symbolic; give it (--h H, or 'h' in at)")
     problem = flow.problem(fields, variables)
     values = {**{str(k): v for k, v in point.items() if k not in problem.state and k != H}, **(params or {})}
     fixed = {name: values.get(str(value), value) if isinstance(value, sympy.Symbol) else value
@@ -298,20 +308,43 @@ def _method_stability(flow, fields, variables, point: dict, params):
     try:
         machine = make_scheme(flow.source.definition, time=flow.source.time, **fixed)
     except BeaError as error:
-        return method_stability(None, f"the method cannot be run with these parameters ({error})")
+        return method_stability(None, reason=f"the method cannot be run with these parameters ({error})")
     if any(isinstance(v, sympy.Symbol) for v in machine.params.values()):
         left = ", ".join(k for k, v in machine.params.items() if isinstance(v, sympy.Symbol))
-        return method_stability(None, f"the scheme's parameters {left} are symbolic; give their values")
+        return method_stability(None, reason=f"the scheme's parameters {left} are symbolic; give their values")
     state = {v: point.get(v, v) for v in problem.state}
     fvalues = {label: ([e.xreplace(state) for e in exprs], sympy.Matrix(exprs).jacobian(problem.state).xreplace(state))
                for label, exprs in problem.fields.items()}
     if any(sympy.Matrix(F).free_symbols or A.free_symbols for F, A in fvalues.values()):
-        return method_stability(None, "the fields still have symbols at the point; give every variable and parameter")
+        return method_stability(None, reason="the fields still have symbols at the point; give every variable and parameter")
     blocks, _ = linearised_step(machine, problem.slices, fvalues, len(problem.state), point[H], exact=True)
-    return method_stability(_companion([sympy.Matrix(b.tolist()) for b in blocks]))
+    region = _region_at(flow.source.definition, machine, fvalues, point[H])
+    return method_stability(companion([sympy.Matrix(b.tolist()) for b in blocks]), region)
 
 
-def _companion(blocks: list) -> sympy.Matrix:
+def _region_at(definition, machine, fvalues: dict, h):
+    """``(StabilityRegion, test values)`` for a one-field scheme whose Jacobian at the point has real
+    eigenvalues (``x = h lambda``, ``lambda`` those of ``-A``) or imaginary ones (``x = h omega``); else None."""
+    from .stability_region import stability_region
+
+    if len(fvalues) != 1:
+        return None
+    (_, A), = fvalues.values()
+    eigenvalues = list(A.eigenvals(multiple=True))
+    if all(sympy.im(e) == 0 for e in eigenvalues):
+        axis, values = "real", [sympy.simplify(-h * e) for e in eigenvalues]
+    elif all(sympy.re(e) == 0 for e in eigenvalues):
+        axis, values = "imaginary", [sympy.simplify(h * sympy.im(e)) for e in eigenvalues]
+    else:
+        return None
+    try:
+        region = stability_region(definition, axis, **{k: v for k, v in machine.params.items()})
+    except BeaError:
+        return None
+    return region, tuple(sorted(set(values), key=lambda v: float(v)))
+
+
+def companion(blocks: list) -> sympy.Matrix:
     """The companion matrix of ``delta_+ = sum_j A_j delta_{-j}``: the state ``(delta_0, ..., delta_{-q})``."""
     n, q = blocks[0].rows, len(blocks) - 1
     top = sympy.Matrix.hstack(*blocks)

@@ -98,8 +98,13 @@ class JsonPrinter(Printer):
         return out
 
     def _print_MethodStability(self, m) -> dict:
-        return {"verdict": m.verdict, "spectral_radius": m.spectral_radius,
-                "roots": [complex_number(r) for r in m.roots], "reason": m.reason}
+        out = {"verdict": m.verdict, "spectral_radius": m.spectral_radius,
+               "roots": [complex_number(r) for r in m.roots], "reason": m.reason}
+        if m.region is not None:
+            region, values = m.region
+            out["region"] = {"axis": region.axis, "intervals": [[str(a), str(b)] for a, b in region.intervals],
+                             "values": [str(v) for v in values], "outside": [str(v) for v in m.outside]}
+        return out
 
     def _print_Validation(self, v) -> dict:
         return {

@@ -11,6 +11,14 @@ from .terms import grouped, loss_rows, spelling
 __all__ = ["TextPrinter"]
 
 
+def _bound(x) -> str:
+    """An interval end: exact when short (``2``, ``sqrt(3)/3``), else also its value."""
+    import sympy
+
+    text = str(x)
+    return text if len(text) <= 12 or x in (sympy.oo, -sympy.oo) else f"{float(x):.10g}"
+
+
 def _times_h(tau) -> str:
     """``tau h`` as the flow header spells a block time (``h``, ``v_phi*h``)."""
     import sympy
@@ -121,6 +129,13 @@ class TextPrinter(Printer):
             lines.append("roots of the linearised step: " + ", ".join(complex_number(r) for r in m.roots))
             lines.append(f"spectral radius = {m.spectral_radius:.10g}")
         lines.append(f"method verdict: {m.verdict} ({m.reason})")
+        if m.region is not None:
+            region, values = m.region
+            name = "h lambda" if region.axis == "real" else "h omega"
+            where = " or ".join(f"{_bound(a)} < {name} < {_bound(b)}" for a, b in region.intervals) or "nowhere"
+            lines.append(f"stability region of {region.scheme} on the test problem: {where}; here {name} = "
+                         + ", ".join(complex_number(v) for v in values)
+                         + (f" (outside: {', '.join(complex_number(v) for v in m.outside)})" if m.outside else " (inside)"))
         return "\n".join(lines)
 
     def _print_Validation(self, v) -> str:

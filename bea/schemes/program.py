@@ -322,11 +322,10 @@ def _common_time(scheme):
 
 def _scaling(c) -> Callable:
     """``x -> c x`` for an exact step factor: ``x * p / q`` for a rational (exact on every number
-    type); for a root of rationals such as ``sqrt(3)/6``, ``c`` as the number type of ``x`` needs it:
-    SymPy (exact linear forms), mpmath at the working precision, or a float."""
+    type); for a root of rationals such as ``sqrt(3)/6`` or a symbol, ``c`` as the number type of ``x``
+    needs it: SymPy (exact linear forms, where symbols may stay), mpmath at the working precision,
+    or a float (both refuse symbols)."""
     c = coefficient(c)
-    if c.free_symbols:
-        raise ParameterError(f"the step factor {c} still has symbolic parameters; give their values")
     if c.is_Rational:
         p, q = int(c.p), int(c.q)
         return (lambda x: x) if p == q == 1 else (lambda x: x * p / q)
@@ -336,7 +335,9 @@ def _scaling(c) -> Callable:
 
         sample = x.flat[0] if getattr(x, "size", 0) else x
         if isinstance(sample, sympy.Basic):
-            return x * c
+            return x * c                          # exact linear forms: symbols are welcome
+        if c.free_symbols:
+            raise ParameterError(f"the step factor {c} still has symbolic parameters; give their values")
         if isinstance(sample, (mpmath.mpf, mpmath.mpc)):
             return x * mpmath.mpf(str(sympy.N(c, mpmath.mp.dps + 10)))
         return x * float(c)
