@@ -127,6 +127,27 @@ class Spectral(Printable):
         """``-g . grad lambda_max``: how fast the sharpness grows along the NGF (None: ``lambda_max`` repeated)."""
         return None if self.sharpness_gradient is None else float(-self.gradient @ self.sharpness_gradient)
 
+    @property
+    def taylor_optimal_step(self) -> float:
+        """``1 / (g_hat^T Hess E g_hat)``: the step minimising the quadratic Taylor model of ``E`` along ``-g``
+        [Ros23, Eq A.171] (to compare with DAL)."""
+        norm = float(np.linalg.norm(self.gradient))
+        curvature = float(self.gradient @ self.hessian_gradient) / norm ** 2 if norm else 0.0
+        if curvature <= 0:
+            raise ProblemError("g^T Hess E g <= 0 at the point: the quadratic model has no minimising step")
+        return 1 / curvature
+
+    def dal_momentum(self, beta: float, p: float = 1, constant: float | None = None) -> float:
+        """DAL for heavy ball (TMLR Eq 21): ``c / |Hess E g_hat|^p``.  The signal-to-noise argument of Eq 18
+        applied to heavy ball (update ``h |g|/(1 - beta)``, drift ``h^2 |Hess E g| / (2 (1 - beta)^2)``,
+        [Ros23, Eq A.161]) gives ``c = 2 (1 - beta)``, the default; the paper prints ``c = 1/2``."""
+        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not 0 <= beta < 1:
+            raise BeaError(f"beta must lie in [0, 1), got {beta!r}")
+        c = 2 * (1 - beta) if constant is None else constant
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not c > 0:
+            raise BeaError(f"the constant must be a positive number, got {constant!r}")
+        return c * self.dal(p) / 2
+
     def dal(self, p: float = 1) -> float:
         """The drift-adjusted learning rate ``2 / |Hess E g_hat|^p`` [RWQD23, Eqs 18-19] (``p = 1``: DAL)."""
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not np.isfinite(p) or p <= 0:

@@ -83,6 +83,43 @@ def spectral_command(args) -> str:
     return formatted(result, args.format)
 
 
+def drift_command(args) -> str:
+    from ..analysis.drift import momentum_drift, one_step_drift
+    from ..exact import exact_number
+    from ..schemes.builtins import make_scheme
+
+    spec, _, problem_params = problem(args, "euler")
+    instance = spec.instance(make_scheme("euler").blocks, **problem_params)
+    at = {str(k): v for k, v in point_with(instance.point, [] if args.field else args.at).items()}
+    h = step_size(args.h)
+    if args.beta is None:
+        if args.velocity:
+            raise BeaError("--velocity is the heavy ball's; give --beta too")
+        return formatted(one_step_drift(instance.fields, instance.variables, at, h), args.format)
+    beta = exact_number(args.beta, "--beta")
+    if args.velocity:
+        velocity = [exact_number(v, "--velocity") for v in args.velocity]
+    else:                                     # the slow manifold: v = -h grad E / (1 - beta) = h f / (1 - beta)
+        (label, exprs), = instance.fields.items()
+        point = {v: at[str(v)] for vs in instance.variables.values() for v in vs}
+        velocity = [h * e.xreplace(point) / (1 - beta) for e in exprs]
+    return formatted(momentum_drift(instance.fields, instance.variables, at, h, beta, velocity), args.format)
+
+
+def loss_change_command(args) -> str:
+    from ..analysis.drift import loss_change
+    from ..expressions import parse_expression
+    from .inputs import variable
+
+    names = [n.strip() for n in args.var.split(",") if n.strip()]
+    variables = [variable(n) for n in names]
+    loss = parse_expression(args.loss, names)
+    values = assignments(args.at)
+    result = loss_change(args.scheme, loss, {"theta": variables}, values, args.order,
+                         h=None if args.h is None else step_size(args.h), **params_of(args.param))
+    return formatted(result, args.format)
+
+
 def derive_command(args) -> str:
     progress = progress_lines(args.command)
     flow = derived(args, progress, run=derive if args.command == "derive" else principal)
@@ -154,5 +191,6 @@ def paper_command(args) -> str:
     return formatted(entry(args.id), args.format, full=True)
 
 
-COMMANDS = {"derive": derive_command, "principal": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "loss": loss_command, "paper": paper_command,
+COMMANDS = {"derive": derive_command, "principal": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "drift": drift_command,
+            "loss-change": loss_change_command, "loss": loss_command, "paper": paper_command,
             "validate": validate_command, "stability": stability_command, "pf": pf_command}

@@ -140,6 +140,29 @@ def parser() -> argparse.ArgumentParser:
     spec.add_argument("--weight-decay", default="0", metavar="W", help="add W/2 |theta|^2 to the loss (default 0)")
     spec.add_argument("--format", default="text", choices=("text", "json"))
 
+    help_text = "the drift of one gradient-descent (or heavy-ball) step from its flow, with the mean-value bounds"
+    drift = commands.add_parser("drift", help=help_text, description=help_text)
+    _param_option(drift)
+    drift.add_argument("--players", type=int, choices=(1,), help=argparse.SUPPRESS)
+    drift.add_argument("--tableau", help=argparse.SUPPRESS)
+    _problem_options(drift, "the point (default: the problem's starting point), e.g. --at theta=1")
+    drift.add_argument("--h", required=True, help="the step size (learning rate)")
+    drift.add_argument("--beta", help="heavy ball with this momentum (against the flow of -grad E/(1 - beta))")
+    drift.add_argument("--velocity", action="extend", nargs="+", default=[], metavar="V",
+                       help="the heavy ball's last update, one number per variable (default: the slow manifold's)")
+    drift.add_argument("--format", default="text", choices=("text", "json"))
+
+    help_text = "the change of the loss over one step of a scheme, as an exact series in h"
+    change = commands.add_parser("loss-change", help=help_text, description=help_text)
+    change.add_argument("--scheme", default="euler", metavar="SCHEME", help="a one-field scheme (default euler)")
+    change.add_argument("--loss", required=True, metavar="EXPR", help="the loss E in the variables, e.g. 'x^4/4 + x*y'")
+    change.add_argument("--var", default="theta", metavar="X,Y", help="the variables (default theta)")
+    change.add_argument("--at", action="extend", nargs="+", default=[], required=True, metavar="X=VALUE")
+    change.add_argument("--order", type=int, default=3, help="the powers of h: 1 .. ORDER (default 3)")
+    change.add_argument("--h", help="a step size: the second-order change per eigendirection there")
+    _param_option(change)
+    change.add_argument("--format", default="text", choices=("text", "json"))
+
     help_text = "the principal flow at a point and, with --steps, against the scheme's own iterates"
     pf = commands.add_parser("pf", help=help_text, description=help_text)
     pf.add_argument("--scheme", metavar="SCHEME", help="default: euler for one block, simultaneous for two")

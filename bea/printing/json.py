@@ -151,6 +151,17 @@ class JsonPrinter(Printer):
                                 "cross": vector(s.third_order.cross)},
                 "dal": dal, "complete": s.complete, "notes": list(s.notes)}
 
+    def _print_Drift(self, d) -> dict:
+        return {"what": d.what, "h": d.h, "drift": [float(x) for x in d.drift], "leading": [float(x) for x in d.leading],
+                "low": [float(x) for x in d.low], "high": [float(x) for x in d.high], "rest": [float(x) for x in d.rest],
+                "holds": d.holds}
+
+    def _print_LossChange(self, c) -> dict:
+        return {"scheme": c.scheme, "order": c.order, "coefficients": [str(x) for x in c.coefficients],
+                "threshold": None if c.threshold is None else str(c.threshold),
+                "h": None if c.h is None else str(c.h), "eigenvalues": [float(x) for x in c.eigenvalues],
+                "per_direction": [float(x) for x in c.per_direction], "decreases": list(c.decreases)}
+
     def _print_Entry(self, e) -> dict:
         out = {"id": e.id, "source": e.source, "statement": e.statement, "status": e.status,
                "note": e.note, "convention": e.convention, "command": e.command}

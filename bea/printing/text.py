@@ -188,6 +188,30 @@ class TextPrinter(Printer):
         lines += [f"note: {n}" for n in s.notes]
         return "\n".join(lines)
 
+    def _print_Drift(self, d) -> str:
+        """The drift, its ``h^2`` term at the start, the mean-value bounds and the verdict."""
+        def vector(v):
+            return "[" + ", ".join(f"{float(x) + 0.0:.10g}" for x in v) + "]"
+
+        lines = [f"# one-step drift: {d.what}; h = {d.h:g}", f"drift (flow - step): {vector(d.drift)}",
+                 f"h^2 term at the start: {vector(d.leading)}"]
+        if any(float(x) != 0 for x in d.rest):
+            lines.append(f"the rest (-beta v - h beta/(1-beta) grad E): {vector(d.rest)}")
+        lines.append(f"mean-value bounds on the path: low {vector(d.low)}, high {vector(d.high)}: "
+                     + ("the drift lies within them" if d.holds else "the drift lies OUTSIDE them"))
+        return "\n".join(lines)
+
+    def _print_LossChange(self, c) -> str:
+        """The series of ``E(theta+) - E(theta)`` and the second-order picture per direction."""
+        series = " + ".join(f"({x})*h^{p + 1}" for p, x in enumerate(c.coefficients) if x != 0) or "0"
+        lines = [f"# E(theta+) - E(theta) over one step of {c.scheme}: {series} + O(h^{c.order + 1})",
+                 "to second order the loss decreases along u_i when h lambda_i < "
+                 + ("any value (no second-order growth)" if c.threshold is None else str(c.threshold))]
+        for i, (lam, value, down) in enumerate(zip(c.eigenvalues, c.per_direction, c.decreases)):
+            lines.append(f"direction {i}: lambda = {lam:.10g}, h lambda = {float(c.h) * lam:.6g}, "
+                         f"second-order change / h = {value:.10g}: {'decreases' if down else 'increases'}")
+        return "\n".join(lines)
+
     def _print_PrincipalFlow(self, pf) -> str:
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
                 f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
