@@ -23,11 +23,13 @@ from .models.jax_backend import JAX
 from .models.field import model_field
 from .models.loss import model_loss
 from .models.principal_flow import ModelPrincipalFlow, model_principal_flow
+from .models.drift import model_drift, model_loss_change
 from .models.spectral import model_spectral
 from .models.step import bound_scheme, model_step
 from .models.validate import model_validate
 
-__all__ = ["field", "loss", "step", "validate", "principal_flow", "ModelPrincipalFlow", "spectral"]
+__all__ = ["field", "loss", "step", "validate", "principal_flow", "ModelPrincipalFlow", "spectral", "drift",
+           "loss_change"]
 
 
 def field(flow, fields: Mapping[str, Callable], params: dict | None = None) -> Callable:
@@ -96,3 +98,16 @@ def spectral(fields: Mapping[str, Callable], state, h, *, k: int = 1, weight_dec
     (:mod:`bea.models.spectral`).  Eigenvectors are flat, in the order of ``jax.flatten_util.ravel_pytree``.
     """
     return model_spectral(fields, state, h, JAX, k, weight_decay, dense_limit)
+
+
+def drift(fields: Mapping[str, Callable], state, h, *, beta=None, velocity=None, samples: int = 16):
+    """The drift of one gradient-descent step from the NGF on a model (TMLR Thm 6.1), or with ``beta`` of one
+    heavy-ball step (``velocity``: the last update, default the slow manifold's) from the flow of
+    ``-grad E/(1 - beta)``: :class:`bea.analysis.drift.Drift`, the flow by diffrax (:mod:`bea.models.drift`)."""
+    return model_drift(fields, state, h, JAX, beta, velocity, samples)
+
+
+def loss_change(scheme, loss: Callable, state, *, order: int = 3, **params):
+    """``E(theta+) - E(theta)`` over one step of a one-field scheme on a model, through ``h^order``: the
+    coefficients of the series (floats) and the second-order threshold, as :func:`bea.loss_change`."""
+    return model_loss_change(scheme, loss, state, JAX, order, **params)

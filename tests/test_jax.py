@@ -338,3 +338,26 @@ def test_model_spectral_top_k_by_lanczos_without_a_dense_hessian(monkeypatch):
     assert abs(top.dal() - dense.dal()) < 1e-10 and top.regimes == dense.regimes[:3]
     with pytest.raises(bea.BeaError, match="k"):
         bea.jax.spectral(fields, params, 0.5, k=0)
+
+
+def test_model_drift_and_loss_change_agree_with_the_concrete_problem():
+    """The drift (diffrax against mpmath's Taylor integrator) and the loss change (nested jvps in h
+    against the exact series) on the same polynomial loss."""
+    from bea.analysis.drift import loss_change, momentum_drift, one_step_drift
+
+    x, y = sympy.symbols("x y")
+    E = x ** 4 / 4 + x * y + y ** 2 + x ** 2 * y / 3
+    loss = sympy.lambdify([(x, y)], E, "jax")
+    fields = {"f": lambda t: -jax.grad(loss)(t)}
+    state = jnp.array([1.0, 0.5])
+    concrete = {"fields": {"f": [-E.diff(x), -E.diff(y)]}, "variables": {"theta": [x, y]}, "at": {x: 1, y: "1/2"}}
+    model, exact = bea.jax.drift(fields, state, 0.1), one_step_drift(**concrete, h="1/10")
+    assert model.holds and np.allclose(model.drift, exact.drift, rtol=1e-8) and np.allclose(model.leading, exact.leading)
+    model = bea.jax.drift(fields, state, 0.1, beta=0.5, velocity=jnp.array([0.1, -0.2]))
+    exact = momentum_drift(**concrete, h="1/10", beta="1/2", velocity=["1/10", "-1/5"])
+    assert model.holds and np.allclose(model.drift, exact.drift, rtol=1e-8) and np.allclose(model.rest, exact.rest)
+    for scheme in ("euler", "rk4"):
+        model = bea.jax.loss_change(scheme, loss, state, order=4)
+        exact = loss_change(scheme, E, concrete["variables"], concrete["at"], 4)
+        assert np.allclose(model.coefficients, [float(c) for c in exact.coefficients], rtol=1e-10)
+        assert model.threshold == exact.threshold

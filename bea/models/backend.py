@@ -24,6 +24,8 @@ class Backend:
       ``y' = field(y, args)``, ``y`` a tuple of vectors, to the given tolerances (``args``, e.g.
       the step size, is data: solving again with other ``args`` need not recompile); a solve
       that fails or blows up raises :class:`bea.ProblemError`.
+    * ``trajectory(field, y0, ts, args, rtol, atol)``: the solution at the increasing times ``ts``
+      (from 0), as a list; by default one ``integrate`` per time.
     * ``stop_gradient(x)``: ``x`` as a constant for differentiation (a frozen factor).
     * ``to_numpy(x)`` and ``from_numpy(a)``; ``zeros_like(x)``;
       ``tree_map(fn, *trees)`` leaf by leaf.
@@ -49,6 +51,9 @@ class Backend:
 
     def integrate(self, field: Callable, y0: tuple, t: float, args, rtol: float, atol: float) -> tuple:
         raise NotImplementedError
+
+    def trajectory(self, field: Callable, y0: tuple, ts, args, rtol: float, atol: float) -> list:
+        return [self.integrate(field, y0, t, args, rtol, atol) for t in ts]
 
     def stop_gradient(self, x):
         raise NotImplementedError

@@ -57,6 +57,22 @@ class JaxBackend(Backend):
             raise ProblemError(f"the modified flow blows up within time {float(t):.3g}; use smaller step sizes")
         return end
 
+    def trajectory(self, field, y0, ts, args, rtol, atol):
+        """One diffrax solve saved at the times ``ts`` (increasing, from 0)."""
+        import diffrax
+
+        ts = jnp.asarray([float(t) for t in ts])
+        if float(ts[-1]) == 0:
+            return [y0 for _ in ts]
+        solution = diffrax.diffeqsolve(_term(field), diffrax.Dopri8(), 0.0, float(ts[-1]), None, y0, args=args,
+                                       stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
+                                       max_steps=_MAX_STEPS, saveat=diffrax.SaveAt(ts=ts), throw=False)
+        if solution.result != diffrax.RESULTS.successful or not all(
+                bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree_util.tree_leaves(solution.ys)):
+            raise ProblemError(f"integrating the flow for time {float(ts[-1]):.3g} did not finish or blew up; "
+                               "use a smaller step size or another state")
+        return [jax.tree_util.tree_map(lambda leaf, i=i: leaf[i], solution.ys) for i in range(len(ts))]
+
     def stop_gradient(self, x):
         return jax.lax.stop_gradient(x)
 
