@@ -68,7 +68,28 @@ def _hostile(draw, good: list, bad: list):
 def command_lines(draw):
     """Random ``bea`` argument lists: mostly well-formed, with hostile values mixed in."""
     command = draw(st.sampled_from(["derive", "derive", "principal", "loss", "validate", "stability", "pf", "paper",
-                                    "map", "order"]))
+                                    "map", "order", "spectral", "drift", "loss-change"]))
+    if command == "loss-change":
+        return ["loss-change", "--loss", draw(st.sampled_from(["x^2", "x^4/4+x*y", "exp(x)", "x", "1/x", "y", "__import__"])),
+                "--var", draw(st.sampled_from(["x", "x,y", "x,x", "h"])),
+                "--at", *draw(st.sampled_from([["x=1"], ["x=1", "y=2"], ["x=0"], ["z=1"], ["x=nan"]])),
+                "--order", _hostile(draw, ["1", "2", "3"], ["0", "-1", "x"]),
+                "--scheme", _hostile(draw, ["euler", "rk4", "heun"], ["heavy-ball", "alternating", "nope"]),
+                *draw(st.sampled_from([[], ["--h", "1/2"], ["--h", "0"], ["--format", "json"]]))]
+    if command in ("spectral", "drift"):
+        argv = [command, "--h", _hostile(draw, ["1/10", "1/2", "2", "1e-3"], ["0", "-1", "x", "nan"])]
+        if draw(st.booleans()):
+            argv += ["--problem", _hostile(draw, ["quadratic", "rosenbrock", "two-layer"], ["nope", "linear-game"])]
+        else:
+            argv += ["--field", draw(st.sampled_from(["f=-theta", "f=-theta^3", "f=theta", "f=exp(-theta)"] + FIELDS)),
+                     "--at", draw(st.sampled_from(["theta=1", "theta=0"] + POINTS))]
+        if command == "spectral" and draw(st.booleans()):
+            argv += ["--weight-decay", _hostile(draw, ["0", "1/10"], ["-1", "x"])]
+        if command == "drift" and draw(st.booleans()):
+            argv += ["--beta", _hostile(draw, ["1/2", "9/10"], ["1", "-1", "x"])]
+        if draw(st.booleans()):
+            argv += ["--format", draw(st.sampled_from(["text", "json"]))]
+        return argv
     if command == "paper":
         return ["paper", draw(st.sampled_from(["list", "show", "doc", "nope"])),
                 *draw(st.sampled_from([[], ["tmlr-eq8"], ["nope"], ["--format", "latex"], ["--format", "json"]]))]
@@ -187,7 +208,8 @@ def python_calls(draw):
     """``(description, thunk)`` pairs calling public functions with random arguments."""
     theta = sympy.Symbol("theta")
     kind = draw(st.sampled_from(["derive", "principal", "coefficient", "evaluate", "jacobian", "validate", "pf",
-                                 "scheme", "map", "order", "series"]))
+                                 "scheme", "map", "order", "series", "spectral"]))
+    draw_h, draw_w, draw_p = draw(ANY), draw(st.one_of(st.just(0), ANY)), draw(st.one_of(st.just(1), ANY))
     scheme = draw(st.sampled_from(SCHEMES[:-4] + ["nope"]))
     order = draw(st.one_of(st.integers(-1, 3), ANY))
     params = {draw(st.sampled_from(NAMES[:-1])): draw(ANY) for _ in range(draw(st.integers(0, 2)))}
@@ -199,6 +221,10 @@ def python_calls(draw):
     if kind == "order":
         check = draw(st.sampled_from([bea.order, bea.symplectic, bea.symmetric, bea.energy_preserving]))
         return kind, lambda: check(scheme, order, **params)
+    if kind == "spectral":
+        fields = {"f": [draw(st.sampled_from([-theta, -theta ** 3, theta, 1 / theta, "x", None]))]}
+        at = {draw(st.sampled_from([theta, "theta", "x"])): draw(ANY)}
+        return kind, lambda: bea.spectral(fields, {"theta": [theta]}, at, draw_h, weight_decay=draw_w).dal(draw_p)
     if kind == "series":
         step = bea.one_step_map(draw(st.sampled_from(["euler", "heun", "alternating"])), 3)
         other, c = draw(st.sampled_from([step, step.modified_field(), 3, None])), draw(ANY)

@@ -165,7 +165,15 @@ def diagnostics(h, weight_decay, gradient, eigenvalues, eigenvectors, hessian_ti
                 boundaries=None, complete: bool = True, at=None) -> Spectral:
     """The :class:`Spectral` result from eigenpairs ``(eigenvalues, eigenvectors)`` of ``Hess E`` (any
     order; sorted here, signs fixed so that ``g . u_i >= 0``), the gradient ``g``, ``hessian_times(v) =
-    Hess E v`` and ``third(a, b) = D^3 E(a, b)`` (weight decay already in all of them)."""
+    Hess E v`` and ``third(a, b) = D^3 E(a, b)`` (weight decay already in all of them).  Values that
+    overflow float64 are refused (:class:`bea.ProblemError`), never returned as infinities."""
+    with np.errstate(all="ignore"):          # overflow is refused below, by name, not warned about
+        return _diagnostics(h, weight_decay, gradient, eigenvalues, eigenvectors, hessian_times, third, boundaries,
+                            complete, at)
+
+
+def _diagnostics(h, weight_decay, gradient, eigenvalues, eigenvectors, hessian_times: Callable, third: Callable,
+                 boundaries, complete: bool, at) -> Spectral:
     order = np.argsort(-np.asarray(eigenvalues, dtype=float), kind="stable")
     lam = np.asarray(eigenvalues, dtype=float)[order]
     u = np.array(np.asarray(eigenvectors, dtype=float)[:, order])
@@ -190,7 +198,12 @@ def diagnostics(h, weight_decay, gradient, eigenvalues, eigenvectors, hessian_ti
             diagonal = diagonal + factor * weight * np.asarray(third(u[:, i], u[:, i]), dtype=float)
     if not complete:
         notes.append("only the top eigenpairs are known: the diagonal part of the third-order term runs over them")
-    return Spectral(float(h), float(weight_decay), g, lam, u, bounds, np.asarray(hessian_times(g), dtype=float), top,
+    hg = np.asarray(hessian_times(g), dtype=float)
+    parts = [g, lam, u, hg, total, diagonal] + ([] if top is None else [top])
+    if not all(np.all(np.isfinite(p)) for p in parts):
+        raise ProblemError("the gradient, the Hessian or the third derivatives overflow float64 at the point "
+                           "(or are undefined there): the diagnostics would not be numbers")
+    return Spectral(float(h), float(weight_decay), g, lam, u, bounds, hg, top,
                     ThirdOrder(total, diagonal, total - diagonal), complete, dict(at or {}), tuple(notes))
 
 
