@@ -55,6 +55,7 @@ _PUBLIC = {
     "one_step_drift": ("analysis.drift", "one_step_drift"),
     "momentum_drift": ("analysis.drift", "momentum_drift"),
     "loss_change": ("analysis.drift", "loss_change"),
+    "eos": ("analysis.eos", None),
     "PrincipalFlow": ("analysis.principal_flow", "PrincipalFlow"),
     "Stability": ("analysis.stability", "Stability"),
     "MethodStability": ("analysis.stability", "MethodStability"),

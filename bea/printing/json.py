@@ -162,6 +162,12 @@ class JsonPrinter(Printer):
                 "h": None if c.h is None else str(c.h), "eigenvalues": [float(x) for x in c.eigenvalues],
                 "per_direction": [float(x) for x in c.per_direction], "decreases": list(c.decreases)}
 
+    def _print_EosConstants(self, c) -> dict:
+        return {"h": c.h, "sharpness": c.sharpness, "u": [float(x) for x in c.u],
+                "grad_sharpness": [float(x) for x in c.grad_sharpness],
+                "grad_sharpness_perp": [float(x) for x in c.grad_sharpness_perp], "gradient": [float(x) for x in c.gradient],
+                "alpha": c.alpha, "beta": c.beta, "delta": c.delta, "epsilon": c.epsilon}
+
     def _print_Entry(self, e) -> dict:
         out = {"id": e.id, "source": e.source, "statement": e.statement, "status": e.status,
                "note": e.note, "convention": e.convention, "command": e.command}

@@ -212,6 +212,20 @@ class TextPrinter(Printer):
                          f"second-order change / h = {value:.10g}: {'decreases' if down else 'increases'}")
         return "\n".join(lines)
 
+    def _print_EosConstants(self, c) -> str:
+        """Damian et al.'s constants, one per line."""
+        def vector(v):
+            return "[" + ", ".join(f"{float(x) + 0.0:.10g}" for x in v) + "]"
+
+        def number(v):
+            return "undefined (alpha <= 0: no progressive sharpening)" if v is None else f"{v:.10g}"
+
+        return "\n".join([f"# edge-of-stability constants (Damian et al.) for h = {c.h:g}; 2/h = {2 / c.h:.10g}",
+                          f"sharpness S = {c.sharpness:.10g}, u = {vector(c.u)}",
+                          f"grad S = {vector(c.grad_sharpness)}, its part orthogonal to u = {vector(c.grad_sharpness_perp)}",
+                          f"alpha = {c.alpha:.10g}, beta = {c.beta:.10g}, delta = {number(c.delta)}, "
+                          f"epsilon = {number(c.epsilon)}"])
+
     def _print_PrincipalFlow(self, pf) -> str:
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
                 f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
