@@ -9,6 +9,7 @@ import sympy
 from scipy.integrate import solve_ivp
 
 from bea import eos
+from sympy import Rational as R
 
 a, b = sympy.symbols("a b")
 TOY = a ** 2 * (1 + b) / 2 - b           # S = 1 + b along u = e_a; -grad L . e_b = 1: progressive sharpening
@@ -62,3 +63,40 @@ def test_projection_and_constrained_trajectory():
     for theta in eos.constrained(curved, VARIABLES, [0.3, 2.0], eta, 4):
         c = eos.constants(curved, VARIABLES, {a: theta[0], b: theta[1]}, eta)
         assert c.sharpness <= 2 / eta + 1e-9 and abs(c.gradient @ c.u) < 1e-9
+
+
+def test_two_cycle_against_iterated_gradient_descent():
+    """E = S x^2/2 - x^4/4 with h S = 2.3 (past the edge): the 2-cycle +-delta, delta^2 = (2/h - S)/(4 c) with
+    c = -1/4, is stable with radius (1 - h F''(delta))^2 = 0.16, and gradient descent from nearby converges to
+    it; App. F's S_inf = 2/h + F''(delta) - F'(delta)/delta is F'' on the cycle."""
+    t = sympy.Symbol("t")
+    S, h = R(23, 5), R(1, 2)
+    E = S * t ** 2 / 2 - t ** 4 / 4
+    cycle = eos.two_cycle(E, {"theta": [t]}, {t: 0}, h)
+    delta = np.sqrt(float((2 / h - S) / (4 * R(-1, 4))))
+    assert np.allclose(sorted(cycle.offsets), [-delta, delta], rtol=1e-12)
+    F1, F2 = (float(E.diff(t, k).subs(t, delta)) for k in (1, 2))
+    assert np.allclose(cycle.sharpness, F2) and abs(2 / float(h) + F2 - F1 / delta - F2) < 1e-12
+    assert abs(cycle.radius - (1 - float(h) * F2) ** 2) < 1e-12 and cycle.stable
+    x = 0.9
+    for _ in range(400):
+        x = x - float(h) * (float(S) * x - x ** 3)
+    assert abs(abs(x) - delta) < 1e-12
+    unstable = eos.two_cycle(3 * a ** 2 / 2 + a ** 4 / 4 + (b - 1) ** 2 / 2 + a ** 2 * b / 10, VARIABLES, {a: 0, b: 1}, h)
+    assert not unstable.stable                      # S = 3.2 < 2/h at the minimum: the cycle repels
+
+
+def test_predicted_dynamics_track_gradient_descent_on_the_toy():
+    """Damian et al.'s predicted v* along the constrained trajectory: the iterates theta_dagger + v* follow
+    gradient descent through the sharpening, the oscillation and the self-stabilisation, and the time
+    average of x^2 approaches delta^2 (= 2 here) for both."""
+    eta, steps = 0.05, 240
+    p = eos.predicted(TOY, VARIABLES, [0.01, 38.0], eta, steps)
+    theta, path = np.array([0.01, 38.0]), []
+    for _ in range(steps + 1):
+        path.append(theta)
+        theta = theta - eta * np.array([theta[0] * (1 + theta[1]), theta[0] ** 2 / 2 - 1])
+    path = np.array(path)
+    assert np.abs(path[:, 1] - p.theta[:, 1]).max() < 1.0 and np.abs(path[:, 0] - p.theta[:, 0]).max() < 1.0
+    assert abs(np.mean(path[20:, 0] ** 2) - np.mean(p.x[20:] ** 2)) < 0.1 * np.mean(path[20:, 0] ** 2)
+    assert np.allclose(p.delta[-1] ** 2, 2) and 1.5 < np.mean(p.x[20:] ** 2) < 3

@@ -32,7 +32,8 @@ from ..exact import exact_number
 from ..printable import Printable
 from .spectral import spectral
 
-__all__ = ["EosConstants", "constants", "four_stage_map", "reduced_field", "invariant", "project", "constrained"]
+__all__ = ["EosConstants", "constants", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
+           "TwoCycle", "two_cycle", "Predicted", "predicted"]
 
 
 @dataclass(frozen=True)
@@ -170,3 +171,122 @@ def constrained(loss, variables, theta0, h, steps: int) -> np.ndarray:
         point = project(loss, variables, point - step * np.asarray(gradient(point), dtype=float), h)
         path.append(point)
     return np.array(path)
+
+
+@dataclass(frozen=True)
+class TwoCycle(Printable):
+    """The period-2 orbit of gradient descent along ``u`` through ``theta_dagger``: ``offsets`` ``(x_1, x_2)``
+    with ``x_2 = x_1 - h F'(x_1)``, ``x_1 = x_2 - h F'(x_2)`` for ``F(x) = L(theta_dagger + x u)``; ``points``;
+    ``sharpness`` ``S_inf = F''`` at the orbit's points (for even ``F``: ``2/h + F''(delta) - F'(delta)/delta``,
+    [DNL23, App. F]); ``radius`` the spectral radius of the two-step Jacobian of gradient descent on the
+    whole state, ``stable`` when it is below 1."""
+
+    h: float
+    offsets: tuple
+    points: np.ndarray
+    sharpness: tuple
+    radius: float
+
+    @property
+    def stable(self) -> bool:
+        return self.radius < 1
+
+
+def two_cycle(loss, variables, at, h, guess: float | None = None) -> TwoCycle:
+    """The 2-cycle of gradient descent along the top eigenvector at ``at`` (see :class:`TwoCycle`), found by
+    Newton's method at 30 digits from ``(guess, -guess)`` (default: the symmetric cycle of the quadratic-plus-
+    quartic model of ``F``).  An error when there is none near the guess.  References: [DNL23, App. F]."""
+    import mpmath
+
+    _, state, _ = _loss_problem(loss, variables)
+    c = constants(loss, variables, at, h)
+    eta = sympy.nsimplify(c.h) if isinstance(h, float) else exact_number(h, "the step size h")
+    point = _exact_point(state, at)
+    xs = sympy.Symbol("x")
+    line = {v: point[v] + xs * sympy.Float(float(ui), 30) for v, ui in zip(state, c.u)}
+    F = loss.xreplace(line)
+    dF = sympy.lambdify(xs, F.diff(xs), "mpmath")
+    d2F = sympy.lambdify(xs, F.diff(xs, 2), "mpmath")
+    if guess is None:
+        curvature, quartic = float(F.diff(xs, 2).subs(xs, 0)), float(F.diff(xs, 4).subs(xs, 0)) / 24
+        if quartic == 0 or (2 / float(eta) - curvature) / (4 * quartic) <= 0:
+            raise ProblemError("no symmetric 2-cycle of the quadratic-plus-quartic model along u; give a guess")
+        guess = float(np.sqrt((2 / float(eta) - curvature) / (4 * quartic)))
+    with mpmath.workdps(30):
+        e = mpmath.mpf(str(eta))
+        try:
+            x1, x2 = mpmath.findroot(lambda p, q: [q - (p - e * dF(p)), p - (q - e * dF(q))], (guess, -guess))
+        except (ValueError, ZeroDivisionError) as error:
+            raise ProblemError(f"no 2-cycle found near +-{guess:.6g} along u: {error}") from None
+        if abs(x1 - x2) < mpmath.mpf(10) ** -20:
+            raise ProblemError("Newton's method found a fixed point, not a 2-cycle; give another guess")
+        offsets = (float(x1), float(x2))
+        sharp = (float(d2F(x1)), float(d2F(x2)))
+    points = np.array([[float(point[v]) + x * float(ui) for v, ui in zip(state, c.u)] for x in offsets])
+    hess = sympy.lambdify([state], sympy.hessian(loss, state), "numpy")
+    step = [np.eye(len(state)) - float(eta) * np.asarray(hess(p), dtype=float) for p in points]
+    radius = float(np.max(np.abs(np.linalg.eigvals(step[1] @ step[0]))))
+    return TwoCycle(float(eta), offsets, points, sharp, radius)
+
+
+def _exact_point(state, at) -> dict:
+    """``{variable: exact value}`` of ``at`` for every variable."""
+    names = {str(v): v for v in state}
+    point = {}
+    for key, value in at.items():
+        v = names.get(str(key))
+        if v is None:
+            raise ProblemError(f"the point names {key}, which is not a variable ({', '.join(names)})")
+        point[v] = exact_number(value, f"the value of {key}")
+    missing = [str(v) for v in state if v not in point]
+    if missing:
+        raise ProblemError(f"the point gives no value for the variable {missing[0]}")
+    return point
+
+
+@dataclass(frozen=True)
+class Predicted(Printable):
+    """[DNL23, Sec 4]'s predicted dynamics: the constrained trajectory ``dagger`` (rows ``t = 0 .. steps``),
+    the deviation ``v`` with ``x = u . v`` and ``y = grad S_perp . v``, the predicted iterates
+    ``theta = dagger + v``, the predicted loss ``L(dagger) + S x^2 / 2`` and sharpness ``S(dagger) + grad S . v``,
+    and ``delta`` per step."""
+
+    h: float
+    dagger: np.ndarray
+    v: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    loss: np.ndarray
+    sharpness: np.ndarray
+    delta: np.ndarray
+
+    @property
+    def theta(self) -> np.ndarray:
+        return self.dagger + self.v
+
+
+def predicted(loss, variables, theta0, h, steps: int) -> Predicted:
+    """``v_{t+1} = v_t - h [Hess L_t v_t + u_t x_t y_t + (x_t^2 - delta_t^2)/2 grad S_perp_t]`` along the
+    constrained trajectory, from ``v_0 = theta0 - dagger_0`` (every quantity at ``dagger_t``) [DNL23, Sec 4,
+    Eq 6]; the ``delta_t^2`` term is the projection's pull back onto ``S = 2/h``, so it is there only where the
+    constrained trajectory is on that edge (and ``alpha_t > 0``).  Before, ``v`` follows plain linearised
+    gradient descent with the cubic coupling."""
+    _, state, _ = _loss_problem(loss, variables)
+    dagger = constrained(loss, variables, theta0, h, steps)
+    eta = float(exact_number(h, "the step size h"))
+    hess = sympy.lambdify([state], sympy.hessian(loss, state), "numpy")
+    value = sympy.lambdify([state], loss, "numpy")
+    v = np.asarray([float(exact_number(t, "theta0", floats="binary")) for t in theta0]) - dagger[0]
+    vs, xs, ys, losses, sharp, deltas = [], [], [], [], [], []
+    for t in range(steps + 1):
+        c = constants(loss, variables, {s: float(p) for s, p in zip(state, dagger[t])}, eta)
+        x, y = float(c.u @ v), float(c.grad_sharpness_perp @ v)
+        on_edge = c.sharpness >= 2 / eta * (1 - 1e-9)           # the projection caps S only on the edge
+        delta = (c.delta or 0.0) if on_edge else 0.0
+        vs.append(v), xs.append(x), ys.append(y), deltas.append(delta)
+        losses.append(float(value(dagger[t])) + c.sharpness * x * x / 2)
+        sharp.append(c.sharpness + float(c.grad_sharpness @ v))
+        H = np.asarray(hess(dagger[t]), dtype=float)
+        v = v - eta * (H @ v + c.u * x * y + (x * x - delta * delta) / 2 * c.grad_sharpness_perp)
+    return Predicted(eta, dagger, np.array(vs), np.array(xs), np.array(ys), np.array(losses), np.array(sharp),
+                     np.array(deltas))

@@ -168,6 +168,10 @@ class JsonPrinter(Printer):
                 "grad_sharpness_perp": [float(x) for x in c.grad_sharpness_perp], "gradient": [float(x) for x in c.gradient],
                 "alpha": c.alpha, "beta": c.beta, "delta": c.delta, "epsilon": c.epsilon}
 
+    def _print_TwoCycle(self, c) -> dict:
+        return {"h": c.h, "offsets": list(c.offsets), "points": [[float(x) for x in p] for p in c.points],
+                "sharpness": list(c.sharpness), "radius": c.radius, "stable": c.stable}
+
     def _print_Entry(self, e) -> dict:
         out = {"id": e.id, "source": e.source, "statement": e.statement, "status": e.status,
                "note": e.note, "convention": e.convention, "command": e.command}

@@ -226,6 +226,19 @@ class TextPrinter(Printer):
                           f"alpha = {c.alpha:.10g}, beta = {c.beta:.10g}, delta = {number(c.delta)}, "
                           f"epsilon = {number(c.epsilon)}"])
 
+    def _print_TwoCycle(self, c) -> str:
+        return "\n".join([f"# the 2-cycle of gradient descent along u, h = {c.h:g} (2/h = {2 / c.h:.10g})",
+                          f"offsets along u: {c.offsets[0]:.10g}, {c.offsets[1]:.10g}",
+                          f"sharpness on the cycle (F''): {c.sharpness[0]:.10g}, {c.sharpness[1]:.10g}",
+                          f"two-step Jacobian spectral radius: {c.radius:.10g} ({'stable' if c.stable else 'unstable'})"])
+
+    def _print_Predicted(self, p) -> str:
+        last = len(p.x) - 1
+        return "\n".join([f"# Damian et al.'s predicted dynamics, h = {p.h:g}, {last} steps",
+                          f"final x = {p.x[-1]:.6g}, y = {p.y[-1]:.6g}, delta^2 = {p.delta[-1] ** 2:.6g}",
+                          f"mean x^2 = {float((p.x ** 2).mean()):.6g}, mean sharpness = {float(p.sharpness.mean()):.6g} "
+                          f"(2/h = {2 / p.h:.6g})"])
+
     def _print_PrincipalFlow(self, pf) -> str:
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
                 f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
