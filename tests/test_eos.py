@@ -100,3 +100,47 @@ def test_predicted_dynamics_track_gradient_descent_on_the_toy():
     assert np.abs(path[:, 1] - p.theta[:, 1]).max() < 1.0 and np.abs(path[:, 0] - p.theta[:, 0]).max() < 1.0
     assert abs(np.mean(path[20:, 0] ** 2) - np.mean(p.x[20:] ** 2)) < 0.1 * np.mean(path[20:, 0] ** 2)
     assert np.allclose(p.delta[-1] ** 2, 2) and 1.5 < np.mean(p.x[20:] ** 2) < 3
+
+
+def test_rotation_in_wang_and_roberts_fig_1():
+    """The 2-parameter DLN z(t1 t2), z = Theta^2, from (-0.1, 10): R_2 = |u_11/u_12| is their Eq 1,
+    beta + sqrt(beta^2 + 1); one gradient step rotates u toward t1 for the stable steps (0.001, 0.0095) and
+    away for the unstable ones (0.011, 0.013: above eta_eos = 0.01); the PF predicts each direction, the NGF
+    and the IGR flow predict 'toward' throughout."""
+    t1, t2 = sympy.symbols("t1 t2")
+    L = (t1 * t2) ** 2
+    fields, variables = {"f": [-L.diff(t1), -L.diff(t2)]}, {"theta": [t1, t2]}
+    start = {t1: R(-1, 10), t2: 10}
+    Theta, z1, z2 = -1, 2 * -1, 2
+    beta = abs(z2 * (100 - R(1, 100)) / (2 * (z1 + z2 * Theta)))
+    for eta, expected in (("0.001", "toward"), ("0.0095", "toward"), ("0.011", "away"), ("0.013", "away")):
+        gd = eos.rotation(fields, variables, start, eta, "gd")
+        assert abs(gd.ratio - float(beta + sympy.sqrt(beta ** 2 + 1))) < 1e-9
+        assert gd.direction == expected
+        assert eos.rotation(fields, variables, start, eta, "pf").direction == expected
+        for flow in ("ngf", "igr"):
+            assert eos.rotation(fields, variables, start, eta, flow).direction == "toward"
+
+
+def test_finite_time_lyapunov_exponent_on_a_quadratic():
+    """For E = theta^T A theta / 2 the GD map is linear: the exponent is log max_i |1 - h lambda_i|."""
+    x, y = sympy.symbols("x y")
+    E = 3 * x ** 2 / 2 + x * y / 2 + y ** 2 / 4
+    fields, variables = {"f": [-E.diff(x), -E.diff(y)]}, {"theta": [x, y]}
+    lam = np.linalg.eigvalsh(np.array([[3, 0.5], [0.5, 0.5]]))
+    for h in (0.2, 0.7):
+        assert abs(eos.lyapunov(fields, variables, [1.0, 1.0], h, 50) - np.log(np.max(np.abs(1 - h * lam)))) < 1e-10
+
+
+def test_ftcs_amplification_bound_and_modified_pde():
+    """Sun et al. Eqs 1-3: FTCS's A = 1 - 4 r sin^2(s/2) with |A| <= 1 iff r <= 1/2 (Fig. 1: r = 0.4 stable,
+    0.8 unstable with max |A| = |1 - 4r| = 2.2); its modified PDE kappa u_xx + kappa (dx^2/12 - kappa dt/2) u_xxxx."""
+    k, t, x = sympy.symbols("kappa dt dx", positive=True)
+    r = k * t / x ** 2
+    a = eos.amplification({-1: r, 0: 1 - 2 * r, 1: r}, t, x)
+    s = sympy.Symbol("s", real=True)
+    assert sympy.simplify(a.factor - (1 - 4 * r * sympy.sin(s / 2) ** 2)) == 0
+    assert sympy.simplify(a.modified[2] - k) == 0 and sympy.simplify(a.modified[4] - k * (x ** 2 / 12 - k * t / 2)) == 0
+    assert set(a.modified) == {2, 4}
+    for value, bound in ((R(2, 5), 1), (R(4, 5), R(11, 5)), (R(1, 2), 1), (R(51, 100), R(26, 25))):
+        assert eos.amplification({-1: value, 0: 1 - 2 * value, 1: value}, 1, 1).bound == bound

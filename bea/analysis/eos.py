@@ -33,7 +33,8 @@ from ..printable import Printable
 from .spectral import spectral
 
 __all__ = ["EosConstants", "constants", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
-           "TwoCycle", "two_cycle", "Predicted", "predicted"]
+           "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
+           "amplification"]
 
 
 @dataclass(frozen=True)
@@ -290,3 +291,146 @@ def predicted(loss, variables, theta0, h, steps: int) -> Predicted:
         v = v - eta * (H @ v + c.u * x * y + (x * x - delta * delta) / 2 * c.grad_sharpness_perp)
     return Predicted(eta, dagger, np.array(vs), np.array(xs), np.array(ys), np.array(losses), np.array(sharp),
                      np.array(deltas))
+
+
+# -- Wang & Roberts: the rotation of the top eigenvector ---------------------------------------------------
+@dataclass(frozen=True)
+class Rotation(Printable):
+    """The top Hessian eigenvector before (``u``) and after one step of ``flow`` (``u_after``), the angle
+    between them, and for two parameters the alignment ratio ``R_2 = |u_1 / u_2|`` before and after [WR, Eq 1]."""
+
+    flow: str
+    h: float
+    u: np.ndarray
+    u_after: np.ndarray
+    angle: float
+    ratio: float | None
+    ratio_after: float | None
+
+    @property
+    def direction(self) -> str | None:
+        """``toward`` the first parameter (``R_2`` grows), ``away`` from it, or None (not two parameters)."""
+        if self.ratio is None:
+            return None
+        return "toward" if self.ratio_after > self.ratio else "away"
+
+
+FLOWS = ("gd", "ngf", "igr", "pf")
+
+
+def rotation(fields, variables, at, h, flow="gd") -> Rotation:
+    """The one-step change of the top eigenvector of ``-Df`` under ``flow``: ``gd`` (the step itself),
+    ``ngf`` (the flow of ``f`` for time ``h``), ``igr`` (the order-2 modified flow of gradient descent),
+    ``pf`` (the principal flow), or a :class:`~bea.result.ModifiedFlow` of gradient descent (its truncated
+    field); flows are integrated accurately (SciPy, DOP853) [WR, Secs 3-4]."""
+    from scipy.integrate import solve_ivp
+
+    from ..engine.derive import derive
+    from ..result import ModifiedFlow
+    from .principal_flow import principal_flow
+
+    if not (flow in FLOWS or isinstance(flow, ModifiedFlow)):
+        raise ProblemError(f"flow is one of {', '.join(FLOWS)} or a ModifiedFlow, got {flow!r}")
+    before = spectral(fields, variables, at, h)
+    state = list(variables[next(iter(variables))])
+    start = np.array([float(exact_number(at[v] if v in at else at[str(v)], str(v))) for v in state])
+    step = before.h
+    if flow == "gd":
+        end = start - step * before.gradient
+    elif flow == "pf":
+        end = principal_flow(fields, variables, sympy.nsimplify(step), method="eig").trajectory(list(start), 1)[-1].real
+    else:
+        modified = flow if isinstance(flow, ModifiedFlow) else derive("euler", 1 if flow == "ngf" else 2)
+        F = modified.lambdify(fields, variables)
+        end = solve_ivp(lambda t, z: np.asarray(F(z, step), dtype=float), (0, step), start, method="DOP853",
+                        rtol=1e-12, atol=1e-14).y[:, -1]
+    after = spectral(fields, variables, {v: float(x) for v, x in zip(state, end)}, step)
+    u, w = before.eigenvectors[:, 0], after.eigenvectors[:, 0]
+    w = w if w @ u >= 0 else -w
+    angle = float(np.arccos(min(1.0, abs(float(u @ w)))))
+    ratio = (lambda v: float(abs(v[0] / v[1])) if v[1] != 0 else float("inf")) if len(state) == 2 else None
+    name = flow if isinstance(flow, str) else f"modified flow of {flow.scheme} to order {flow.order}"
+    return Rotation(name, step, u, w, angle, None if ratio is None else ratio(u), None if ratio is None else ratio(w))
+
+
+def lyapunov(fields, variables, theta0, h, steps: int) -> float:
+    """The finite-time Lyapunov exponent of the gradient-descent map, ``(1/T) log sigma_max(J_T ... J_1)``
+    (the growth of the fastest-growing tangent ``w``), ``J_t = I + h Df(theta_t)`` along the iterates
+    [SLYS, Sec 6]; the product is renormalised every step (its scale kept as a logarithm).  An iterate that
+    overflows, or a product that underflows to exactly zero, is an error, not a number."""
+    state = list(variables[next(iter(variables))])
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ProblemError(f"steps must be an integer >= 1, got {steps!r}")
+    (exprs,) = fields.values()
+    f = sympy.lambdify([state], list(exprs), "numpy")
+    J = sympy.lambdify([state], sympy.Matrix(exprs).jacobian(state), "numpy")
+    eta = float(exact_number(h, "the step size h"))
+    theta = np.array([float(exact_number(x, "theta0", floats="binary")) for x in theta0])
+    product, logs = np.eye(len(state)), 0.0
+    for _ in range(steps):
+        product = (np.eye(len(state)) + eta * np.asarray(J(theta), dtype=float)) @ product
+        scale = float(np.max(np.abs(product)))
+        if not np.isfinite(scale) or scale == 0:
+            raise ProblemError("the tangent map underflowed to zero or overflowed: the exponent is not defined")
+        product, logs = product / scale, logs + np.log(scale)
+        theta = theta + eta * np.asarray(f(theta), dtype=float)
+        if not np.all(np.isfinite(theta)):
+            raise ProblemError("the gradient-descent iterates overflow: the exponent is not defined")
+    return float((logs + np.log(np.linalg.svd(product, compute_uv=False)[0])) / steps)
+
+
+# -- Sun, Lao, Yezzi & Sundaramoorthi: the von Neumann view -------------------------------------------------
+@dataclass(frozen=True)
+class Amplification(Printable):
+    """A one-step linear scheme ``u_j+ = sum_m c_m u_{j+m}`` on a grid ``dx``, step ``dt``: ``factor`` the von
+    Neumann amplification ``A(s) = sum_m c_m e^{i m s}`` (``s = omega dx``), ``bound`` the largest
+    ``|A(s)|`` over ``s`` (stable when it is at most 1: evaluated exactly at the critical points when the
+    coefficients are numbers), and ``modified`` the coefficients ``a_k`` of the modified PDE
+    ``u_t = sum_k a_k d^k u/dx^k`` from ``log A(omega dx)/dt = sum_k a_k (i omega)^k`` (BEA per Fourier mode)."""
+
+    stencil: dict
+    factor: sympy.Expr
+    bound: sympy.Expr | None
+    modified: dict
+
+
+S_GRID = sympy.Symbol("s", real=True)
+
+
+def amplification(stencil: dict, dt, dx, order: int = 4) -> Amplification:
+    """The von Neumann analysis and the modified PDE of a linear scheme (see :class:`Amplification`).
+    FTCS for ``u_t = kappa u_xx`` is ``{-1: r, 0: 1 - 2 r, 1: r}``, ``r = kappa dt/dx^2``: ``A = 1 - 4 r
+    sin^2(s/2)``, stable iff ``r <= 1/2``, modified PDE ``kappa u_xx + kappa (dx^2/12 - kappa dt/2) u_xxxx``
+    [SLYS, Eqs 1-3].
+
+    >>> k, t, x = sympy.symbols("kappa dt dx", positive=True)
+    >>> r = k * t / x ** 2
+    >>> a = amplification({-1: r, 0: 1 - 2 * r, 1: r}, t, x)
+    >>> sympy.simplify(a.modified[2] - k), sympy.simplify(a.modified[4] - k * (x ** 2 / 12 - k * t / 2))
+    (0, 0)
+    """
+    if not isinstance(stencil, dict) or not stencil:
+        raise ProblemError("a stencil is a dict {offset: coefficient}, e.g. {-1: r, 0: 1 - 2*r, 1: r}")
+    coefficients = {int(m): sympy.sympify(c) for m, c in stencil.items()}
+    dt, dx = sympy.sympify(dt), sympy.sympify(dx)
+    A = sum((c * sympy.exp(sympy.I * m * S_GRID) for m, c in coefficients.items()), sympy.Integer(0))
+    factor = sympy.simplify(A.rewrite(sympy.cos))
+    omega = sympy.Symbol("omega", real=True)
+    series = sympy.series(sympy.log(A.subs(S_GRID, omega * dx)) / dt, omega, 0, order + 1).removeO()
+    modified = {}
+    for k in range(order + 1):
+        c = sympy.simplify(sympy.expand(series).coeff(omega, k) / sympy.I ** k)
+        if c != 0:
+            modified[k] = c
+    bound = None
+    if not factor.free_symbols - {S_GRID}:
+        critical = {sympy.Integer(0), sympy.pi}
+        derivative = sympy.diff(sympy.Abs(factor) ** 2 if factor.is_real is False else factor ** 2, S_GRID)
+        try:
+            critical |= {s for s in sympy.solveset(sympy.simplify(derivative), S_GRID, sympy.Interval(0, 2 * sympy.pi))}
+        except Exception:          # SymPy cannot solve it: the grid below decides
+            pass
+        values = [sympy.Abs(factor.subs(S_GRID, s)) for s in critical if s.is_real]
+        grid = [sympy.Abs(factor.subs(S_GRID, sympy.pi * j / 64)) for j in range(129)]
+        bound = sympy.simplify(max(values + grid, key=lambda v: float(v)))
+    return Amplification(coefficients, factor, bound, modified)
