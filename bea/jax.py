@@ -17,6 +17,7 @@ The mathematics lives in :mod:`bea.models` over the backend interface of
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Callable, Mapping, Sequence
 
 from .models.jax_backend import JAX
@@ -24,12 +25,13 @@ from .models.field import model_field
 from .models.loss import model_loss
 from .models.principal_flow import ModelPrincipalFlow, model_principal_flow
 from .models.drift import model_drift, model_loss_change
+from .models.eos import model_constants, model_rotation
 from .models.spectral import model_spectral
 from .models.step import bound_scheme, model_step
 from .models.validate import model_validate
 
 __all__ = ["field", "loss", "step", "validate", "principal_flow", "ModelPrincipalFlow", "spectral", "drift",
-           "loss_change"]
+           "loss_change", "eos"]
 
 
 def field(flow, fields: Mapping[str, Callable], params: dict | None = None) -> Callable:
@@ -111,3 +113,17 @@ def loss_change(scheme, loss: Callable, state, *, order: int = 3, **params):
     """``E(theta+) - E(theta)`` over one step of a one-field scheme on a model, through ``h^order``: the
     coefficients of the series (floats) and the second-order threshold, as :func:`bea.loss_change`."""
     return model_loss_change(scheme, loss, state, JAX, order, **params)
+
+
+def _eos_constants(loss: Callable, state, h, *, dense_limit: int = 2000):
+    """Damian et al.'s constants (:func:`bea.eos.constants`) on a model with scalar loss ``loss(theta)``."""
+    return model_constants(loss, state, h, JAX, dense_limit)
+
+
+def _eos_rotation(loss: Callable, state, h, flow: str = "gd", *, dense_limit: int = 2000):
+    """The rotation of the top eigenvector under one step of ``gd`` or the ``ngf`` (:func:`bea.eos.rotation`)."""
+    return model_rotation(loss, state, h, JAX, flow, dense_limit)
+
+
+#: the edge-of-stability tools on models (:mod:`bea.models.eos`)
+eos = SimpleNamespace(constants=_eos_constants, rotation=_eos_rotation)

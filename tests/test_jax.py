@@ -361,3 +361,20 @@ def test_model_drift_and_loss_change_agree_with_the_concrete_problem():
         exact = loss_change(scheme, E, concrete["variables"], concrete["at"], 4)
         assert np.allclose(model.coefficients, [float(c) for c in exact.coefficients], rtol=1e-10)
         assert model.threshold == exact.threshold
+
+
+def test_model_eos_constants_and_rotation_agree_with_the_concrete_problem():
+    t1, t2 = sympy.symbols("t1 t2")
+    L = (t1 * t2) ** 2 + t1 ** 4 / 10
+    loss = sympy.lambdify([(t1, t2)], L, "jax")
+    state = jnp.array([-0.1, 10.0])
+    model = bea.jax.eos.constants(loss, state, 0.011)
+    exact = bea.eos.constants(L, {"theta": [t1, t2]}, {t1: "-0.1", t2: 10}, "0.011")
+    for name in ("sharpness", "alpha", "beta", "delta", "epsilon"):
+        assert np.isclose(getattr(model, name), getattr(exact, name), rtol=1e-10), name
+    assert np.allclose(model.grad_sharpness_perp, exact.grad_sharpness_perp, rtol=1e-9, atol=1e-12)
+    fields, variables = {"f": [-L.diff(t1), -L.diff(t2)]}, {"theta": [t1, t2]}
+    for flow in ("gd", "ngf"):
+        m = bea.jax.eos.rotation(loss, state, 0.011, flow)
+        e = bea.eos.rotation(fields, variables, {t1: "-0.1", t2: 10}, "0.011", flow)
+        assert m.direction == e.direction and abs(m.ratio_after - e.ratio_after) < 1e-6 * e.ratio_after

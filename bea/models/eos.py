@@ -1,0 +1,60 @@
+"""The edge-of-stability tools of :mod:`bea.analysis.eos` on models: Damian et al.'s constants and the
+rotation of the top eigenvector, from Hessian-vector products (the top eigenpair by Lanczos above
+``dense_limit`` parameters, :mod:`bea.models.spectral`)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ..analysis.eos import FLOWS, EosConstants, Rotation
+from ..errors import ProblemError
+from ..exact import exact_number
+from .spectral import model_spectral
+
+__all__ = ["model_constants", "model_rotation"]
+
+
+def _fields(loss: Callable, backend):
+    gradient = backend.grad(loss)
+    return {"f": lambda t: backend.tree_map(lambda g: -g, gradient(t))}
+
+
+def model_constants(loss: Callable, state, h, backend, dense_limit: int = 2000) -> EosConstants:
+    """:class:`~bea.analysis.eos.EosConstants` at ``state`` for the scalar loss ``loss(theta)``."""
+    s = model_spectral(_fields(loss, backend), state, h, backend, k=2, dense_limit=dense_limit)
+    if s.sharpness_gradient is None:
+        raise ProblemError("the largest eigenvalue of the Hessian is repeated at the state: grad S is not defined")
+    u, grad_s, g = s.eigenvectors[:, 0], s.sharpness_gradient, s.gradient
+    perp = grad_s - (grad_s @ u) * u
+    alpha, beta = float(-g @ perp), float(perp @ perp)
+    delta = float(np.sqrt(2 * alpha / beta)) if alpha > 0 and beta > 0 else None
+    epsilon = float(s.h * np.sqrt(alpha)) if alpha > 0 else None
+    return EosConstants(s.h, s.sharpness, u, grad_s, perp, g, alpha, beta, delta, epsilon)
+
+
+def model_rotation(loss: Callable, state, h, backend, flow: str = "gd", dense_limit: int = 2000) -> Rotation:
+    """The top eigenvector before and after one step of ``gd`` or the ``ngf`` (the backend's ODE solver) on a
+    model (flat vectors); the alignment ratio when the model has two parameters."""
+    if flow not in ("gd", "ngf"):
+        raise ProblemError(f"on models the flow is 'gd' or 'ngf' (of {', '.join(FLOWS)} on concrete problems), got {flow!r}")
+    fields = _fields(loss, backend)
+    step = float(exact_number(h, "the step size h"))
+    before = model_spectral(fields, state, step, backend, k=2, dense_limit=dense_limit)
+    flat, unflatten = backend.flatten(state)
+    theta = np.asarray(backend.to_numpy(flat), dtype=float)
+    if flow == "gd":
+        end = theta - step * before.gradient
+    else:
+        def ngf(y, args):
+            vector, _ = backend.flatten(fields["f"](unflatten(y[0])))
+            return (vector,)
+        end = np.asarray(backend.to_numpy(backend.integrate(ngf, (flat,), step, None, 1e-12, 1e-14)[0]), dtype=float)
+    after = model_spectral(fields, unflatten(backend.from_numpy(end)), step, backend, k=2, dense_limit=dense_limit)
+    u, w = before.eigenvectors[:, 0], after.eigenvectors[:, 0]
+    w = w if w @ u >= 0 else -w
+    angle = float(np.arccos(min(1.0, abs(float(u @ w)))))
+    two = theta.shape[0] == 2
+    ratio = (lambda v: float(abs(v[0] / v[1])) if v[1] != 0 else float("inf"))
+    return Rotation(flow, step, u, w, angle, ratio(u) if two else None, ratio(w) if two else None)
