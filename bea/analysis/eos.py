@@ -32,7 +32,7 @@ from ..exact import exact_number
 from ..printable import Printable
 from .spectral import spectral
 
-__all__ = ["EosConstants", "constants", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
+__all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
            "amplification"]
 
@@ -76,7 +76,11 @@ def constants(loss, variables, at, h) -> EosConstants:
     References: [DNL23, Secs 3-4, Lemma 2].
     """
     _, _, fields = _loss_problem(loss, variables)
-    s = spectral(fields, variables, at, h)
+    return constants_of(spectral(fields, variables, at, h))
+
+
+def constants_of(s) -> EosConstants:
+    """The constants from a :class:`~bea.analysis.spectral.Spectral` result (concrete or a model's)."""
     if s.sharpness_gradient is None:
         raise ProblemError("the largest eigenvalue of the Hessian is repeated at the point: grad S is not defined")
     u, grad_s, g = s.eigenvectors[:, 0], s.sharpness_gradient, s.gradient

@@ -60,6 +60,15 @@ def _problem_options(sub: argparse.ArgumentParser, at_help: str, at_required: bo
                      metavar="X=VALUE", help=at_help)
 
 
+def _gradient_descent_options(sub: argparse.ArgumentParser) -> None:
+    """A gradient-descent problem at a point (one block, f = -grad E) and the step size ``--h``."""
+    _param_option(sub)
+    sub.add_argument("--players", type=int, choices=(1,), help=argparse.SUPPRESS)     # what problem() reads
+    sub.add_argument("--tableau", help=argparse.SUPPRESS)
+    _problem_options(sub, "the point (default: the problem's starting point), e.g. --at theta=1")
+    sub.add_argument("--h", required=True, help="the step size (learning rate)")
+
+
 def parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="bea", description="Backward error analysis of optimisers.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -132,21 +141,13 @@ def parser() -> argparse.ArgumentParser:
 
     help_text = "spectral diagnostics of gradient descent at a point: regimes, stability coefficients, sharpness, DAL"
     spec = commands.add_parser("spectral", help=help_text, description=help_text)
-    _param_option(spec)
-    spec.add_argument("--players", type=int, choices=(1,), help=argparse.SUPPRESS)
-    spec.add_argument("--tableau", help=argparse.SUPPRESS)
-    _problem_options(spec, "the point (default: the problem's starting point), e.g. --at theta=1")
-    spec.add_argument("--h", required=True, help="the step size (learning rate)")
+    _gradient_descent_options(spec)
     spec.add_argument("--weight-decay", default="0", metavar="W", help="add W/2 |theta|^2 to the loss (default 0)")
     spec.add_argument("--format", default="text", choices=("text", "json"))
 
     help_text = "the drift of one gradient-descent (or heavy-ball) step from its flow, with the mean-value bounds"
     drift = commands.add_parser("drift", help=help_text, description=help_text)
-    _param_option(drift)
-    drift.add_argument("--players", type=int, choices=(1,), help=argparse.SUPPRESS)
-    drift.add_argument("--tableau", help=argparse.SUPPRESS)
-    _problem_options(drift, "the point (default: the problem's starting point), e.g. --at theta=1")
-    drift.add_argument("--h", required=True, help="the step size (learning rate)")
+    _gradient_descent_options(drift)
     drift.add_argument("--beta", help="heavy ball with this momentum (against the flow of -grad E/(1 - beta))")
     drift.add_argument("--velocity", action="extend", nargs="+", default=[], metavar="V",
                        help="the heavy ball's last update, one number per variable (default: the slow manifold's)")

@@ -8,7 +8,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..analysis.eos import FLOWS, EosConstants, Rotation
+from ..analysis.eos import FLOWS, EosConstants, Rotation, constants_of
 from ..errors import ProblemError
 from ..exact import exact_number
 from .spectral import model_spectral
@@ -23,15 +23,7 @@ def _fields(loss: Callable, backend):
 
 def model_constants(loss: Callable, state, h, backend, dense_limit: int = 2000) -> EosConstants:
     """:class:`~bea.analysis.eos.EosConstants` at ``state`` for the scalar loss ``loss(theta)``."""
-    s = model_spectral(_fields(loss, backend), state, h, backend, k=2, dense_limit=dense_limit)
-    if s.sharpness_gradient is None:
-        raise ProblemError("the largest eigenvalue of the Hessian is repeated at the state: grad S is not defined")
-    u, grad_s, g = s.eigenvectors[:, 0], s.sharpness_gradient, s.gradient
-    perp = grad_s - (grad_s @ u) * u
-    alpha, beta = float(-g @ perp), float(perp @ perp)
-    delta = float(np.sqrt(2 * alpha / beta)) if alpha > 0 and beta > 0 else None
-    epsilon = float(s.h * np.sqrt(alpha)) if alpha > 0 else None
-    return EosConstants(s.h, s.sharpness, u, grad_s, perp, g, alpha, beta, delta, epsilon)
+    return constants_of(model_spectral(_fields(loss, backend), state, h, backend, k=2, dense_limit=dense_limit))
 
 
 def model_rotation(loss: Callable, state, h, backend, flow: str = "gd", dense_limit: int = 2000) -> Rotation:
