@@ -14,13 +14,13 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_the_notebooks_are_there():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07", "08", "11"]
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, monkeypatch):
-    if path.stem.startswith("07"):
-        pytest.importorskip("jax", reason="notebook 07 needs JAX: pip install 'bea[jax]' (the test extra installs it)")
+    if path.stem.startswith(("07", "09")):
+        pytest.importorskip("jax", reason="notebooks 07 and 09 need JAX: pip install 'bea[jax]' (the test extra installs it)")
     monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
