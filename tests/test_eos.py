@@ -144,3 +144,32 @@ def test_ftcs_amplification_bound_and_modified_pde():
     assert set(a.modified) == {2, 4}
     for value, bound in ((R(2, 5), 1), (R(4, 5), R(11, 5)), (R(1, 2), 1), (R(51, 100), R(26, 25))):
         assert eos.amplification({-1: value, 0: 1 - 2 * value, 1: value}, 1, 1).bound == bound
+
+
+def test_wang_roberts_alignment_gamma_and_balancedness():
+    """Eq 2's gamma_beta against the exact one-step ratio (equal for quadratic z, close for a quartic one);
+    eta* = 1/(t1^2 + t2^2) for quadratic z, where gamma crosses 1; the loss of balancedness of one GD step
+    is eta^2 z'^2 (t1^2 - t2^2) exactly, and the IGR flow run for the time eta carries it to leading order
+    (the NGF conserves t2^2 - t1^2)."""
+    from scipy.integrate import solve_ivp
+
+    import bea
+
+    T = sympy.Symbol("Theta")
+    for eta in (0.001, 0.0095, 0.011, 0.013):
+        q = eos.alignment(T ** 2, T, (-0.1, 10), eta)
+        assert abs(q.gamma - q.gamma_step) < 1e-12 * q.gamma and abs(q.eta_star - 1 / 100.01) < 1e-15
+        assert (q.gamma > 1) == (eta < q.eta_star)
+        z1 = 2 * (-0.1 * 10)
+        assert abs((q.balancedness[1] - q.balancedness[0]) - eta ** 2 * z1 ** 2 * (0.01 - 100)) < 1e-12
+        quartic = eos.alignment(T ** 2 + T ** 4 / 10, T, (-0.1, 10), eta)
+        assert abs(quartic.gamma - quartic.gamma_step) < 0.1 * quartic.gamma_step     # Eq 2 is an approximation here
+    t1, t2 = sympy.symbols("t1 t2")
+    L = (t1 * t2) ** 2
+    fields, variables = {"f": [-L.diff(t1), -L.diff(t2)]}, {"theta": [t1, t2]}
+    igr = bea.derive("euler", 2).lambdify(fields, variables)
+    for eta in (1e-3, 1e-4):
+        end = solve_ivp(lambda t, v: igr(v, eta), (0, eta), [-0.1, 10.0], method="DOP853", rtol=1e-13, atol=1e-15).y[:, -1]
+        change_igr = end[1] ** 2 - end[0] ** 2 - (100 - 0.01)
+        change_gd = eos.alignment(T ** 2, T, (-0.1, 10), eta)
+        assert abs(change_igr / (change_gd.balancedness[1] - change_gd.balancedness[0]) - 1) < 300 * eta   # O(h lambda), lambda ~ 200

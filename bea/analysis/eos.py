@@ -34,7 +34,7 @@ from .spectral import spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
-           "amplification"]
+           "amplification", "Alignment", "alignment"]
 
 
 @dataclass(frozen=True)
@@ -438,3 +438,40 @@ def amplification(stencil: dict, dt, dx, order: int = 4) -> Amplification:
         grid = [sympy.Abs(factor.subs(S_GRID, sympy.pi * j / 64)) for j in range(129)]
         bound = sympy.simplify(max(values + grid, key=lambda v: float(v)))
     return Amplification(coefficients, factor, bound, modified)
+
+
+@dataclass(frozen=True)
+class Alignment(Printable):
+    """Wang & Roberts' quantities for the two-parameter network ``z(t1 t2)`` at ``(t1, t2)`` and step ``h``
+    [WR, Eqs 1-2]: ``beta`` and ``ratio = R_2 = beta + sqrt(beta^2 + 1)``; ``gamma`` their approximation of
+    the one-step ratio ``beta+/beta`` (Eq 2) and ``gamma_step`` the ratio after one gradient step computed
+    exactly; ``eta_star`` the step at which ``gamma = 1`` (for quadratic ``z``: ``1/(t1^2 + t2^2)``);
+    ``balancedness`` ``t2^2 - t1^2`` before and after the step."""
+
+    beta: float
+    ratio: float
+    gamma: float
+    gamma_step: float
+    eta_star: float
+    balancedness: tuple
+
+
+def alignment(z, Theta, theta, h) -> Alignment:
+    """[WR]'s alignment quantities (see :class:`Alignment`) for ``z`` a SymPy expression in the symbol ``Theta``."""
+    t1, t2 = (float(exact_number(x, "theta", floats="binary")) for x in theta)
+    eta = float(exact_number(h, "the step size h"))
+    d1, d2 = (sympy.lambdify(Theta, z.diff(Theta, k)) for k in (1, 2))
+
+    def beta_at(a, b):
+        value = a * b
+        return abs(d2(value) * (b * b - a * a) / (2 * (d1(value) + d2(value) * value)))
+
+    value = t1 * t2
+    z1 = d1(value)
+    s = t1 / t2 + t2 / t1
+    beta = beta_at(t1, t2)
+    gamma = abs((1 - eta ** 2 * z1 ** 2) / (1 - s * eta * z1 + eta ** 2 * z1 ** 2))
+    n1, n2 = t1 - eta * z1 * t2, t2 - eta * z1 * t1
+    eta_star = float(2 * t1 * t2 / ((t1 ** 2 + t2 ** 2) * z1))
+    return Alignment(beta, beta + float(np.sqrt(beta * beta + 1)), gamma, beta_at(n1, n2) / beta, eta_star,
+                     (t2 * t2 - t1 * t1, n2 * n2 - n1 * n1))

@@ -239,6 +239,11 @@ class TextPrinter(Printer):
                           f"mean x^2 = {float((p.x ** 2).mean()):.6g}, mean sharpness = {float(p.sharpness.mean()):.6g} "
                           f"(2/h = {2 / p.h:.6g})"])
 
+    def _print_Alignment(self, a) -> str:
+        return (f"# Wang & Roberts: beta = {a.beta:.10g}, R_2 = {a.ratio:.10g}; gamma_beta (Eq 2) = {a.gamma:.10g}, "
+                f"after one step {a.gamma_step:.10g}; eta* = {a.eta_star:.10g}; balancedness {a.balancedness[0]:.10g} -> "
+                f"{a.balancedness[1]:.10g}")
+
     def _print_PrincipalFlow(self, pf) -> str:
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
                 f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
