@@ -163,7 +163,7 @@ def test_wang_roberts_alignment_gamma_and_balancedness():
         z1 = 2 * (-0.1 * 10)
         assert abs((q.balancedness[1] - q.balancedness[0]) - eta ** 2 * z1 ** 2 * (0.01 - 100)) < 1e-12
         quartic = eos.alignment(T ** 2 + T ** 4 / 10, T, (-0.1, 10), eta)
-        assert abs(quartic.gamma - quartic.gamma_step) < 0.1 * quartic.gamma_step     # Eq 2 is an approximation here
+        assert abs(quartic.gamma - quartic.gamma_step) < 0.15 * quartic.gamma_step    # Eq 2 is an approximation here: 4-14%
     t1, t2 = sympy.symbols("t1 t2")
     L = (t1 * t2) ** 2
     fields, variables = {"f": [-L.diff(t1), -L.diff(t2)]}, {"theta": [t1, t2]}
