@@ -173,3 +173,16 @@ def test_wang_roberts_alignment_gamma_and_balancedness():
         change_igr = end[1] ** 2 - end[0] ** 2 - (100 - 0.01)
         change_gd = eos.alignment(T ** 2, T, (-0.1, 10), eta)
         assert abs(change_igr / (change_gd.balancedness[1] - change_gd.balancedness[0]) - 1) < 300 * eta   # O(h lambda), lambda ~ 200
+
+
+def test_underflow_and_overflow_are_reported():
+    """Wang & Roberts' DLN at eta = 0.013: t1 falls below the smallest normal float (then to exactly zero);
+    the run says so instead of calling it converged. At eta = 0.05 the iterates overflow."""
+    t1, t2 = sympy.symbols("t1 t2")
+    L = (t1 * t2) ** 2
+    run = eos.iterates(L, {"theta": [t1, t2]}, [-0.1, 10], 0.013, 400)
+    (step, name), = run.underflow
+    assert name == "t1" and abs(run.path[step - 1][0]) >= np.finfo(float).tiny > abs(run.path[step][0])
+    assert run.path[-1][0] == 0 and "underflowed" in run.to_text()
+    exploding = eos.iterates(L, {"theta": [t1, t2]}, [-0.1, 10], 0.05, 100)
+    assert exploding.overflow is not None and len(exploding.path) == exploding.overflow

@@ -34,7 +34,7 @@ from .spectral import spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
-           "amplification", "Alignment", "alignment"]
+           "amplification", "Alignment", "alignment", "Iterates", "iterates"]
 
 
 @dataclass(frozen=True)
@@ -475,3 +475,41 @@ def alignment(z, Theta, theta, h) -> Alignment:
     eta_star = float(2 * t1 * t2 / ((t1 ** 2 + t2 ** 2) * z1))
     return Alignment(beta, beta + float(np.sqrt(beta * beta + 1)), gamma, beta_at(n1, n2) / beta, eta_star,
                      (t2 * t2 - t1 * t1, n2 * n2 - n1 * n1))
+
+
+@dataclass(frozen=True)
+class Iterates(Printable):
+    """Gradient-descent iterates (rows ``t = 0 .. steps``) in float64, with the numerical events the toys
+    meet named rather than hidden: ``underflow`` lists ``(step, coordinate)`` where a non-zero coordinate
+    became subnormal or exactly zero (its dynamics are then lost to round-off, not converged), ``overflow``
+    the first step with a non-finite value (the run stops there)."""
+
+    h: float
+    path: np.ndarray
+    underflow: tuple
+    overflow: int | None
+
+
+def iterates(loss, variables, theta0, h, steps: int) -> Iterates:
+    """Gradient descent on ``loss`` from ``theta0`` for ``steps`` steps (see :class:`Iterates`)."""
+    _, state, fields = _loss_problem(loss, variables)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ProblemError(f"steps must be an integer >= 0, got {steps!r}")
+    gradient = sympy.lambdify([state], [-e for e in fields["f"]], "numpy")
+    eta = float(exact_number(h, "the step size h"))
+    theta = np.array([float(exact_number(x, "theta0", floats="binary")) for x in theta0])
+    path, underflow, overflow, reported = [theta], [], None, set()
+    tiny = np.finfo(float).tiny
+    with np.errstate(all="ignore"):
+        for t in range(1, steps + 1):
+            new = theta - eta * np.asarray(gradient(theta), dtype=float)
+            if not np.all(np.isfinite(new)):
+                overflow = t
+                break
+            for i in range(len(state)):
+                if theta[i] != 0 and abs(new[i]) < tiny and i not in reported:
+                    reported.add(i)
+                    underflow.append((t, str(state[i])))
+            theta = new
+            path.append(theta)
+    return Iterates(eta, np.array(path), tuple(underflow), overflow)

@@ -244,6 +244,15 @@ class TextPrinter(Printer):
                 f"after one step {a.gamma_step:.10g}; eta* = {a.eta_star:.10g}; balancedness {a.balancedness[0]:.10g} -> "
                 f"{a.balancedness[1]:.10g}")
 
+    def _print_Iterates(self, it) -> str:
+        lines = [f"# {len(it.path) - 1} gradient-descent steps, h = {it.h:g}; last iterate "
+                 + "[" + ", ".join(f"{x:.10g}" for x in it.path[-1]) + "]"]
+        lines += [f"WARNING: {name} underflowed (below the smallest normal float) at step {step}: its dynamics are "
+                  "lost to round-off from there, not converged" for step, name in it.underflow]
+        if it.overflow is not None:
+            lines.append(f"WARNING: the iterates overflow at step {it.overflow}; the run stops there")
+        return "\n".join(lines)
+
     def _print_PrincipalFlow(self, pf) -> str:
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
                 f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
