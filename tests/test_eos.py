@@ -186,3 +186,21 @@ def test_underflow_and_overflow_are_reported():
     assert run.path[-1][0] == 0 and "underflowed" in run.to_text()
     exploding = eos.iterates(L, {"theta": [t1, t2]}, [-0.1, 10], 0.05, 100)
     assert exploding.overflow is not None and len(exploding.path) == exploding.overflow
+
+
+def test_weight_decay_bounds_are_sun_et_al_eq_14_and_hold_for_iterates():
+    """Per-mode curvatures kappa(omega) = a beta |I_hat(omega)|^2 / 2 with a beta < 0: the bounds are Eq 14's
+    alpha_min = -a beta max|I|^2 / 2 and alpha_max = 2/dt - a beta min|I|^2 / 2; gradient descent on the modes
+    with a decay just inside decays and just outside grows."""
+    a_beta = R(-1, 2)
+    spectrum = [R(1, 4), 1, R(9, 4), 4]                          # |I_hat(omega)|^2 on four modes
+    kappas = [a_beta * s / 2 for s in spectrum]
+    dt = R(1, 10)
+    low, high = eos.weight_decay_bounds(kappas, dt)
+    assert low == -a_beta * max(spectrum) / 2 and high == 2 / dt - a_beta * min(spectrum) / 2
+    for alpha, stable in ((low + R(1, 100), True), (high - R(1, 100), True), (low - R(1, 100), False),
+                          (high + R(1, 100), False)):
+        factors = [abs(1 - float(dt) * float(alpha + k)) for k in kappas]
+        assert (max(factors) < 1) == stable
+    nesterov = eos.weight_decay_bounds(kappas, dt, "nesterov", beta=R(9, 10))
+    assert nesterov[1] == 2 * (1 + R(9, 10)) / (1 + 2 * R(9, 10)) / dt - max(kappas)

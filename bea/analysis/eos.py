@@ -34,7 +34,7 @@ from .spectral import spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
-           "amplification", "Alignment", "alignment", "Iterates", "iterates"]
+           "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds"]
 
 
 @dataclass(frozen=True)
@@ -513,3 +513,22 @@ def iterates(loss, variables, theta0, h, steps: int) -> Iterates:
             theta = new
             path.append(theta)
     return Iterates(eta, np.array(path), tuple(underflow), overflow)
+
+
+def weight_decay_bounds(curvatures, dt, scheme="euler", **params) -> tuple:
+    """``(alpha_min, alpha_max)``: the weight decays for which a one-field ``scheme`` with step ``dt`` is stable
+    on every mode of a linearised problem whose Hessian eigenvalues without decay are ``curvatures`` (e.g.
+    ``a beta |I_hat(omega)|^2 / 2`` per Fourier mode, [SLYS, Thm 5.4]): decay adds ``alpha`` to each, so
+    ``dt (alpha + kappa) < x_max`` and ``alpha + kappa > 0`` for all ``kappa``, with ``(0, x_max)`` the
+    method's exact stability interval on the real axis (:func:`bea.stability_region`).  For gradient descent
+    this is ``-min kappa < alpha < 2/dt - max kappa``: Eq 14 of [SLYS], whose ``min``/``max`` are for
+    ``a beta < 0``."""
+    from .stability_region import stability_region
+
+    region = stability_region(scheme, **params)
+    if not region.intervals or region.intervals[0][0] != 0:
+        raise ProblemError(f"{region.scheme} has no stability interval (0, x) on the real axis")
+    x_max = region.intervals[0][1]
+    kappas = [exact_number(k, "a curvature", floats="binary") for k in curvatures]
+    step = exact_number(dt, "dt")
+    return -min(kappas), x_max / step - max(kappas)
