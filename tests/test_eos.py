@@ -204,3 +204,9 @@ def test_weight_decay_bounds_are_sun_et_al_eq_14_and_hold_for_iterates():
         assert (max(factors) < 1) == stable
     nesterov = eos.weight_decay_bounds(kappas, dt, "nesterov", beta=R(9, 10))
     assert nesterov[1] == 2 * (1 + R(9, 10)) / (1 + 2 * R(9, 10)) / dt - max(kappas)
+
+
+def test_rel_l1():
+    assert eos.rel_l1([1, -2, 0], [1, -2, 0]) == 0
+    assert abs(eos.rel_l1([1, 2], [3, -2]) - (2 / 2) * (2 / 4 + 4 / 4)) < 1e-15
+    assert eos.rel_l1([1, 0], [-1, 0]) == 1.0                   # opposite signs: 2 per entry, averaged

@@ -34,7 +34,7 @@ from .spectral import spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
-           "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds"]
+           "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "rel_l1"]
 
 
 @dataclass(frozen=True)
@@ -532,3 +532,14 @@ def weight_decay_bounds(curvatures, dt, scheme="euler", **params) -> tuple:
     kappas = [exact_number(k, "a curvature", floats="binary") for k in curvatures]
     step = exact_number(dt, "dt")
     return -min(kappas), x_max / step - max(kappas)
+
+
+def rel_l1(theta, other) -> float:
+    """Sun et al.'s divergence measure ``RelL1 = (2/N) sum_i |t_i - t'_i| / (|t_i| + |t'_i|)`` (a term with
+    ``t_i = t'_i = 0`` counts 0; at most 2) [SLYS, Sec 4]."""
+    a, b = np.asarray(theta, dtype=float).ravel(), np.asarray(other, dtype=float).ravel()
+    if a.shape != b.shape or a.size == 0:
+        raise ProblemError("RelL1 compares two parameter vectors of one non-zero size")
+    scale = np.abs(a) + np.abs(b)
+    terms = np.divide(np.abs(a - b), scale, out=np.zeros_like(scale), where=scale > 0)
+    return float(2 * terms.mean())
