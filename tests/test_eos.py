@@ -210,3 +210,16 @@ def test_rel_l1():
     assert eos.rel_l1([1, -2, 0], [1, -2, 0]) == 0
     assert abs(eos.rel_l1([1, 2], [3, -2]) - (2 / 2) * (2 / 4 + 4 / 4)) < 1e-15
     assert eos.rel_l1([1, 0], [-1, 0]) == 1.0                   # opposite signs: 2 per entry, averaged
+
+
+def test_n_parameter_dln_eigenvector_ratios_are_app_c_eq_14():
+    """W&R App. C: with lambda_hat_1 the sharpness, Eq 14's R_n(k) = f(t_k)/f(t_1) equals the ratio of the
+    top eigenvector's components of the exact Hessian of z(t_1 ... t_n), for n = 2, 3, 4 and quadratic,
+    quartic and exponential z (it is the eigenvector equation)."""
+    T = sympy.Symbol("Theta")
+    for z in (T ** 2, T ** 2 + T ** 4 / 10, sympy.exp(T)):
+        for theta in ((R(1, 10), 3, 10), (R(1, 5), 2, 5, 8)):
+            exact, eq14 = eos.dln_ratios(z, T, theta)
+            assert np.allclose(exact, eq14, rtol=1e-10), (z, theta)
+    exact, eq14 = eos.dln_ratios(T ** 2, T, (R(-1, 10), 10))
+    assert abs(exact[0] - 50.014994004196346) < 1e-9 and abs(eq14[0] - exact[0]) < 1e-9     # = R_2 of Eq 1

@@ -34,7 +34,7 @@ from .spectral import spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
-           "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "rel_l1"]
+           "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "rel_l1", "dln_ratios"]
 
 
 @dataclass(frozen=True)
@@ -543,3 +543,28 @@ def rel_l1(theta, other) -> float:
     scale = np.abs(a) + np.abs(b)
     terms = np.divide(np.abs(a - b), scale, out=np.zeros_like(scale), where=scale > 0)
     return float(2 * terms.mean())
+
+
+def dln_ratios(z, Theta, theta) -> tuple:
+    """Wang & Roberts' App. C for the n-parameter network ``z(t_1 ... t_n)``: the ratios ``R_n(k) = |u_1 / u_k|``
+    of the top Hessian eigenvector, ``k = 2 .. n``, exactly (the Hessian of ``z`` at ``theta``, :func:`bea.spectral`)
+    and by their Eq 14, ``f(t_k)/f(t_1)`` with ``f(t) = |t| (lambda + z' Theta / t^2)`` (``lambda`` for their
+    ``lambda_hat_1``, the sharpness): ``(exact, eq14)``, two tuples."""
+    values = [exact_number(x, "theta", floats="binary") for x in theta]
+    n = len(values)
+    if n < 2:
+        raise ProblemError("the network needs at least two parameters")
+    symbols = sympy.symbols(f"w1:{n + 1}")
+    loss = z.xreplace({Theta: sympy.Mul(*symbols)})
+    s = spectral({"f": [-loss.diff(w) for w in symbols]}, {"theta": list(symbols)}, dict(zip(symbols, values)), 1)
+    u = s.eigenvectors[:, 0]
+    product = float(sympy.Mul(*values))
+    z1 = float(z.diff(Theta).subs(Theta, sympy.Mul(*values)))
+    lam = s.sharpness
+
+    def f(t):
+        return abs(t) * (lam + z1 * product / t ** 2)
+
+    t = [float(v) for v in values]
+    exact = tuple(float(abs(u[0] / u[k])) if u[k] != 0 else float("inf") for k in range(1, n))
+    return exact, tuple(f(t[k]) / f(t[0]) for k in range(1, n))
