@@ -32,7 +32,8 @@ from ..errors import BeaError, ProblemError
 from ..exact import exact_number
 from ..printable import Printable
 
-__all__ = ["Drift", "one_step_drift", "momentum_drift", "LossChange", "loss_change"]
+__all__ = ["Drift", "one_step_drift", "momentum_drift", "LossChange", "loss_change", "one_field_map",
+           "decrease_threshold"]
 
 _DIGITS = 30
 _SAMPLES = 64
@@ -176,7 +177,6 @@ def loss_change(scheme, loss, variables, at, order: int = 3, h=None, **params) -
 
     References: [Ros23, App. A.2.1 and A.2.3], [RWQD23, Sec 3.1].
     """
-    from ..engine.bseries import one_step_map
     from .spectral import spectral
 
     if not isinstance(variables, dict) or len(variables) != 1:
@@ -194,10 +194,7 @@ def loss_change(scheme, loss, variables, at, order: int = 3, h=None, **params) -
     fields = {"f": [-E.diff(v) for v in state]}
     problem = Problem({block: ("f",)}, fields, variables)
     point = problem.point(at, complete=True)
-    step_map = one_step_map(scheme, order, **params)
-    if step_map.labels != ("f",):
-        raise BeaError(f"the loss change is computed for one-field schemes (field f); {step_map.name!r} has "
-                       f"{', '.join(step_map.labels)}")
+    step_map = one_field_map(scheme, order, **params)
     hs = sympy.Symbol("h")
     increment = [sympy.Integer(0)] * len(state)
     for term in step_map.terms:
@@ -205,10 +202,7 @@ def loss_change(scheme, loss, variables, at, order: int = 3, h=None, **params) -
         for i, component in enumerate(vector):
             increment[i] += term.coefficient * hs ** term.power * component.xreplace(point)
     coefficients = _taylor_along(E, state, point, increment, hs, order)
-    a1 = step_map.coefficient("f")
-    a2 = step_map.coefficient("f[f]") if step_map.order >= 2 else sympy.Integer(0)
-    denominator = sympy.simplify(a2 + a1 ** 2 / 2)
-    threshold = None if denominator == 0 else sympy.simplify(a1 / denominator)
+    a1, denominator, threshold = decrease_threshold(step_map)
     if h is None:
         return LossChange(step_map.name, order, None, coefficients, threshold, np.array([]), np.array([]), ())
     diagnosis = spectral(fields, variables, {str(k): v for k, v in point.items()}, h)
@@ -217,6 +211,27 @@ def loss_change(scheme, loss, variables, at, order: int = 3, h=None, **params) -
     per = dots ** 2 * (-float(a1) + float(denominator) * x)
     return LossChange(step_map.name, order, exact_number(h, "h"), coefficients, threshold, diagnosis.eigenvalues, per,
                       tuple(bool(v < 0) for v in per))
+
+
+def one_field_map(scheme, order: int, **params):
+    """The one-step map of a one-field ``scheme`` (field ``f``) through ``h^order``, for the loss change."""
+    from ..engine.bseries import one_step_map
+
+    step_map = one_step_map(scheme, order, **params)
+    if step_map.labels != ("f",):
+        raise BeaError(f"the loss change is computed for one-field schemes (field f); {step_map.name!r} has "
+                       f"{', '.join(step_map.labels)}")
+    return step_map
+
+
+def decrease_threshold(step_map) -> tuple:
+    """``(a_1, a_2 + a_1^2/2, threshold)`` of a map ``a_1 h f + a_2 h^2 f'f + ...``: to second order the loss
+    decreases along ``u_i`` when ``h lambda_i < threshold = a_1 / (a_2 + a_1^2/2)`` (None when the
+    denominator vanishes: no second-order growth)."""
+    a1 = step_map.coefficient("f")
+    a2 = step_map.coefficient("f[f]") if step_map.order >= 2 else sympy.Integer(0)
+    denominator = sympy.simplify(a2 + a1 ** 2 / 2)
+    return a1, denominator, None if denominator == 0 else sympy.simplify(a1 / denominator)
 
 
 def _taylor_along(E, state, point, increment, hs, order: int) -> tuple:

@@ -16,12 +16,12 @@ from math import factorial
 from typing import Callable, Mapping
 
 import numpy as np
-import sympy
 
-from ..analysis.drift import Drift, LossChange
+from ..analysis.drift import Drift, LossChange, decrease_threshold, one_field_map
 from ..errors import BeaError, ParameterError
 from ..exact import exact_number
 from .field import ModelFields, elementary_differentials
+from .loss import descent_field
 
 __all__ = ["model_drift", "model_loss_change"]
 
@@ -75,17 +75,11 @@ def model_drift(fields: Mapping[str, Callable], state, h, backend, beta=None, ve
 def model_loss_change(scheme, loss: Callable, state, backend, order: int = 3, **params) -> LossChange:
     """:class:`~bea.analysis.drift.LossChange` (coefficients as floats) of one step of ``scheme`` on the
     model with loss ``loss(theta)`` (see the module docstring)."""
-    from ..engine.bseries import one_step_map
-
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
         raise BeaError(f"order must be an integer >= 1, got {order!r}")
-    gradient = backend.grad(loss)
-    model = ModelFields({"theta": ("f",)}, {"f": lambda t: backend.tree_map(lambda g: -g, gradient(t))}, backend)
+    model = ModelFields({"theta": ("f",)}, descent_field(loss, backend), backend)
     (y,), bound = model.bind(state)
-    step_map = one_step_map(scheme, order, **params)
-    if step_map.labels != ("f",):
-        raise BeaError(f"the loss change is computed for one-field schemes (field f); {step_map.name!r} has "
-                       f"{', '.join(step_map.labels)}")
+    step_map = one_field_map(scheme, order, **params)
     terms = step_map.terms
     values = elementary_differentials([t.tree for t in terms], bound, (y,))
     theta = np.asarray(backend.to_numpy(y), dtype=float)
@@ -102,10 +96,7 @@ def model_loss_change(scheme, loss: Callable, state, backend, order: int = 3, **
         return loss(unflatten(moved))
 
     coefficients = tuple(_taylor(backend, phi, k) / factorial(k) for k in range(1, order + 1))
-    a1 = step_map.coefficient("f")
-    a2 = step_map.coefficient("f[f]") if order >= 2 else sympy.Integer(0)
-    denominator = sympy.simplify(a2 + a1 ** 2 / 2)
-    threshold = None if denominator == 0 else sympy.simplify(a1 / denominator)
+    _, _, threshold = decrease_threshold(step_map)
     return LossChange(step_map.name, order, None, coefficients, threshold, np.array([]), np.array([]), ())
 
 

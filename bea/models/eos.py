@@ -11,19 +11,15 @@ import numpy as np
 from ..analysis.eos import FLOWS, EosConstants, Rotation, constants_of
 from ..errors import ProblemError
 from ..exact import exact_number
+from .loss import descent_field
 from .spectral import model_spectral
 
 __all__ = ["model_constants", "model_rotation"]
 
 
-def _fields(loss: Callable, backend):
-    gradient = backend.grad(loss)
-    return {"f": lambda t: backend.tree_map(lambda g: -g, gradient(t))}
-
-
 def model_constants(loss: Callable, state, h, backend, dense_limit: int = 2000) -> EosConstants:
     """:class:`~bea.analysis.eos.EosConstants` at ``state`` for the scalar loss ``loss(theta)``."""
-    return constants_of(model_spectral(_fields(loss, backend), state, h, backend, k=2, dense_limit=dense_limit))
+    return constants_of(model_spectral(descent_field(loss, backend), state, h, backend, k=2, dense_limit=dense_limit))
 
 
 def model_rotation(loss: Callable, state, h, backend, flow: str = "gd", dense_limit: int = 2000) -> Rotation:
@@ -31,7 +27,7 @@ def model_rotation(loss: Callable, state, h, backend, flow: str = "gd", dense_li
     model (flat vectors); the alignment ratio when the model has two parameters."""
     if flow not in ("gd", "ngf"):
         raise ProblemError(f"on models the flow is 'gd' or 'ngf' (of {', '.join(FLOWS)} on concrete problems), got {flow!r}")
-    fields = _fields(loss, backend)
+    fields = descent_field(loss, backend)
     step = float(exact_number(h, "the step size h"))
     before = model_spectral(fields, state, step, backend, k=2, dense_limit=dense_limit)
     flat, unflatten = backend.flatten(state)

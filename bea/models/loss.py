@@ -20,7 +20,13 @@ from ..concrete.codegen import numeric_coefficient, parameter_values
 from ..errors import BeaError
 from .field import ModelFields, directional, elementary_differentials
 
-__all__ = ["model_loss", "gradient_fields"]
+__all__ = ["model_loss", "gradient_fields", "descent_field"]
+
+
+def descent_field(loss: Callable, backend) -> dict:
+    """``{"f": theta -> -grad loss(theta)}``: gradient descent's field for one scalar loss of one block."""
+    gradient = backend.grad(loss)
+    return {"f": lambda t: backend.tree_map(lambda g: -g, gradient(t))}
 
 
 def gradient_fields(system, blocks: Mapping, losses: Mapping[str, Callable], backend) -> ModelFields:
