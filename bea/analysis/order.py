@@ -45,7 +45,6 @@ from ..errors import BeaError
 from ..printable import Printable
 from ..schemes.builtins import make_scheme
 from ..schemes.program import uses_previous_iterates
-from ..schemes.runge_kutta import Tableau
 
 __all__ = ["Order", "Property", "order", "symplectic", "symmetric", "energy_preserving", "effective_order",
            "conjugate_symplectic"]
@@ -245,12 +244,7 @@ def _tableau_note(method, params) -> str:
     """The tableau conditions of a Runge-Kutta scheme, as a sentence (empty for other methods)."""
     if isinstance(method, BSeries):
         return ""
-    scheme_params = {k: v for k, v in params.items() if k != "budget"}
-    tableau = next((v for v in make_scheme(method, **scheme_params).params.values() if isinstance(v, Tableau)), None)
-    if tableau is None:
-        from ..schemes.runge_kutta import IMPLICIT_TABLEAUX, TABLEAUX
-
-        tableau = {**TABLEAUX, **IMPLICIT_TABLEAUX}.get(method)
+    tableau = make_scheme(method, **{k: v for k, v in params.items() if k != "budget"}).tableau
     if tableau is None:
         return ""
     a, b, s = tableau.a, tableau.b, len(tableau.b)

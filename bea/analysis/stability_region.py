@@ -26,9 +26,8 @@ import sympy
 
 from ..errors import BeaError, SchemeError
 from ..printable import Printable
-from ..schemes.builtins import SCHEMES, make_scheme
+from ..schemes.builtins import make_scheme
 from ..schemes.program import linearised_step
-from ..schemes.runge_kutta import IMPLICIT_TABLEAUX, TABLEAUX, Tableau
 from .stability import STABLE, companion, disc_verdict
 
 __all__ = ["StabilityRegion", "stability_region", "characteristic_polynomial", "AXES"]
@@ -71,7 +70,7 @@ def characteristic_polynomial(scheme, axis: str = "real", **params) -> sympy.Exp
     if len(machine.labels) != 1:
         raise SchemeError(f"stability regions are computed for one-field schemes; {machine.name!r} has "
                           f"the fields {', '.join(machine.labels)}")
-    tableau = _tableau_of(machine)
+    tableau = machine.tableau
     if tableau is not None:
         A, b = sympy.Matrix(tableau.a), sympy.Matrix(tableau.b)
         s = len(tableau.b)
@@ -81,16 +80,6 @@ def characteristic_polynomial(scheme, axis: str = "real", **params) -> sympy.Exp
     blocks, _ = linearised_step(machine, {label: range(1)}, {label: ([sympy.Integer(0)], sympy.Matrix([[z]]))}, 1,
                                 sympy.Integer(1), exact=True)
     return companion([sympy.Matrix(b.tolist()) for b in blocks]).charpoly(ZETA).as_expr()
-
-
-def _tableau_of(machine) -> Tableau | None:
-    """The Butcher tableau of a Runge-Kutta scheme: its ``tableau`` parameter, or the built-in one it is."""
-    for value in machine.params.values():
-        if isinstance(value, Tableau):
-            return value
-    named = {**TABLEAUX, **IMPLICIT_TABLEAUX}.get(machine.name)
-    builtin = SCHEMES.get(machine.name, {}).get(1)
-    return named if builtin is machine.definition else None
 
 
 def stability_region(scheme, axis: str = "real", **params) -> StabilityRegion:

@@ -24,8 +24,8 @@ from ..algebra.blocks import Blocks
 from .define import SchemeDefinition, check_blocks, coefficient, repeat, scheme, solve
 from ..errors import ParameterError, SchemeError
 from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
-from .runge_kutta import (IMPLICIT_TABLEAUX, PARTITIONED, TABLEAUX, additive_step, read_tableau, read_tableaux,
-                          runge_kutta_step)
+from .runge_kutta import (IMPLICIT_TABLEAUX, PARTITIONED, TABLEAUX, Tableau, additive_step, read_tableau,
+                          read_tableaux, runge_kutta_step)
 
 __all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "make_scheme", "load_scheme"]
 
@@ -199,6 +199,16 @@ class Scheme:
     def block_of(self, label: str) -> str:
         """The block that the field ``label`` updates."""
         return self.blocks.block_of(label)
+
+    @property
+    def tableau(self) -> Tableau | None:
+        """The Butcher tableau of a Runge-Kutta scheme: its ``tableau`` parameter, or the built-in one it is
+        (``rk4``, ``gauss4``, ...); None for other schemes."""
+        for value in self.params.values():
+            if isinstance(value, Tableau):
+                return value
+        builtin = SCHEMES.get(self.name, {}).get(1)
+        return {**TABLEAUX, **IMPLICIT_TABLEAUX}.get(self.name) if builtin is self.definition else None
 
 
 def definition_of(name, players: int | None = None) -> SchemeDefinition:
