@@ -31,6 +31,7 @@ from ..concrete.problem import Problem
 from ..errors import BeaError, ProblemError
 from ..exact import exact_number
 from ..printable import Printable
+from .spectral import gradient_problem, loss_fields, spectral
 
 __all__ = ["Drift", "one_step_drift", "momentum_drift", "LossChange", "loss_change", "one_field_map",
            "decrease_threshold"]
@@ -62,22 +63,6 @@ class Drift(Printable):
         return bool(np.all(core >= self.low - 1e-6 * span - 1e-20) and np.all(core <= self.high + 1e-6 * span + 1e-20))
 
 
-def _gradient_problem(fields, variables, at, h, what):
-    if not isinstance(fields, dict) or len(fields) != 1 or not isinstance(variables, dict) or len(variables) != 1:
-        raise ProblemError(f"{what} takes one block and one field: {{'f': [...]}}, {{'theta': [...]}}")
-    (label,), (block,) = fields, variables
-    problem = Problem({block: (label,)}, fields, variables)
-    step = exact_number(h, "the step size h")
-    if not step > 0:
-        raise ProblemError(f"the step size h must be positive, got {h!r}")
-    point = problem.point(at, complete=True)
-    exprs = problem.fields[label]
-    stray = sorted(set().union(*(e.free_symbols for e in exprs)) - set(problem.state), key=str)
-    if stray:
-        raise ProblemError(f"field {label} has the symbol {stray[0]}, which is not a variable: give it a value")
-    return problem, exprs, point, step
-
-
 def _path(exprs, state, start, speed, h):
     """The flow ``theta' = speed * f(theta)`` from ``start`` at ``_SAMPLES + 1`` times in ``[0, h]``, and the
     vector ``Hess E grad E = J f`` (``f = -grad E``, ``J = Df``) on it, at 30 digits."""
@@ -105,7 +90,7 @@ def one_step_drift(fields, variables, at, h) -> Drift:
 
     References: [RWQD23, Thm 6.1], [Ros23, Thm 3.7.1, Eqs A.152-A.153].
     """
-    problem, exprs, point, step = _gradient_problem(fields, variables, at, h, "the one-step drift")
+    problem, exprs, point, step = gradient_problem(fields, variables, at, h, "the one-step drift")
     state = problem.state
     start = [point[v] for v in state]
     end, values = _path(exprs, state, start, 1, step)
@@ -121,7 +106,7 @@ def one_step_drift(fields, variables, at, h) -> Drift:
 def momentum_drift(fields, variables, at, h, beta, velocity) -> Drift:
     """Heavy ball ``theta + beta v - h grad E`` with the velocity ``v`` (the last update) against the flow
     ``theta' = -grad E/(1 - beta)`` for the time ``h`` (see the module docstring)."""
-    problem, exprs, point, step = _gradient_problem(fields, variables, at, h, "the momentum drift")
+    problem, exprs, point, step = gradient_problem(fields, variables, at, h, "the momentum drift")
     b = exact_number(beta, "beta")
     if not 0 <= b < 1:
         raise ProblemError(f"beta must lie in [0, 1), got {beta!r}")
@@ -177,21 +162,9 @@ def loss_change(scheme, loss, variables, at, order: int = 3, h=None, **params) -
 
     References: [Ros23, App. A.2.1 and A.2.3], [RWQD23, Sec 3.1].
     """
-    from .spectral import spectral
-
-    if not isinstance(variables, dict) or len(variables) != 1:
-        raise ProblemError("the loss change takes one block: {'theta': [symbol, ...]}")
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
         raise BeaError(f"order must be an integer >= 1, got {order!r}")
-    (block,) = variables
-    state = Problem({block: ("f",)}, {"f": list(variables[block])}, variables).state
-    E = sympy.sympify(loss) if not isinstance(loss, str) else None
-    if E is None or not isinstance(E, sympy.Expr):
-        raise ProblemError("the loss is a SymPy expression in the variables")
-    stray = sorted(E.free_symbols - set(state), key=str)
-    if stray:
-        raise ProblemError(f"the loss has the symbol {stray[0]}, which is not a variable: give it a value")
-    fields = {"f": [-E.diff(v) for v in state]}
+    block, state, E, fields = loss_fields(loss, variables, "the loss change")
     problem = Problem({block: ("f",)}, fields, variables)
     point = problem.point(at, complete=True)
     step_map = one_field_map(scheme, order, **params)

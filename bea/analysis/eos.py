@@ -27,10 +27,11 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from ..concrete.problem import Problem
 from ..errors import ProblemError
 from ..exact import exact_number
 from ..printable import Printable
-from .spectral import spectral
+from .spectral import loss_fields, spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
@@ -55,13 +56,9 @@ class EosConstants(Printable):
 
 
 def _loss_problem(loss, variables):
-    if not isinstance(variables, dict) or len(variables) != 1:
-        raise ProblemError("the edge-of-stability tools take one block: {'theta': [symbol, ...]}")
-    (block,), state = variables, list(variables[next(iter(variables))])
-    E = loss if isinstance(loss, sympy.Expr) else None
-    if E is None:
-        raise ProblemError("the loss is a SymPy expression in the variables")
-    return block, state, {"f": [-E.diff(v) for v in state]}
+    """``(block, state, {"f": -grad L})`` of the loss (:func:`bea.analysis.spectral.loss_fields`)."""
+    block, state, _, fields = loss_fields(loss, variables, "the edge-of-stability tools")
+    return block, state, fields
 
 
 def constants(loss, variables, at, h) -> EosConstants:
@@ -203,10 +200,10 @@ def two_cycle(loss, variables, at, h, guess: float | None = None) -> TwoCycle:
     quartic model of ``F``).  An error when there is none near the guess.  References: [DNL23, App. F]."""
     import mpmath
 
-    _, state, _ = _loss_problem(loss, variables)
+    block, state, fields = _loss_problem(loss, variables)
     c = constants(loss, variables, at, h)
-    eta = sympy.nsimplify(c.h) if isinstance(h, float) else exact_number(h, "the step size h")
-    point = _exact_point(state, at)
+    eta = exact_number(h, "the step size h")
+    point = Problem({block: ("f",)}, fields, variables).point(at, complete=True)
     xs = sympy.Symbol("x")
     line = {v: point[v] + xs * sympy.Float(float(ui), 30) for v, ui in zip(state, c.u)}
     F = loss.xreplace(line)
@@ -232,21 +229,6 @@ def two_cycle(loss, variables, at, h, guess: float | None = None) -> TwoCycle:
     step = [np.eye(len(state)) - float(eta) * np.asarray(hess(p), dtype=float) for p in points]
     radius = float(np.max(np.abs(np.linalg.eigvals(step[1] @ step[0]))))
     return TwoCycle(float(eta), offsets, points, sharp, radius)
-
-
-def _exact_point(state, at) -> dict:
-    """``{variable: exact value}`` of ``at`` for every variable."""
-    names = {str(v): v for v in state}
-    point = {}
-    for key, value in at.items():
-        v = names.get(str(key))
-        if v is None:
-            raise ProblemError(f"the point names {key}, which is not a variable ({', '.join(names)})")
-        point[v] = exact_number(value, f"the value of {key}")
-    missing = [str(v) for v in state if v not in point]
-    if missing:
-        raise ProblemError(f"the point gives no value for the variable {missing[0]}")
-    return point
 
 
 @dataclass(frozen=True)

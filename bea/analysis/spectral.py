@@ -41,7 +41,8 @@ from ..errors import BeaError, ProblemError
 from ..exact import exact_number
 from ..printable import Printable
 
-__all__ = ["spectral", "diagnostics", "Spectral", "ThirdOrder", "REGIMES", "BOUNDARIES", "regime"]
+__all__ = ["spectral", "diagnostics", "Spectral", "ThirdOrder", "REGIMES", "BOUNDARIES", "regime", "gradient_problem",
+           "loss_fields"]
 
 REGIMES = ("ngf-unstable", "monotone", "oscillating", "divergent")
 #: the boundaries between the regimes, by the value of h lambda
@@ -229,22 +230,11 @@ def spectral(fields, variables, at, h, weight_decay=0) -> Spectral:
 
     References: [RWQD23, Defs 3.1 and 3.4, Sec 3.1, Eqs 14, 18-19], [DNL23, Lemma 2], [Ros23, Eqs 3.17-3.18].
     """
-    if not isinstance(fields, dict) or len(fields) != 1 or not isinstance(variables, dict) or len(variables) != 1:
-        raise ProblemError("spectral diagnostics take one block and one field: {'f': [...]}, {'theta': [...]}")
-    (label,), (block,) = fields, variables
-    problem = Problem({block: (label,)}, fields, variables)
-    step = exact_number(h, "the step size h")
+    problem, exprs, point, step = gradient_problem(fields, variables, at, h, "spectral diagnostics")
     decay = exact_number(weight_decay, "the weight decay")
-    if not step > 0:
-        raise ProblemError(f"the step size h must be positive, got {h!r}")
     if decay < 0:
         raise ProblemError(f"the weight decay must be >= 0, got {weight_decay!r}")
-    point = problem.point(at, complete=True)
     state = problem.state
-    exprs = problem.fields[label]
-    stray = sorted(set().union(*(e.free_symbols for e in exprs)) - set(state), key=str)
-    if stray:
-        raise ProblemError(f"field {label} has the symbol {stray[0]}, which is not a variable: give it a value")
     jacobian = sympy.Matrix(exprs).jacobian(state)
     n = len(state)
     hessian = -jacobian.xreplace(point) + decay * sympy.eye(n)
@@ -268,6 +258,43 @@ def spectral(fields, variables, at, h, weight_decay=0) -> Spectral:
     return diagnostics(float(step), float(decay), g, lam, u, lambda v: Hf @ v,
                        lambda a, b: np.array([a @ Tk @ b for Tk in T]), boundaries,
                        at={str(k): v for k, v in point.items()})
+
+
+def gradient_problem(fields, variables, at, h, what: str):
+    """``(problem, f's expressions, point, h)`` of a one-block, one-field problem at a point, checked: every
+    variable given, ``h > 0``, no symbol in ``f`` but the variables (``what`` names the tool in errors)."""
+    if not isinstance(fields, dict) or len(fields) != 1 or not isinstance(variables, dict) or len(variables) != 1:
+        raise ProblemError(f"{what}: one block and one field are needed, {{'f': [...]}}, {{'theta': [...]}}")
+    (label,), (block,) = fields, variables
+    problem = Problem({block: (label,)}, fields, variables)
+    step = exact_number(h, "the step size h")
+    if not step > 0:
+        raise ProblemError(f"the step size h must be positive, got {h!r}")
+    point = problem.point(at, complete=True)
+    exprs = problem.fields[label]
+    stray = sorted(set().union(*(e.free_symbols for e in exprs)) - set(problem.state), key=str)
+    if stray:
+        raise ProblemError(f"field {label} has the symbol {stray[0]}, which is not a variable: give it a value")
+    return problem, exprs, point, step
+
+
+def loss_fields(loss, variables, what: str) -> tuple:
+    """``(block, state, E, {"f": -grad E})`` for a loss ``E`` (a SymPy expression, never text) on one block
+    (variables as symbols or names), checked: no symbol in the loss but the variables."""
+    if not isinstance(variables, dict) or len(variables) != 1:
+        raise ProblemError(f"{what}: one block is needed, {{'theta': [symbol, ...]}}")
+    (block,) = variables
+    state = Problem({block: ()}, {}, variables).state
+    try:
+        E = None if isinstance(loss, str) else sympy.sympify(loss, strict=True)
+    except (sympy.SympifyError, TypeError):
+        E = None
+    if not isinstance(E, sympy.Expr):
+        raise ProblemError("the loss is a SymPy expression in the variables")
+    stray = sorted(E.free_symbols - set(state), key=str)
+    if stray:
+        raise ProblemError(f"the loss has the symbol {stray[0]}, which is not a variable: give it a value")
+    return block, state, E, {"f": [-E.diff(v) for v in state]}
 
 
 def _boundary(hessian: sympy.Matrix, h, value: float) -> str | None:
