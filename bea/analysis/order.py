@@ -147,14 +147,21 @@ def order(method, max_order: int | None = None, *, time: str = "same", players: 
     series = _map_of(method, size, {**options, "budget": budget}, "order")
     leading = series.exact_field()
     exact = leading.exact_flow()
-    note = _consistency(series, leading)
-    for n in range(1, size + 1):
-        failures = [Condition((t,), d, a, e) for t in series.universe if t.order == n
-                    for a, e in [(series.coefficient(t), exact.coefficient(t))]
-                    for d in [sympy.simplify(a - e)] if d != 0]
+    return _graded("order", series, size, lambda n: [
+        Condition((t,), d, a, e) for t in series.universe if t.order == n
+        for a, e in [(series.coefficient(t), exact.coefficient(t))]
+        for d in [sympy.simplify(a - e)] if d != 0], _consistency(series, leading), result=Order)
+
+
+def _graded(name: str, series: BSeries, checked: int, failures_at, note: str = "", failure_note: str = "",
+            result=Property) -> Property:
+    """The ``result`` for the first tree size ``n <= checked`` whose conditions ``failures_at(n)`` fail
+    (``holds_to = n - 1``, with ``failure_note`` if given), or holding through ``checked``."""
+    for n in range(1, checked + 1):
+        failures = failures_at(n)
         if failures:
-            return Order("order", series.name, n - 1, size, failures, note)
-    return Order("order", series.name, size, size, [], note)
+            return result(name, series.name, n - 1, checked, failures, failure_note or note)
+    return result(name, series.name, checked, checked, [], note)
 
 
 def _consistency(series: BSeries, leading: BSeries) -> str:
@@ -209,7 +216,8 @@ def symplectic(method, max_order: int | None = None, **params) -> Property:
     a = series.normalised
     trees = trees_up_to(max_order, labels)
     note = _tableau_note(method, params) if len(labels) == 1 else ""
-    for n in range(1, max_order + 1):
+
+    def failures_at(n):
         failures = []
         for u in trees:
             for v in trees:
@@ -227,9 +235,9 @@ def symplectic(method, max_order: int | None = None, **params) -> Property:
                     defect = sympy.simplify(a(t) - a(Tree.make(second, t.children)))
                     if defect != 0:
                         failures.append(Condition((t, Tree.make(second, t.children)), defect))
-        if failures:
-            return Property("symplectic", series.name, n - 1, max_order, failures, note)
-    return Property("symplectic", series.name, max_order, max_order, [], note)
+        return failures
+
+    return _graded("symplectic", series, max_order, failures_at, note)
 
 
 def _coloured_labels(series: BSeries) -> tuple[str, ...]:
@@ -265,13 +273,9 @@ def symmetric(method, max_order: int | None = None, **params) -> Property:
     max_order = _check_max(max_order, method)
     series = _map_of(method, max_order, params, "symmetry")
     adjoint = series.adjoint()
-    for n in range(1, max_order + 1):
-        failures = [Condition((t,), d, series.coefficient(t), adjoint.coefficient(t))
-                    for t in series.universe if t.order == n
-                    for d in [sympy.simplify(series.coefficient(t) - adjoint.coefficient(t))] if d != 0]
-        if failures:
-            return Property("symmetric", series.name, n - 1, max_order, failures)
-    return Property("symmetric", series.name, max_order, max_order, [])
+    return _graded("symmetric", series, max_order, lambda n: [
+        Condition((t,), d, series.coefficient(t), adjoint.coefficient(t)) for t in series.universe if t.order == n
+        for d in [sympy.simplify(series.coefficient(t) - adjoint.coefficient(t))] if d != 0])
 
 
 def energy_preserving(method, max_order: int | None = None, **params) -> Property:
@@ -289,7 +293,8 @@ def energy_preserving(method, max_order: int | None = None, **params) -> Propert
     labels = _coloured_labels(series)
     field_series = series.modified_field()
     classify = _free_tree_with_leaf if len(labels) == 1 else _oriented_free_tree
-    for n in range(1, max_order + 1):
+
+    def failures_at(n):
         classes: dict[Tree, sympy.Expr] = {}
         for t in trees_up_to(n, labels):
             if t.order != n:
@@ -298,16 +303,15 @@ def energy_preserving(method, max_order: int | None = None, **params) -> Propert
             if free is None:
                 continue
             classes[free] = classes.get(free, 0) + sign * field_series.coefficient(t)
-        failures = [Condition((free,), d) for free, c in classes.items() for d in [sympy.simplify(c)] if d != 0]
-        if failures:
-            return Property("energy preserving", series.name, n - 1, max_order, failures,
-                            "conditions are on free trees (printed rooted at their centre)")
-    return Property("energy preserving", series.name, max_order, max_order, [])
+        return [Condition((free,), d) for free, c in classes.items() for d in [sympy.simplify(c)] if d != 0]
+
+    return _graded("energy preserving", series, max_order, failures_at,
+                   failure_note="conditions are on free trees (printed rooted at their centre)")
 
 
-def _with_leaf_above(t: Tree) -> tuple[dict, dict]:
-    """The free tree ``t + z`` as ``(adjacency, parent)``: node 0 is the new leaf ``z``, node 1 the root
-    of ``t``; ``parent`` maps each node of ``t`` to its parent, and ``label`` is kept in ``labels``."""
+def _with_leaf_above(t: Tree) -> tuple[dict, dict, dict]:
+    """The free tree ``t + z`` as ``(adjacency, parent, labels)``: node 0 is the new leaf ``z``, node 1 the
+    root of ``t``; ``parent`` maps each node of ``t`` to its parent, ``labels`` to its field label."""
     adjacency, parent, labels = {0: [1], 1: [0]}, {1: 0}, {1: t.label}
     nodes, count = [(t, 1)], 2
     while nodes:
