@@ -201,9 +201,8 @@ class BSeries(Printable):
         solves for, here on any map)."""
         self._require("map", "the modified field")
         times = self._times(time)
-        r = self.ring
-        label_times = {label: r.coerce(times[self.block_of(label)]) for label in self.labels}
-        values = laws.modified_field(self.values, self.universe, label_times, r.inverse, r.zero)
+        values = laws.modified_field(self.values, self.universe, self._label_times(times), self.ring.inverse,
+                                     self.ring.zero)
         return self._like(values, f"log {_wrap(self.name)}", kind="field", time=times)
 
     def _times(self, time) -> dict:
@@ -215,6 +214,10 @@ class BSeries(Printable):
         if not isinstance(given, dict) or set(given) != set(self.blocks):
             raise BeaError(f"time gives T_b / h for each block ({', '.join(self.blocks)})")
         return {b: sympy.sympify(v) for b, v in given.items()}
+
+    def _label_times(self, times: dict) -> dict:
+        """``{label: tau}`` in the series' ring, each label's time that of its block."""
+        return {label: self.ring.coerce(times[self.block_of(label)]) for label in self.labels}
 
     def exact_field(self) -> "BSeries":
         """The field the map follows, the ``h^0`` part of its modified field (each block for its time):
@@ -229,9 +232,7 @@ class BSeries(Printable):
         Lie series ``L_j``, [HLW06, Sec III.1]): ``modified_field`` undone."""
         self._require("field", "the exact flow")
         times = self._times(None)
-        r = self.ring
-        label_times = {label: r.coerce(times[self.block_of(label)]) for label in self.labels}
-        values = laws.flow(self.values, self.universe, r.zero, label_times)
+        values = laws.flow(self.values, self.universe, self.ring.zero, self._label_times(times))
         return self._like(values, f"exp {_wrap(self.name)}", kind="map", time=times)
 
 
@@ -381,8 +382,7 @@ def one_step_map(scheme, order: int, *, time: str = "same", players: int | None 
                           "alone (no one-step B-series); its modified field comes from `bea derive` (slow manifold)")
     universe = trees_up_to(order, bound.labels)
     (values, _), ring = widening(ring, lambda r: traced_map(bound, r, universe))
-    params = {k: v if isinstance(v, sympy.Basic) else str(v) for k, v in bound.params.items()}
-    return BSeries("map", order, bound.blocks, ring, values, bound.name, params, dict(bound.times))
+    return BSeries("map", order, bound.blocks, ring, values, bound.name, bound.shown_params, dict(bound.times))
 
 
 def exact_flow(field, order: int | None = None) -> BSeries:

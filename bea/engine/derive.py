@@ -132,7 +132,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
     return ModifiedFlow(
         scheme=scheme.name,
         order=order,
-        params={k: v if isinstance(v, sympy.Basic) else str(v) for k, v in scheme.params.items()},
+        params=scheme.shown_params,
         blocks=dict(scheme.blocks),
         time={block: tau * H for block, tau in scheme.times.items()},
         terms=terms,

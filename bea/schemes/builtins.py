@@ -201,6 +201,11 @@ class Scheme:
         return self.blocks.block_of(label)
 
     @property
+    def shown_params(self) -> dict:
+        """The parameters as results carry them: SymPy values as they are, others (a tableau) as text."""
+        return {k: v if isinstance(v, sympy.Basic) else str(v) for k, v in self.params.items()}
+
+    @property
     def tableau(self) -> Tableau | None:
         """The Butcher tableau of a Runge-Kutta scheme: its ``tableau`` parameter, or the built-in one it is
         (``rk4``, ``gauss4``, ...); None for other schemes."""

@@ -221,24 +221,24 @@ def additive_step(y, slopes: dict, tableaux: dict):
     """
     labels = list(slopes)
     s = len(tableaux[labels[0]].b)
+
+    def stage(i, ks):
+        """``Y_i = y + sum_l sum_j a^l_ij K^l_j``."""
+        value = y
+        for l in labels:
+            value = _combination(value, tableaux[l].a[i], ks[l])
+        return value
+
     if all(tableaux[l].explicit for l in labels):
         slopes_by_label = {l: [] for l in labels}
         for i in range(s):
-            stage = y
+            value = stage(i, slopes_by_label)
             for l in labels:
-                stage = _combination(stage, tableaux[l].a[i], slopes_by_label[l])
-            for l in labels:
-                slopes_by_label[l].append(slopes[l](stage))
+                slopes_by_label[l].append(slopes[l](value))
     else:
         def stages(values):
             ks = {l: [slopes[l](v) for v in values] for l in labels}
-            out = []
-            for i in range(s):
-                stage = y
-                for l in labels:
-                    stage = _combination(stage, tableaux[l].a[i], ks[l])
-                out.append(stage)
-            return tuple(out)
+            return tuple(stage(i, ks) for i in range(s))
 
         values = solve(stages, (y,) * s)
         slopes_by_label = {l: [slopes[l](v) for v in values] for l in labels}
