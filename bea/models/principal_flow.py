@@ -25,9 +25,10 @@ from typing import Callable, Mapping
 import numpy as np
 
 from ..analysis.matrix_functions import phi_values
-from ..errors import BeaError, ParameterError, SingularFlowError
+from ..errors import ParameterError, SingularFlowError
 from ..exact import exact_number
 from .field import ModelFields
+from .lanczos import lanczos_eigenpairs
 
 __all__ = ["model_principal_flow", "ModelPrincipalFlow"]
 
@@ -101,22 +102,14 @@ def _dense(backend, f_flat, y, f, h):
 
 
 def _lanczos(backend, f_flat, y, f, h, rank, degree):
-    from scipy.sparse.linalg import LinearOperator, eigsh
-
     n = f.shape[0]
-    if rank >= n - 1:
-        raise ParameterError(f"rank {rank} must be below the number of parameters minus one ({n - 1}); "
-                             "use the dense method (dense_limit) for small models")
 
     def jvp(v):
         return np.asarray(backend.to_numpy(backend.jvp(f_flat, y, backend.from_numpy(np.asarray(v, dtype=float)))[1]))
 
-    probe = np.random.default_rng(0).standard_normal(n)
-    a, b = jvp(probe), probe
-    if abs(np.dot(jvp(a), b) - np.dot(a, a)) > 1e-8 * (1 + np.dot(a, a)):
-        raise BeaError("the Lanczos principal flow needs a symmetric Jacobian (f a negative gradient); "
-                       "for this field use the dense method (raise dense_limit)")
-    mu, U = eigsh(LinearOperator((n, n), matvec=jvp, dtype=float), k=rank, which="LM")
+    mu, U = lanczos_eigenpairs(jvp, n, rank, "LM", f"rank {rank}",
+                               "the Lanczos principal flow needs a symmetric Jacobian (f a negative gradient); "
+                               "for this field use the dense method (raise dense_limit)")
     _check_regular(mu, h)
     coefficients = U.T @ f
     top = U @ (phi_values(h * mu) * coefficients)

@@ -27,6 +27,7 @@ from ..analysis.spectral import BOUNDARIES, Spectral, diagnostics
 from ..errors import BeaError, ParameterError
 from ..exact import exact_number
 from .field import ModelFields
+from .lanczos import lanczos_eigenpairs
 
 __all__ = ["model_spectral"]
 
@@ -71,7 +72,9 @@ def model_spectral(fields: Mapping[str, Callable], state, h, backend, k: int = 1
     if n <= dense_limit:
         lam, U, complete = _dense(backend, f_flat, y, decay, to_array)
     else:
-        lam, U, complete = _lanczos(hessian_times, n, k, gradient)
+        lam, U = lanczos_eigenpairs(hessian_times, n, k, "LA", f"k = {k}",
+                                    "the field's Jacobian is not symmetric: spectral diagnostics need f = -grad E")
+        complete = False
     boundaries = [next((name for b, name in BOUNDARIES.items() if abs(step * value - b) <= 1e-12 * max(1, b)), None)
                   for value in lam]
     return diagnostics(step, decay, gradient, lam, U, hessian_times, third, boundaries, complete)
@@ -84,17 +87,3 @@ def _dense(backend, f_flat, y, decay, to_array):
         raise BeaError("the field's Jacobian is not symmetric: spectral diagnostics need f = -grad E")
     lam, U = np.linalg.eigh((H + H.T) / 2)
     return lam, U, True
-
-
-def _lanczos(hessian_times, n, k, gradient):
-    from scipy.sparse.linalg import LinearOperator, eigsh
-
-    if k >= n - 1:
-        raise ParameterError(f"k = {k} must be below the number of parameters minus one ({n - 1}); "
-                             "use the dense method (dense_limit) for small models")
-    probe = np.random.default_rng(0).standard_normal(n)
-    a = hessian_times(probe)
-    if abs(np.dot(hessian_times(a), probe) - np.dot(a, a)) > 1e-8 * (1 + np.dot(a, a)):
-        raise BeaError("the field's Jacobian is not symmetric: spectral diagnostics need f = -grad E")
-    lam, U = eigsh(LinearOperator((n, n), matvec=hessian_times, dtype=float), k=k, which="LA")
-    return lam, U, False
