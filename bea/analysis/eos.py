@@ -34,7 +34,7 @@ from ..printable import Printable
 from .spectral import loss_fields, spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
-           "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "lyapunov", "Amplification",
+           "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "rotation_between", "lyapunov", "Amplification",
            "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "rel_l1", "dln_ratios"]
 
 
@@ -331,12 +331,21 @@ def rotation(fields, variables, at, h, flow="gd") -> Rotation:
         end = solve_ivp(lambda t, z: np.asarray(F(z, step), dtype=float), (0, step), start, method="DOP853",
                         rtol=1e-12, atol=1e-14).y[:, -1]
     after = spectral(fields, variables, {v: float(x) for v, x in zip(state, end)}, step)
-    u, w = before.eigenvectors[:, 0], after.eigenvectors[:, 0]
+    name = flow if isinstance(flow, str) else f"modified flow of {flow.scheme} to order {flow.order}"
+    return rotation_between(name, step, before.eigenvectors[:, 0], after.eigenvectors[:, 0])
+
+
+def rotation_between(flow: str, h: float, u: np.ndarray, w: np.ndarray) -> Rotation:
+    """The :class:`Rotation` from the top eigenvector ``u`` to ``w`` (``w`` signed like ``u``); the ratio
+    ``|v_1 / v_2|`` when there are two parameters (infinite when ``v_2 = 0``)."""
     w = w if w @ u >= 0 else -w
     angle = float(np.arccos(min(1.0, abs(float(u @ w)))))
-    ratio = (lambda v: float(abs(v[0] / v[1])) if v[1] != 0 else float("inf")) if len(state) == 2 else None
-    name = flow if isinstance(flow, str) else f"modified flow of {flow.scheme} to order {flow.order}"
-    return Rotation(name, step, u, w, angle, None if ratio is None else ratio(u), None if ratio is None else ratio(w))
+    if u.shape[0] != 2:
+        return Rotation(flow, h, u, w, angle, None, None)
+
+    def ratio(v):
+        return float(abs(v[0] / v[1])) if v[1] != 0 else float("inf")
+    return Rotation(flow, h, u, w, angle, ratio(u), ratio(w))
 
 
 def lyapunov(fields, variables, theta0, h, steps: int) -> float:

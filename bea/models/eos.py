@@ -8,7 +8,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..analysis.eos import FLOWS, EosConstants, Rotation, constants_of
+from ..analysis.eos import FLOWS, EosConstants, Rotation, constants_of, rotation_between
 from ..errors import ProblemError
 from ..exact import exact_number
 from .loss import descent_field
@@ -40,9 +40,4 @@ def model_rotation(loss: Callable, state, h, backend, flow: str = "gd", dense_li
             return (vector,)
         end = np.asarray(backend.to_numpy(backend.integrate(ngf, (flat,), step, None, 1e-12, 1e-14)[0]), dtype=float)
     after = model_spectral(fields, unflatten(backend.from_numpy(end)), step, backend, k=2, dense_limit=dense_limit)
-    u, w = before.eigenvectors[:, 0], after.eigenvectors[:, 0]
-    w = w if w @ u >= 0 else -w
-    angle = float(np.arccos(min(1.0, abs(float(u @ w)))))
-    two = theta.shape[0] == 2
-    ratio = (lambda v: float(abs(v[0] / v[1])) if v[1] != 0 else float("inf"))
-    return Rotation(flow, step, u, w, angle, ratio(u) if two else None, ratio(w) if two else None)
+    return rotation_between(flow, step, before.eigenvectors[:, 0], after.eigenvectors[:, 0])
