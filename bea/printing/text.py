@@ -11,6 +11,11 @@ from .terms import grouped, loss_rows, spelling
 __all__ = ["TextPrinter"]
 
 
+def _vector(v) -> str:
+    """A float vector to 10 digits (no negative zeros); ``undefined`` for None."""
+    return "undefined" if v is None else "[" + ", ".join(f"{float(x) + 0.0:.10g}" for x in v) + "]"
+
+
 def _bound(x) -> str:
     """An interval end: exact when short (``2``, ``sqrt(3)/3``), else also its value."""
     import sympy
@@ -167,20 +172,17 @@ class TextPrinter(Printer):
     def _print_Spectral(self, s) -> str:
         """One line per eigendirection (eigenvalue, h lambda, regime, stability coefficient), then the
         sharpness, its gradient, progressive sharpening, the third-order term and DAL."""
-        def vector(v):
-            return "undefined" if v is None else "[" + ", ".join(f"{float(x) + 0.0:.10g}" for x in v) + "]"
-
         at = ", ".join(f"{k} = {v}" for k, v in s.at.items())
         lines = [f"# spectral diagnostics of gradient descent at {at}; h = {s.h:g}"
                  + (f", weight decay {s.weight_decay:g}" if s.weight_decay else ""),
-                 f"gradient: {vector(s.gradient)}"]
+                 f"gradient: {_vector(s.gradient)}"]
         for i, (lam, regime_, sc) in enumerate(zip(s.eigenvalues, s.regimes, s.stability_coefficients)):
             lines.append(f"direction {i}: lambda = {lam:.10g}, h lambda = {s.h * lam:.6g}, {regime_}, "
-                         f"sc = {python_complex(complex(sc.real + 0.0, sc.imag + 0.0))}, u = {vector(s.eigenvectors[:, i])}")
-        lines.append(f"sharpness: {s.sharpness:.10g}; gradient {vector(s.sharpness_gradient)}; progressive sharpening "
+                         f"sc = {python_complex(complex(sc.real + 0.0, sc.imag + 0.0))}, u = {_vector(s.eigenvectors[:, i])}")
+        lines.append(f"sharpness: {s.sharpness:.10g}; gradient {_vector(s.sharpness_gradient)}; progressive sharpening "
                      + ("undefined" if s.progressive_sharpening is None else f"{s.progressive_sharpening:.10g}"))
-        lines.append(f"third-order term: total {vector(s.third_order.total)}, diagonal {vector(s.third_order.diagonal)}, "
-                     f"cross {vector(s.third_order.cross)}")
+        lines.append(f"third-order term: total {_vector(s.third_order.total)}, diagonal {_vector(s.third_order.diagonal)}, "
+                     f"cross {_vector(s.third_order.cross)}")
         try:
             lines.append(f"DAL (p = 1): {s.dal():.10g}")
         except ValueError as error:
@@ -190,14 +192,11 @@ class TextPrinter(Printer):
 
     def _print_Drift(self, d) -> str:
         """The drift, its ``h^2`` term at the start, the mean-value bounds and the verdict."""
-        def vector(v):
-            return "[" + ", ".join(f"{float(x) + 0.0:.10g}" for x in v) + "]"
-
-        lines = [f"# one-step drift: {d.what}; h = {d.h:g}", f"drift (flow - step): {vector(d.drift)}",
-                 f"h^2 term at the start: {vector(d.leading)}"]
+        lines = [f"# one-step drift: {d.what}; h = {d.h:g}", f"drift (flow - step): {_vector(d.drift)}",
+                 f"h^2 term at the start: {_vector(d.leading)}"]
         if any(float(x) != 0 for x in d.rest):
-            lines.append(f"the rest (-beta v - h beta/(1-beta) grad E): {vector(d.rest)}")
-        lines.append(f"mean-value bounds on the path: low {vector(d.low)}, high {vector(d.high)}: "
+            lines.append(f"the rest (-beta v - h beta/(1-beta) grad E): {_vector(d.rest)}")
+        lines.append(f"mean-value bounds on the path: low {_vector(d.low)}, high {_vector(d.high)}: "
                      + ("the drift lies within them" if d.holds else "the drift lies OUTSIDE them"))
         return "\n".join(lines)
 
@@ -214,15 +213,12 @@ class TextPrinter(Printer):
 
     def _print_EosConstants(self, c) -> str:
         """Damian et al.'s constants, one per line."""
-        def vector(v):
-            return "[" + ", ".join(f"{float(x) + 0.0:.10g}" for x in v) + "]"
-
         def number(v):
             return "undefined (alpha <= 0: no progressive sharpening)" if v is None else f"{v:.10g}"
 
         return "\n".join([f"# edge-of-stability constants (Damian et al.) for h = {c.h:g}; 2/h = {2 / c.h:.10g}",
-                          f"sharpness S = {c.sharpness:.10g}, u = {vector(c.u)}",
-                          f"grad S = {vector(c.grad_sharpness)}, its part orthogonal to u = {vector(c.grad_sharpness_perp)}",
+                          f"sharpness S = {c.sharpness:.10g}, u = {_vector(c.u)}",
+                          f"grad S = {_vector(c.grad_sharpness)}, its part orthogonal to u = {_vector(c.grad_sharpness_perp)}",
                           f"alpha = {c.alpha:.10g}, beta = {c.beta:.10g}, delta = {number(c.delta)}, "
                           f"epsilon = {number(c.epsilon)}"])
 
