@@ -108,22 +108,26 @@ def one_step_drift(fields, variables, at, h) -> Drift:
                  factor * values.max(axis=0), np.zeros_like(leading))
 
 
-def momentum_drift(fields, variables, at, h, beta, velocity) -> Drift:
-    """Heavy ball ``theta + beta v - h grad E`` with the velocity ``v`` (the last update) against the flow
-    ``theta' = -grad E/(1 - beta)`` for the time ``h`` (see the module docstring)."""
+def momentum_drift(fields, variables, at, h, beta, velocity=None) -> Drift:
+    """Heavy ball ``theta + beta v - h grad E`` with the velocity ``v`` (the last update; default the slow
+    manifold's ``-h grad E/(1 - beta)``) against the flow ``theta' = -grad E/(1 - beta)`` for the time ``h``
+    (see the module docstring)."""
     problem, exprs, point, step = gradient_problem(fields, variables, at, h, "the momentum drift")
     b = exact_number(beta, "beta")
     if not 0 <= b < 1:
         raise ProblemError(f"beta must lie in [0, 1), got {beta!r}")
     state = problem.state
-    listed = velocity if isinstance(velocity, (list, tuple, np.ndarray)) else [velocity]
-    v = [exact_number(x, "the velocity", floats="binary") for x in listed]
+    f0 = [e.xreplace(point) for e in exprs]                                      # f = -grad E, exact
+    if velocity is None:
+        v = [step * fi / (1 - b) for fi in f0]
+    else:
+        listed = velocity if isinstance(velocity, (list, tuple, np.ndarray)) else [velocity]
+        v = [exact_number(x, "the velocity", floats="binary") for x in listed]
     if len(v) != len(state):
         raise ProblemError(f"the velocity has {len(v)} components; the state has {len(state)}")
     start = [point[s] for s in state]
     speed = 1 / (1 - b)
     end, values = _path(exprs, state, start, speed, step)
-    f0 = [e.xreplace(point) for e in exprs]                                      # f = -grad E, exact
     heavy = np.array([float(sympy.N(x + b * vi + step * fi, _DIGITS)) for x, vi, fi in zip(start, v, f0)])
     factor = float(step) ** 2 * float(speed) ** 2 / 2
     rest = np.array([float(sympy.N(-b * vi + step * b * speed * fi, _DIGITS)) for vi, fi in zip(v, f0)])

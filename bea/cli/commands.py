@@ -97,12 +97,7 @@ def drift_command(args) -> str:
             raise BeaError("--velocity is the heavy ball's; give --beta too")
         return formatted(one_step_drift(instance.fields, instance.variables, at, h), args.format)
     beta = exact_number(args.beta, "--beta")
-    if args.velocity:
-        velocity = [exact_number(v, "--velocity") for v in args.velocity]
-    else:                                     # the slow manifold: v = -h grad E / (1 - beta) = h f / (1 - beta)
-        (label, exprs), = instance.fields.items()
-        point = {v: at[str(v)] for vs in instance.variables.values() for v in vs}
-        velocity = [h * e.xreplace(point) / (1 - beta) for e in exprs]
+    velocity = [exact_number(v, "--velocity") for v in args.velocity] if args.velocity else None   # None: slow manifold
     return formatted(momentum_drift(instance.fields, instance.variables, at, h, beta, velocity), args.format)
 
 
