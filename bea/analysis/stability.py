@@ -338,7 +338,7 @@ def _region_at(definition, machine, fvalues: dict, h):
     else:
         return None
     try:
-        region = stability_region(definition, axis, **{k: v for k, v in machine.params.items()})
+        region = stability_region(definition, axis, **machine.params)
     except BeaError:
         return None
     return region, tuple(sorted(set(values), key=lambda v: float(v)))
