@@ -333,6 +333,8 @@ def test_model_spectral_top_k_by_lanczos_without_a_dense_hessian(monkeypatch):
     assert not top.complete and top.eigenvalues.shape == (3,)
     assert np.allclose(top.eigenvalues, dense.eigenvalues[:3], rtol=1e-8)
     assert np.allclose(top.sharpness_gradient, dense.sharpness_gradient, rtol=1e-6, atol=1e-10)
+    # the alignment's gradient: MINRES on Hessian-vector products against the dense eigenpairs' sum
+    assert np.allclose(top.constraint_gradient, dense.constraint_gradient, rtol=1e-6, atol=1e-9)
     assert np.allclose(top.third_order.total, dense.third_order.total, rtol=1e-10)
     assert np.allclose(top.stability_coefficients, dense.stability_coefficients[:3], rtol=1e-8)
     assert abs(top.dal() - dense.dal()) < 1e-10 and top.regimes == dense.regimes[:3]

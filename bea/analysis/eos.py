@@ -122,8 +122,9 @@ def _constraints(loss, variables, theta, h):
 def project(loss, variables, theta, h, tolerance: float = 1e-12, max_steps: int = 50) -> np.ndarray:
     """The point of ``M = {S <= 2/h, grad L . u = 0}`` nearest ``theta`` to first order: Gauss-Newton steps
     ``-J^T (J J^T)^{-1} c`` on the active constraints ``c`` (``S - 2/h`` when positive, and
-    ``grad L . u``), with ``J`` their gradients (``grad S``; ``grad (grad L . u)`` by central differences),
-    until ``|c| < tolerance``; an error when that does not happen.  References: [DNL23, Sec 3 (Eq 3)]."""
+    ``grad L . u``), with ``J`` their gradients (``grad S`` and
+    :attr:`~bea.analysis.spectral.Spectral.constraint_gradient`), until ``|c| < tolerance``; an error when
+    that does not happen.  References: [DNL23, Sec 3 (Eq 3)]."""
     point = np.array([float(exact_number(x, "theta", floats="binary")) for x in theta])
     step = float(exact_number(h, "the step size h"))
     for _ in range(max_steps):
@@ -131,31 +132,9 @@ def project(loss, variables, theta, h, tolerance: float = 1e-12, max_steps: int 
         active = [1] + ([0] if c[0] > 0 else [])
         if max(abs(c[i]) for i in active) < tolerance * max(1.0, abs(2 / step)):
             return point
-        rows = []
-        for i in active:
-            rows.append(s.sharpness_gradient if i == 0 else _difference(loss, variables, point, step))
-        J, residual = np.array(rows), np.array([c[i] for i in active])
-        point = point - J.T @ np.linalg.solve(J @ J.T, residual)
+        J = np.array([s.sharpness_gradient if i == 0 else s.constraint_gradient for i in active])
+        point = point - J.T @ np.linalg.solve(J @ J.T, np.array([c[i] for i in active]))
     raise ProblemError(f"the projection onto the stable set did not converge in {max_steps} steps at {theta}")
-
-
-def _difference(loss, variables, point, h, step: float = 1e-6) -> np.ndarray:
-    """``grad (grad L . u)`` by central differences, ``u`` signed like at ``point`` at the shifted points
-    (so that the function differenced is continuous)."""
-    _, base = _constraints(loss, variables, point, h)
-    u0 = base.eigenvectors[:, 0]
-    out = np.empty_like(point)
-    for i in range(point.shape[0]):
-        values = []
-        for sign in (1, -1):
-            shifted = point.copy()
-            shifted[i] += sign * step
-            _, s = _constraints(loss, variables, shifted, h)
-            u = s.eigenvectors[:, 0]
-            u = u if u @ u0 >= 0 else -u
-            values.append(s.gradient @ u)
-        out[i] = (values[0] - values[1]) / (2 * step)
-    return out
 
 
 def constrained(loss, variables, theta0, h, steps: int) -> np.ndarray:

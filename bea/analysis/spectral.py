@@ -98,6 +98,7 @@ class Spectral(Printable):
     complete: bool = True
     at: dict = field(default_factory=dict)
     notes: tuple = ()
+    constraint_gradient: np.ndarray | None = None  # grad (g . u_0); None when lambda_max is repeated
 
     @property
     def stability_coefficients(self) -> np.ndarray:
@@ -200,12 +201,46 @@ def _diagnostics(h, weight_decay, gradient, eigenvalues, eigenvectors, hessian_t
     if not complete:
         notes.append("only the top eigenpairs are known: the diagonal part of the third-order term runs over them")
     hg = np.asarray(hessian_times(g), dtype=float)
-    parts = [g, lam, u, hg, total, diagonal] + ([] if top is None else [top])
+    constraint = None
+    if top is not None:
+        constraint, note = constraint_gradient(lam, u, g, hessian_times, third, complete)
+        notes += [note] if note else []
+    parts = [g, lam, u, hg, total, diagonal] + ([] if top is None else [top]) + ([] if constraint is None else [constraint])
     if not all(np.all(np.isfinite(p)) for p in parts):
         raise ProblemError("the gradient, the Hessian or the third derivatives overflow float64 at the point "
                            "(or are undefined there): the diagnostics would not be numbers")
     return Spectral(float(h), float(weight_decay), g, lam, u, bounds, hg, top,
-                    ThirdOrder(total, diagonal, total - diagonal), complete, dict(at or {}), tuple(notes))
+                    ThirdOrder(total, diagonal, total - diagonal), complete, dict(at or {}), tuple(notes), constraint)
+
+
+def constraint_gradient(lam, u, g, hessian_times: Callable, third: Callable, complete: bool) -> tuple:
+    """``(grad (g . u_0), note)``: the gradient of the alignment ``g . u_0`` of the gradient with the top
+    eigenvector, the second constraint of [DNL23]'s stable set.  First-order eigenvector perturbation
+    (``du_0 = (lambda_0 - H)^+ dH u_0``) gives
+
+        grad (g . u_0) = lambda_0 u_0 + D^3 E(u_0, w),      w = (lambda_0 I - H)^+ g,
+
+    with ``w`` from the eigenpairs when they are ``complete``, else by MINRES on ``u_0``'s complement from
+    Hessian-vector products (``note`` says when it did not converge; the gradient is then None).
+    References: [DNL23, Sec 3], [Kato, Perturbation theory for linear operators, Ch. II]."""
+    u0 = u[:, 0]
+    if complete:
+        rest = u[:, 1:]
+        w = rest @ ((rest.T @ g) / (lam[0] - lam[1:]))
+    else:
+        from scipy.sparse.linalg import LinearOperator, minres
+
+        def project(v):
+            return v - (u0 @ v) * u0
+
+        n = g.shape[0]
+        shifted = LinearOperator((n, n), matvec=lambda v: project(lam[0] * project(v) - hessian_times(project(v))),
+                                 dtype=float)
+        w, info = minres(shifted, project(g), rtol=1e-12, maxiter=10 * n)
+        if info != 0:
+            return None, "the alignment's gradient (lambda_0 - H)^+ g did not converge by MINRES: it is not given"
+        w = project(w)
+    return lam[0] * u0 + np.asarray(third(u0, w), dtype=float), None
 
 
 def spectral(fields, variables, at, h, weight_decay=0) -> Spectral:

@@ -149,7 +149,8 @@ class JsonPrinter(Printer):
                 "progressive_sharpening": None if s.progressive_sharpening is None else _finite(s.progressive_sharpening),
                 "third_order": {"total": vector(s.third_order.total), "diagonal": vector(s.third_order.diagonal),
                                 "cross": vector(s.third_order.cross)},
-                "dal": dal, "complete": s.complete, "notes": list(s.notes)}
+                "dal": dal, "complete": s.complete, "notes": list(s.notes),
+                "constraint_gradient": vector(s.constraint_gradient)}
 
     def _print_Drift(self, d) -> dict:
         return {"what": d.what, "h": d.h, "drift": [float(x) for x in d.drift], "leading": [float(x) for x in d.leading],
