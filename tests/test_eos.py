@@ -8,6 +8,7 @@ import numpy as np
 import sympy
 from scipy.integrate import solve_ivp
 
+import bea
 from bea import eos
 from sympy import Rational as R
 
@@ -223,3 +224,30 @@ def test_n_parameter_dln_eigenvector_ratios_are_app_c_eq_14():
             assert np.allclose(exact, eq14, rtol=1e-10), (z, theta)
     exact, eq14 = eos.dln_ratios(T ** 2, T, (R(-1, 10), 10))
     assert abs(exact[0] - 50.014994004196346) < 1e-9 and abs(eq14[0] - exact[0]) < 1e-9     # = R_2 of Eq 1
+
+
+def test_resummed_drift_is_the_modified_fields_series_summed():
+    """Damian et al.'s y-update has the cubic term eta beta x^2/2 per step; the modified flow of gradient
+    descent carries it with the factor c(h S) = 2 log|1 - hS| / ((1 - hS)^2 - 1).  Below hS = 1: c's Taylor
+    series is the x^2-coefficient of the y-component of bea.derive's field, order by order (exact, on
+    L = (S + y) x^2/2 at y = 0, beta = 1).  Past it (hS = 1.9, where the series diverges): iterated gradient
+    descent with a tiny x moves y by what the flow x^2 = x_0^2 |1 - hS|^(2t/h), y' = -c x^2/2 predicts."""
+    x, y, h, z = sympy.symbols("x y h z")
+    S = 3
+    L = (S + y) * x ** 2 / 2
+    F = bea.derive("euler", 7).evaluate({"f": [-L.diff(x), -L.diff(y)]}, {"theta": [x, y]})
+    coefficient = sympy.Poly(sympy.expand(F[1].subs(y, 0)), x).coeff_monomial(x ** 2)
+    closed = 2 * sympy.log(1 - z) / ((1 - z) ** 2 - 1)
+    taylor = sympy.series(closed, z, 0, 7).removeO().subs(z, S * h)
+    assert sympy.expand(coefficient + taylor / 2) == 0 and sympy.Poly(coefficient, h).degree() == 6
+    for value in (0.1, 0.5, 0.9):
+        assert abs(eos.resummed_drift(value) - float(closed.subs(z, value))) < 1e-14
+    assert eos.resummed_drift(0) == 1 and eos.resummed_drift(2) == 1 and eos.resummed_drift(1) == np.inf
+    eta, steps, x0 = 0.1, 40, 1e-5
+    S = 1.9 / eta
+    xs, ys = x0, 0.0
+    for _ in range(steps):
+        xs, ys = xs - eta * (S + ys) * xs, ys - eta * xs ** 2 / 2
+    ell = np.log(abs(1 - eta * S))
+    flow = -eos.resummed_drift(eta * S) * x0 ** 2 / 2 * eta * np.expm1(2 * ell * steps) / (2 * ell)
+    assert abs(ys - flow) < 1e-6 * abs(flow)

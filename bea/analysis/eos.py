@@ -33,7 +33,7 @@ from ..exact import exact_number
 from ..printable import Printable
 from .spectral import loss_fields, spectral
 
-__all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "project", "constrained",
+__all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "resummed_drift", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "rotation_between", "lyapunov", "Amplification",
            "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "rel_l1", "dln_ratios"]
 
@@ -109,6 +109,32 @@ def invariant(alpha: float, beta: float, X, Y):
     """``g = h(X / delta^2) + Y^2 / alpha`` with ``h(z) = z - log z - 1``, conserved by :func:`reduced_field`."""
     z = np.asarray(X, dtype=float) * beta / (2 * alpha)
     return z - np.log(z) - 1 + np.asarray(Y, dtype=float) ** 2 / alpha
+
+
+def resummed_drift(z):
+    """The factor ``c(z) = 2 log|1 - z| / ((1 - z)^2 - 1)`` of the cubic term of the modified flow's ``y``-field:
+    with ``z = h S`` and ``x`` the coordinate along ``u``, the flow that interpolates gradient descent has
+    ``y' = ... - c(z) beta x^2 / 2``, against the map's ``eta beta x^2 / 2`` per step (the four-stage map).
+
+    Derivation: to leading order in ``x`` the flow moves ``x`` by the principal flow's exponent,
+    ``x(t)^2 = x_0^2 e^{2 t l / h}``, ``l = Re log(1 - z) = log|1 - z|`` [RWQD23, Eq 16]; matching
+    ``int_0^h c beta x(t)^2/2 dt`` with one step's ``h beta x_0^2 / 2`` gives ``c = 2 l / (e^{2l} - 1)``: the
+    principal series of the drift summed.  ``c(0) = c(2) = 1`` (the limits are returned there), ``c(1) =
+    inf`` (one step annihilates ``x``); its Taylor series ``1 + z + 5 z^2/6 + ...`` is the modified field's
+    coefficients order by order (tested against :func:`bea.derive`).
+
+    >>> [round(float(resummed_drift(z)), 6) for z in (0, 0.5, 1.9, 2)]
+    [1.0, 1.848392, 1.109058, 1.0]
+
+    References: [DNL23, Sec 4.1], [RWQD23, Def 3.1, Eq 16].
+    """
+    values = np.asarray(z, dtype=float)
+    if not np.all(np.isfinite(values)):
+        raise ProblemError("z = h S must be finite")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ell = np.where(values < 1, np.log1p(-values), np.log(np.abs(1 - values)))   # accurate near z = 0 and 2
+        c = np.where(ell == 0, 1.0, 2 * ell / np.expm1(2 * ell))
+    return c if c.ndim else float(c)
 
 
 def _constraints(loss, variables, theta, h):
