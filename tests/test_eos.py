@@ -251,3 +251,31 @@ def test_resummed_drift_is_the_modified_fields_series_summed():
     ell = np.log(abs(1 - eta * S))
     flow = -eos.resummed_drift(eta * S) * x0 ** 2 / 2 * eta * np.expm1(2 * ell * steps) / (2 * ell)
     assert abs(ys - flow) < 1e-6 * abs(flow)
+
+
+def test_sun_et_al_tables_2_and_9_weight_decay_bounds():
+    """Table 2 (GD, dt = 1e-8, a = -0.5, beta = 1, a 256 x 256 checkerboard of +-1): alpha_min = 1.07e9 (the
+    checkerboard's one mode, |I_hat|^2 = 65536^2) and alpha_max = 2e8, as printed (so the infinite-window
+    interval is empty).  Table 9 (their Nesterov, dt = 1e-4, momentum 0.9): bea's exact stability interval of
+    Nesterov's method gives alpha_max = 1e9/7 = 1.43e8, where Eq 18 prints 4/(3 dt^2) = 1.33e8 and their
+    experiment found 1.42e8: Eq 18 is the limit d -> 0 (their damping does matter).  Iterating their scheme
+    (Eqs 70-71) on the critical mode just inside and just outside the bound decides it independently."""
+    board = np.array([[(-1) ** (i + j) for j in range(256)] for i in range(256)])
+    curvatures = eos.cnn_curvatures(board, -0.5, 1).ravel()
+    low, high = eos.weight_decay_bounds(curvatures, "1e-8")
+    assert (low, high) == (2 ** 30, 2 * 10 ** 8) and f"{float(low):.2e}" == "1.07e+09"
+    p = eos.nesterov_parameters(R(1, 10 ** 4), R(2, 19) * 10 ** 4)            # (2 - d dt)/(2 + d dt) = 0.9
+    assert p["beta"] == R(9, 10)
+    low, high = eos.weight_decay_bounds(curvatures, p["h"], "nesterov", beta=p["beta"])
+    assert low == 2 ** 30 and high == R(10 ** 9, 7) and f"{float(high):.2e}" == "1.43e+08"
+    assert f"{4 / (3 * 1e-8):.2e}" == "1.33e+08"                              # Eq 18, as printed
+
+    def grows(z, steps=3000):                                                  # Eqs 70-71 on one mode
+        k_old = k = 1.0
+        for _ in range(steps):
+            v = k + float(p["beta"]) * (k - k_old)
+            k_old, k = k, v - float(p["h"]) * z * v
+        return abs(k) > 1e3
+    critical = float(high)                     # the checkerboard's other modes have curvature 0: z = alpha
+    assert not grows(critical * (1 - 1e-3)) and grows(critical * (1 + 1e-3))
+    assert not grows(4 / (3 * 1e-8))           # Eq 18's bound is inside the stable interval: not the edge

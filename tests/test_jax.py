@@ -380,3 +380,26 @@ def test_model_eos_constants_and_rotation_agree_with_the_concrete_problem():
         m = bea.jax.eos.rotation(loss, state, 0.011, flow)
         e = bea.eos.rotation(fields, variables, {t1: "-0.1", t2: 10}, "0.011", flow)
         assert m.direction == e.direction and abs(m.ratio_after - e.ratio_after) < 1e-6 * e.ratio_after
+
+
+def test_sun_et_al_cnn_linearisation_against_the_networks_hessian():
+    """Sun et al.'s one-layer CNN s[sum r(K * I)] with Swish r and cross-entropy, periodic, kernel as large as
+    the image: at K = 0 its Hessian (jax.hessian of the network itself) is the rank-one term of a's
+    dependence on K, s'(0) grad P grad P^T, plus the linearisation's convolution, whose eigenvalues are
+    bea.eos.cnn_curvatures: a beta |I_hat|^2 / 2 with a = y_hat - y (their Thm 5.2 / Eq 13)."""
+    n, beta, label = 5, 1.3, 1.0
+    I = np.asarray(jax.random.normal(jax.random.PRNGKey(3), (n, n)))
+    shift = np.array([[[[((x + u) % n) * n + (y + v) % n for v in range(n)] for u in range(n)] for y in range(n)]
+                      for x in range(n)])                         # (K * I)(x, y) = sum_uv K(u, v) I(x + u, y + v)
+
+    def loss(K):
+        correlation = jnp.einsum("uv,xyuv->xy", K.reshape(n, n), jnp.asarray(I.ravel())[shift])
+        P = jnp.sum(correlation * jax.nn.sigmoid(beta * correlation))
+        return -(label * jax.nn.log_sigmoid(P) + (1 - label) * jax.nn.log_sigmoid(-P))
+
+    H = np.asarray(jax.hessian(loss)(jnp.zeros(n * n)))
+    grad_P = np.full(n * n, I.sum() / 2)                          # r'(0) = 1/2 at every x: grad P = I_bar / 2
+    linear = H - 0.25 * np.outer(grad_P, grad_P)                  # s'(0) = 1/4
+    a = 0.5 - label                                               # y_hat = s(0) = 1/2
+    expected = np.sort(bea.eos.cnn_curvatures(I, a, beta).ravel())
+    assert np.allclose(np.sort(np.linalg.eigvalsh(linear)), expected, rtol=1e-10, atol=1e-10)

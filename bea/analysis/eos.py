@@ -35,7 +35,7 @@ from .spectral import loss_fields, spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "resummed_drift", "project", "constrained",
            "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "rotation_between", "lyapunov", "Amplification",
-           "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "rel_l1", "dln_ratios"]
+           "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "cnn_curvatures", "nesterov_parameters", "rel_l1", "dln_ratios"]
 
 
 @dataclass(frozen=True)
@@ -528,6 +528,32 @@ def weight_decay_bounds(curvatures, dt, scheme="euler", **params) -> tuple:
     kappas = [exact_number(k, "a curvature", floats="binary") for k in curvatures]
     step = exact_number(dt, "dt")
     return -min(kappas), x_max / step - max(kappas)
+
+
+def cnn_curvatures(image, a, beta) -> np.ndarray:
+    """The Hessian eigenvalues without weight decay of Sun et al.'s one-layer CNN ``f(I) = s[sum r(K * I)]``
+    (Swish ``r(x) = x s(beta x)``, sigmoid ``s``, cross-entropy) linearised at ``K * I = 0`` with ``a = y_hat - y``
+    held constant: ``r'(x) = 1/2 + beta x/2 + O(x^2)`` makes the gradient ``(a/2)(I_bar + beta (K * I) * I)``
+    [SLYS, Thm 5.2, Eq 10], a convolution whose Fourier symbol per mode is ``a beta |I_hat(omega)|^2 / 2``
+    [SLYS, Eq 13] (periodic image, kernel as large as the image: the paper's ``w -> infinity``; ``I_hat``
+    unnormalised, ``numpy.fft.fft2``).  Feed them to :func:`weight_decay_bounds` for Thm 5.4's ``alpha_min``,
+    ``alpha_max``.  Returns the array of the DFT grid's shape."""
+    I = np.asarray(image, dtype=float)
+    if I.ndim != 2 or I.size == 0 or not np.all(np.isfinite(I)):
+        raise ProblemError("the image is a non-empty 2-D array of finite numbers")
+    a_, beta_ = (float(exact_number(v, name, floats="binary")) for v, name in ((a, "a"), (beta, "beta")))
+    return a_ * beta_ * np.abs(np.fft.fft2(I)) ** 2 / 2
+
+
+def nesterov_parameters(dt, damping) -> dict:
+    """Sun et al.'s Nesterov scheme (Eqs 16-17, the semi-implicit discretisation of ``K'' + d K' = -grad L``
+    with time step ``dt``) as bea's ``nesterov`` scheme: step ``h = 2 dt^2/(2 + d dt)`` and momentum ``beta =
+    (2 - d dt)/(2 + d dt)``, exact (``{"h": ..., "beta": ...}``; pass ``beta`` to :func:`weight_decay_bounds`).
+    References: [SLYS, Thm 5.5, App. E.1]."""
+    t, d = exact_number(dt, "dt"), exact_number(damping, "the damping d")
+    if not t > 0 or d < 0 or d * t >= 2:
+        raise ProblemError(f"need dt > 0 and 0 <= d dt < 2 (momentum in [0, 1)), got dt = {dt}, d = {damping}")
+    return {"h": 2 * t ** 2 / (2 + d * t), "beta": (2 - d * t) / (2 + d * t)}
 
 
 def rel_l1(theta, other) -> float:
