@@ -25,7 +25,7 @@ from .models.field import model_field
 from .models.loss import model_loss
 from .models.principal_flow import ModelPrincipalFlow, model_principal_flow
 from .models.drift import model_drift, model_loss_change
-from .models.eos import model_constants, model_rotation
+from .models.eos import model_constants, model_lyapunov, model_rotation
 from .models.spectral import model_spectral
 from .models.step import bound_scheme, model_step
 from .models.validate import model_validate
@@ -125,5 +125,11 @@ def _eos_rotation(loss: Callable, state, h, flow: str = "gd", *, dense_limit: in
     return model_rotation(loss, state, h, JAX, flow, dense_limit)
 
 
+def _eos_lyapunov(fields: Mapping[str, Callable], state, h, steps: int, *, dense_limit: int = 200, seed: int = 0):
+    """The finite-time Lyapunov exponent of gradient descent on a model (:func:`bea.eos.lyapunov`): every
+    tangent up to ``dense_limit`` parameters, one seeded random tangent beyond (:mod:`bea.models.eos`)."""
+    return model_lyapunov(fields, state, h, steps, JAX, dense_limit, seed)
+
+
 #: the edge-of-stability tools on models (:mod:`bea.models.eos`)
-eos = SimpleNamespace(constants=_eos_constants, rotation=_eos_rotation)
+eos = SimpleNamespace(constants=_eos_constants, rotation=_eos_rotation, lyapunov=_eos_lyapunov)

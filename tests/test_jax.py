@@ -403,3 +403,17 @@ def test_sun_et_al_cnn_linearisation_against_the_networks_hessian():
     a = 0.5 - label                                               # y_hat = s(0) = 1/2
     expected = np.sort(bea.eos.cnn_curvatures(I, a, beta).ravel())
     assert np.allclose(np.sort(np.linalg.eigvalsh(linear)), expected, rtol=1e-10, atol=1e-10)
+
+
+def test_model_lyapunov_agrees_with_the_concrete_exponent():
+    """The finite-time Lyapunov exponent of GD on a nonlinear loss, in SymPy (exact Jacobians, all tangents)
+    and on the JAX model (forward-mode tangents): the same number; one random tangent (dense_limit = 0)
+    grows at the same rate up to the O(1/T) of its start."""
+    x, y = sympy.symbols("x y")
+    E = x ** 4 / 4 + x * y + y ** 2 + x ** 2 * y / 3
+    concrete = bea.eos.lyapunov({"f": [-E.diff(x), -E.diff(y)]}, {"theta": [x, y]}, [1.2, -0.4], 0.3, 60)
+    loss = sympy.lambdify([(x, y)], E, "jax")
+    fields = {"f": lambda t: -jax.grad(loss)(t)}
+    model = bea.jax.eos.lyapunov(fields, jnp.array([1.2, -0.4]), 0.3, 60)
+    assert abs(model - concrete) < 1e-12
+    assert abs(bea.jax.eos.lyapunov(fields, jnp.array([1.2, -0.4]), 0.3, 60, dense_limit=0) - concrete) < 0.05

@@ -34,7 +34,7 @@ from ..printable import Printable
 from .spectral import loss_fields, spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "resummed_drift", "project", "constrained",
-           "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "rotation_between", "lyapunov", "Amplification",
+           "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "rotation_between", "lyapunov", "finite_time_lyapunov", "Amplification",
            "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "cnn_curvatures", "nesterov_parameters", "rel_l1", "dln_ratios"]
 
 
@@ -356,24 +356,33 @@ def rotation_between(flow: str, h: float, u: np.ndarray, w: np.ndarray) -> Rotat
 def lyapunov(fields, variables, theta0, h, steps: int) -> float:
     """The finite-time Lyapunov exponent of the gradient-descent map, ``(1/T) log sigma_max(J_T ... J_1)``
     (the growth of the fastest-growing tangent ``w``), ``J_t = I + h Df(theta_t)`` along the iterates
-    [SLYS, Sec 6]; the product is renormalised every step (its scale kept as a logarithm).  An iterate that
-    overflows, or a product that underflows to exactly zero, is an error, not a number."""
+    [SLYS, Sec 6] (:func:`finite_time_lyapunov`)."""
     state = list(variables[next(iter(variables))])
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ProblemError(f"steps must be an integer >= 1, got {steps!r}")
     (exprs,) = fields.values()
     f = sympy.lambdify([state], list(exprs), "numpy")
     J = sympy.lambdify([state], sympy.Matrix(exprs).jacobian(state), "numpy")
-    eta = float(exact_number(h, "the step size h"))
     theta = np.array([float(exact_number(x, "theta0", floats="binary")) for x in theta0])
-    product, logs = np.eye(len(state)), 0.0
+    return finite_time_lyapunov(lambda t: np.asarray(f(t), dtype=float),
+                                lambda t, W: np.asarray(J(t), dtype=float) @ W, theta, h, steps, np.eye(len(state)))
+
+
+def finite_time_lyapunov(f, tangent, theta, h, steps: int, W) -> float:
+    """``(1/T) log sigma_max(P)``, ``P = J_T ... J_1 W``, ``J_t = I + h Df(theta_t)``, ``theta+ = theta + h f(theta)``:
+    ``tangent(theta, W) = Df(theta) W`` on the columns of ``W`` (the identity for the exact finite-time exponent,
+    a random vector for its estimate on models).  The product is renormalised every step (its scale kept as a
+    logarithm).  An iterate that overflows, or a product that underflows to exactly zero, is an error, not a
+    number."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ProblemError(f"steps must be an integer >= 1, got {steps!r}")
+    eta = float(exact_number(h, "the step size h"))
+    product, logs = np.asarray(W, dtype=float), 0.0
     for _ in range(steps):
-        product = (np.eye(len(state)) + eta * np.asarray(J(theta), dtype=float)) @ product
+        product = product + eta * tangent(theta, product)
         scale = float(np.max(np.abs(product)))
         if not np.isfinite(scale) or scale == 0:
             raise ProblemError("the tangent map underflowed to zero or overflowed: the exponent is not defined")
         product, logs = product / scale, logs + np.log(scale)
-        theta = theta + eta * np.asarray(f(theta), dtype=float)
+        theta = theta + eta * f(theta)
         if not np.all(np.isfinite(theta)):
             raise ProblemError("the gradient-descent iterates overflow: the exponent is not defined")
     return float((logs + np.log(np.linalg.svd(product, compute_uv=False)[0])) / steps)
