@@ -33,9 +33,11 @@ from ..exact import exact_number
 from ..printable import Printable
 from .spectral import loss_fields, spectral
 
-__all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "resummed_drift", "project", "constrained",
-           "TwoCycle", "two_cycle", "Predicted", "predicted", "Rotation", "rotation", "rotation_between", "lyapunov", "finite_time_lyapunov", "Amplification",
-           "amplification", "Alignment", "alignment", "Iterates", "iterates", "weight_decay_bounds", "cnn_curvatures", "nesterov_parameters", "rel_l1", "dln_ratios"]
+__all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "resummed_drift",
+           "LossOracle", "ConcreteLoss", "project", "project_on", "constrained", "constrained_on", "TwoCycle", "two_cycle",
+           "two_cycle_on", "Predicted", "predicted", "predicted_on", "Rotation", "rotation", "rotation_between", "lyapunov",
+           "finite_time_lyapunov", "Amplification", "amplification", "Alignment", "alignment", "Iterates", "iterates",
+           "iterates_on", "weight_decay_bounds", "cnn_curvatures", "nesterov_parameters", "rel_l1", "dln_ratios"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,66 @@ def _loss_problem(loss, variables):
     """``(block, state, {"f": -grad L})`` of the loss (:func:`bea.analysis.spectral.loss_fields`)."""
     block, state, _, fields = loss_fields(loss, variables, "the edge-of-stability tools")
     return block, state, fields
+
+
+class LossOracle:
+    """What the self-stabilisation tools need of a loss ``L`` on flat float64 vectors ``theta``: ``n`` and
+    ``names`` (of the coordinates, for reports), ``value``, ``gradient``, ``hessian_times(theta, V)`` (on the
+    columns of ``V``), ``spectral(theta, h)`` (a :class:`~bea.analysis.spectral.Spectral` with the top pair's
+    gradients) and ``line(theta, u, k)``, the ``k``-th derivative of ``F(x) = L(theta + x u)`` as a function of
+    ``x``.  :class:`ConcreteLoss` implements it for SymPy losses, :class:`bea.models.eos.ModelLoss` for models;
+    the algorithms below are written once over it."""
+
+    n: int
+    names: tuple
+
+    def value(self, theta) -> float: ...
+    def gradient(self, theta) -> np.ndarray: ...
+    def hessian_times(self, theta, V) -> np.ndarray: ...
+    def spectral(self, theta, h): ...
+    def line(self, theta, u, k: int): ...
+
+
+class ConcreteLoss(LossOracle):
+    """:class:`LossOracle` of a SymPy loss in ``variables`` (one block): NumPy functions of its exact
+    derivatives; :func:`bea.spectral` at the points (exact there, floats read as their decimals)."""
+
+    def __init__(self, loss, variables):
+        _, state, fields = _loss_problem(loss, variables)
+        self.loss, self.variables, self.state, self.fields = loss, variables, state, fields
+        self.n, self.names = len(state), tuple(str(v) for v in state)
+        self._value = sympy.lambdify([state], loss, "numpy")
+        self._gradient = sympy.lambdify([state], [-e for e in fields["f"]], "numpy")
+        self._hessian = sympy.lambdify([state], sympy.hessian(loss, state), "numpy")
+
+    def value(self, theta) -> float:
+        return float(self._value(theta))
+
+    def gradient(self, theta) -> np.ndarray:
+        return np.asarray(self._gradient(theta), dtype=float)
+
+    def hessian_times(self, theta, V) -> np.ndarray:
+        return np.asarray(self._hessian(theta), dtype=float) @ V
+
+    def spectral(self, theta, h):
+        return spectral(self.fields, self.variables, {v: float(x) for v, x in zip(self.state, theta)}, h)
+
+    def line(self, theta, u, k: int):
+        x = sympy.Symbol("x")
+        F = self.loss.xreplace({v: sympy.Float(float(t), 30) + x * sympy.Float(float(ui), 30)
+                                for v, t, ui in zip(self.state, theta, u)})
+        return sympy.lambdify(x, F.diff(x, k), "numpy")
+
+
+def _vector(values, what: str) -> np.ndarray:
+    """Floats of a point given by the user (exact numbers or floats, read as their binary values)."""
+    return np.array([float(exact_number(x, what, floats="binary")) for x in values])
+
+
+def _steps(steps, least: int = 0) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < least:
+        raise ProblemError(f"steps must be an integer >= {least}, got {steps!r}")
+    return steps
 
 
 def constants(loss, variables, at, h) -> EosConstants:
@@ -137,45 +199,48 @@ def resummed_drift(z):
     return c if c.ndim else float(c)
 
 
-def _constraints(loss, variables, theta, h):
-    """``(S - 2/h, grad L . u)`` at ``theta`` (floats) and the spectral result there."""
-    state = list(variables[next(iter(variables))])
-    _, _, fields = _loss_problem(loss, variables)
-    s = spectral(fields, variables, {v: float(x) for v, x in zip(state, theta)}, h)
-    return np.array([s.sharpness - 2 / s.h, s.gradient @ s.eigenvectors[:, 0]]), s
-
-
 def project(loss, variables, theta, h, tolerance: float = 1e-12, max_steps: int = 50) -> np.ndarray:
     """The point of ``M = {S <= 2/h, grad L . u = 0}`` nearest ``theta`` to first order: Gauss-Newton steps
     ``-J^T (J J^T)^{-1} c`` on the active constraints ``c`` (``S - 2/h`` when positive, and
     ``grad L . u``), with ``J`` their gradients (``grad S`` and
     :attr:`~bea.analysis.spectral.Spectral.constraint_gradient`), until ``|c| < tolerance``; an error when
     that does not happen.  References: [DNL23, Sec 3 (Eq 3)]."""
-    point = np.array([float(exact_number(x, "theta", floats="binary")) for x in theta])
+    return project_on(ConcreteLoss(loss, variables), theta, h, tolerance, max_steps)
+
+
+def project_on(oracle: LossOracle, theta, h, tolerance: float = 1e-12, max_steps: int = 50) -> np.ndarray:
+    """:func:`project` over a :class:`LossOracle`."""
+    point = _vector(theta, "theta")
     step = float(exact_number(h, "the step size h"))
     for _ in range(max_steps):
-        c, s = _constraints(loss, variables, point, step)
+        s = oracle.spectral(point, step)
+        c = np.array([s.sharpness - 2 / s.h, s.gradient @ s.eigenvectors[:, 0]])
         active = [1] + ([0] if c[0] > 0 else [])
         if max(abs(c[i]) for i in active) < tolerance * max(1.0, abs(2 / step)):
             return point
-        J = np.array([s.sharpness_gradient if i == 0 else s.constraint_gradient for i in active])
-        point = point - J.T @ np.linalg.solve(J @ J.T, np.array([c[i] for i in active]))
+        rows = [s.sharpness_gradient if i == 0 else s.constraint_gradient for i in active]
+        if any(r is None for r in rows):
+            raise ProblemError("the top eigenvalue of the Hessian is repeated on the way to the stable set: "
+                               "its constraints have no gradient there")
+        J = np.array(rows)
+        point = point - J.T @ np.linalg.solve(J @ J.T, c[active])
     raise ProblemError(f"the projection onto the stable set did not converge in {max_steps} steps at {theta}")
 
 
 def constrained(loss, variables, theta0, h, steps: int) -> np.ndarray:
     """The constrained trajectory ``theta_dagger``: ``proj_M`` of each gradient step, ``steps`` of them
     from ``proj_M(theta0)`` (rows: ``t = 0 .. steps``) [DNL23, Sec 3]."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ProblemError(f"steps must be an integer >= 0, got {steps!r}")
-    state = list(variables[next(iter(variables))])
-    _, _, fields = _loss_problem(loss, variables)
+    return constrained_on(ConcreteLoss(loss, variables), theta0, h, steps)
+
+
+def constrained_on(oracle: LossOracle, theta0, h, steps: int) -> np.ndarray:
+    """:func:`constrained` over a :class:`LossOracle`."""
+    _steps(steps)
     step = float(exact_number(h, "the step size h"))
-    gradient = sympy.lambdify([state], [-e for e in fields["f"]], "numpy")
-    point = project(loss, variables, theta0, h)
+    point = project_on(oracle, theta0, step)
     path = [point]
     for _ in range(steps):
-        point = project(loss, variables, point - step * np.asarray(gradient(point), dtype=float), h)
+        point = project_on(oracle, point - step * oracle.gradient(point), step)
         path.append(point)
     return np.array(path)
 
@@ -201,39 +266,55 @@ class TwoCycle(Printable):
 
 def two_cycle(loss, variables, at, h, guess: float | None = None) -> TwoCycle:
     """The 2-cycle of gradient descent along the top eigenvector at ``at`` (see :class:`TwoCycle`), found by
-    Newton's method at 30 digits from ``(guess, -guess)`` (default: the symmetric cycle of the quadratic-plus-
-    quartic model of ``F``).  An error when there is none near the guess.  References: [DNL23, App. F]."""
-    import mpmath
+    Newton's method from ``(guess, -guess)`` (default: the symmetric cycle of the quadratic-plus-quartic model
+    of ``F``).  An error when there is none near the guess.  References: [DNL23, App. F]."""
+    oracle = ConcreteLoss(loss, variables)
+    point = Problem({"theta": ("f",)}, {"f": oracle.fields["f"]}, {"theta": oracle.state}).point(at, complete=True)
+    return two_cycle_on(oracle, [point[v] for v in oracle.state], h, guess)
 
-    block, state, fields = _loss_problem(loss, variables)
-    c = constants(loss, variables, at, h)
-    eta = exact_number(h, "the step size h")
-    point = Problem({block: ("f",)}, fields, variables).point(at, complete=True)
-    xs = sympy.Symbol("x")
-    line = {v: point[v] + xs * sympy.Float(float(ui), 30) for v, ui in zip(state, c.u)}
-    F = loss.xreplace(line)
-    dF = sympy.lambdify(xs, F.diff(xs), "mpmath")
-    d2F = sympy.lambdify(xs, F.diff(xs, 2), "mpmath")
+
+def two_cycle_on(oracle: LossOracle, theta, h, guess: float | None = None, tolerance: float = 1e-15) -> TwoCycle:
+    """:func:`two_cycle` over a :class:`LossOracle`: Newton's method in float64 on ``(x_1, x_2)`` with the
+    Jacobian ``[[h F''(x_1) - 1, 1], [1, h F''(x_2) - 1]]``; the radius from the products ``(I - h H(p_2))(I -
+    h H(p_1))`` (dense up to 500 parameters, else ARPACK on Hessian-vector products)."""
+    eta = float(exact_number(h, "the step size h"))
+    base = _vector(theta, "the point")
+    u = oracle.spectral(base, eta).eigenvectors[:, 0]
+    dF, d2F = oracle.line(base, u, 1), oracle.line(base, u, 2)
     if guess is None:
-        curvature, quartic = float(F.diff(xs, 2).subs(xs, 0)), float(F.diff(xs, 4).subs(xs, 0)) / 24
-        if quartic == 0 or (2 / float(eta) - curvature) / (4 * quartic) <= 0:
+        curvature, quartic = float(d2F(0.0)), float(oracle.line(base, u, 4)(0.0)) / 24
+        if quartic == 0 or (2 / eta - curvature) / (4 * quartic) <= 0:
             raise ProblemError("no symmetric 2-cycle of the quadratic-plus-quartic model along u; give a guess")
-        guess = float(np.sqrt((2 / float(eta) - curvature) / (4 * quartic)))
-    with mpmath.workdps(30):
-        e = mpmath.mpf(str(eta))
-        try:
-            x1, x2 = mpmath.findroot(lambda p, q: [q - (p - e * dF(p)), p - (q - e * dF(q))], (guess, -guess))
-        except (ValueError, ZeroDivisionError) as error:
-            raise ProblemError(f"no 2-cycle found near +-{guess:.6g} along u: {error}") from None
-        if abs(x1 - x2) < mpmath.mpf(10) ** -20:
-            raise ProblemError("Newton's method found a fixed point, not a 2-cycle; give another guess")
-        offsets = (float(x1), float(x2))
-        sharp = (float(d2F(x1)), float(d2F(x2)))
-    points = np.array([[float(point[v]) + x * float(ui) for v, ui in zip(state, c.u)] for x in offsets])
-    hess = sympy.lambdify([state], sympy.hessian(loss, state), "numpy")
-    step = [np.eye(len(state)) - float(eta) * np.asarray(hess(p), dtype=float) for p in points]
-    radius = float(np.max(np.abs(np.linalg.eigvals(step[1] @ step[0]))))
-    return TwoCycle(float(eta), offsets, points, sharp, radius)
+        guess = float(np.sqrt((2 / eta - curvature) / (4 * quartic)))
+    p, q = float(guess), -float(guess)
+    for _ in range(100):
+        residual = np.array([q - p + eta * dF(p), p - q + eta * dF(q)], dtype=float)
+        jacobian = np.array([[eta * d2F(p) - 1, 1.0], [1.0, eta * d2F(q) - 1]], dtype=float)
+        if not np.all(np.isfinite(residual)) or abs(np.linalg.det(jacobian)) < 1e-300:
+            raise ProblemError(f"no 2-cycle found near +-{guess:.6g} along u (Newton's method broke down)")
+        dp, dq = np.linalg.solve(jacobian, residual)
+        p, q = p - dp, q - dq
+        if max(abs(dp), abs(dq)) <= tolerance * max(1.0, abs(p), abs(q)):
+            break
+    else:
+        raise ProblemError(f"no 2-cycle found near +-{guess:.6g} along u: Newton's method did not converge")
+    if abs(p - q) <= 1e-10 * max(1.0, abs(p)):
+        raise ProblemError("Newton's method found a fixed point, not a 2-cycle; give another guess")
+    points = np.array([base + x * u for x in (p, q)])
+    return TwoCycle(eta, (p, q), points, (float(d2F(p)), float(d2F(q))), _two_step_radius(oracle, points, eta))
+
+
+def _two_step_radius(oracle: LossOracle, points, eta: float) -> float:
+    """The spectral radius of ``(I - eta H(p_2))(I - eta H(p_1))``."""
+    def two_steps(V):
+        V = V - eta * oracle.hessian_times(points[0], V)
+        return V - eta * oracle.hessian_times(points[1], V)
+    if oracle.n <= 500:
+        return float(np.max(np.abs(np.linalg.eigvals(two_steps(np.eye(oracle.n))))))
+    from scipy.sparse.linalg import LinearOperator, eigs
+
+    operator = LinearOperator((oracle.n, oracle.n), matvec=lambda v: two_steps(v.reshape(-1, 1)).ravel(), dtype=float)
+    return float(np.max(np.abs(eigs(operator, k=1, which="LM", return_eigenvectors=False))))
 
 
 @dataclass(frozen=True)
@@ -263,23 +344,25 @@ def predicted(loss, variables, theta0, h, steps: int) -> Predicted:
     Eq 6]; the ``delta_t^2`` term is the projection's pull back onto ``S = 2/h``, so it is there only where the
     constrained trajectory is on that edge (and ``alpha_t > 0``).  Before, ``v`` follows plain linearised
     gradient descent with the cubic coupling."""
-    _, state, _ = _loss_problem(loss, variables)
-    dagger = constrained(loss, variables, theta0, h, steps)
+    return predicted_on(ConcreteLoss(loss, variables), theta0, h, steps)
+
+
+def predicted_on(oracle: LossOracle, theta0, h, steps: int) -> Predicted:
+    """:func:`predicted` over a :class:`LossOracle`."""
+    dagger = constrained_on(oracle, theta0, h, steps)
     eta = float(exact_number(h, "the step size h"))
-    hess = sympy.lambdify([state], sympy.hessian(loss, state), "numpy")
-    value = sympy.lambdify([state], loss, "numpy")
-    v = np.asarray([float(exact_number(t, "theta0", floats="binary")) for t in theta0]) - dagger[0]
+    v = _vector(theta0, "theta0") - dagger[0]
     vs, xs, ys, losses, sharp, deltas = [], [], [], [], [], []
     for t in range(steps + 1):
-        c = constants(loss, variables, {s: float(p) for s, p in zip(state, dagger[t])}, eta)
+        c = constants_of(oracle.spectral(dagger[t], eta))
         x, y = float(c.u @ v), float(c.grad_sharpness_perp @ v)
         on_edge = c.sharpness >= 2 / eta * (1 - 1e-9)           # the projection caps S only on the edge
         delta = (c.delta or 0.0) if on_edge else 0.0
         vs.append(v), xs.append(x), ys.append(y), deltas.append(delta)
-        losses.append(float(value(dagger[t])) + c.sharpness * x * x / 2)
+        losses.append(oracle.value(dagger[t]) + c.sharpness * x * x / 2)
         sharp.append(c.sharpness + float(c.grad_sharpness @ v))
-        H = np.asarray(hess(dagger[t]), dtype=float)
-        v = v - eta * (H @ v + c.u * x * y + (x * x - delta * delta) / 2 * c.grad_sharpness_perp)
+        Hv = oracle.hessian_times(dagger[t], v)
+        v = v - eta * (Hv + c.u * x * y + (x * x - delta * delta) / 2 * c.grad_sharpness_perp)
     return Predicted(eta, dagger, np.array(vs), np.array(xs), np.array(ys), np.array(losses), np.array(sharp),
                      np.array(deltas))
 
@@ -497,24 +580,26 @@ class Iterates(Printable):
 
 def iterates(loss, variables, theta0, h, steps: int) -> Iterates:
     """Gradient descent on ``loss`` from ``theta0`` for ``steps`` steps (see :class:`Iterates`)."""
-    _, state, fields = _loss_problem(loss, variables)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ProblemError(f"steps must be an integer >= 0, got {steps!r}")
-    gradient = sympy.lambdify([state], [-e for e in fields["f"]], "numpy")
+    return iterates_on(ConcreteLoss(loss, variables), theta0, h, steps)
+
+
+def iterates_on(oracle: LossOracle, theta0, h, steps: int) -> Iterates:
+    """:func:`iterates` over a :class:`LossOracle` (underflows named by ``oracle.names``)."""
+    _steps(steps)
     eta = float(exact_number(h, "the step size h"))
-    theta = np.array([float(exact_number(x, "theta0", floats="binary")) for x in theta0])
+    theta = _vector(theta0, "theta0")
     path, underflow, overflow, reported = [theta], [], None, set()
     tiny = np.finfo(float).tiny
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
-            new = theta - eta * np.asarray(gradient(theta), dtype=float)
+            new = theta - eta * oracle.gradient(theta)
             if not np.all(np.isfinite(new)):
                 overflow = t
                 break
-            for i in range(len(state)):
-                if theta[i] != 0 and abs(new[i]) < tiny and i not in reported:
+            for i in np.flatnonzero((theta != 0) & (np.abs(new) < tiny)):
+                if i not in reported:
                     reported.add(i)
-                    underflow.append((t, str(state[i])))
+                    underflow.append((t, oracle.names[i]))
             theta = new
             path.append(theta)
     return Iterates(eta, np.array(path), tuple(underflow), overflow)
