@@ -25,7 +25,7 @@ from .models.field import model_field
 from .models.loss import model_loss
 from .models.principal_flow import ModelPrincipalFlow, model_principal_flow
 from .models.drift import model_drift, model_loss_change
-from .models.eos import model_constants, model_lyapunov, model_rotation
+from .models.eos import ModelLoss, model_constants, model_lyapunov, model_rotation
 from .models.spectral import model_spectral
 from .models.step import bound_scheme, model_step
 from .models.validate import model_validate
@@ -131,5 +131,52 @@ def _eos_lyapunov(fields: Mapping[str, Callable], state, h, steps: int, *, dense
     return model_lyapunov(fields, state, h, steps, JAX, dense_limit, seed)
 
 
-#: the edge-of-stability tools on models (:mod:`bea.models.eos`)
-eos = SimpleNamespace(constants=_eos_constants, rotation=_eos_rotation, lyapunov=_eos_lyapunov)
+def _eos_project(loss: Callable, state, h, *, dense_limit: int = 2000):
+    """Damian et al.'s ``proj_M`` (:func:`bea.eos.project`) on a model: a flat float64 vector."""
+    from .analysis.eos import project_on
+
+    oracle = ModelLoss(loss, state, JAX, dense_limit)
+    return project_on(oracle, _flat(state), h)
+
+
+def _eos_constrained(loss: Callable, state, h, steps: int, *, dense_limit: int = 2000):
+    """The constrained trajectory ``theta_dagger`` (:func:`bea.eos.constrained`) on a model: rows of flat vectors."""
+    from .analysis.eos import constrained_on
+
+    return constrained_on(ModelLoss(loss, state, JAX, dense_limit), _flat(state), h, steps)
+
+
+def _eos_predicted(loss: Callable, state, h, steps: int, *, dense_limit: int = 2000):
+    """Damian et al.'s predicted dynamics (:func:`bea.eos.predicted`) on a model, from ``state``."""
+    from .analysis.eos import predicted_on
+
+    return predicted_on(ModelLoss(loss, state, JAX, dense_limit), _flat(state), h, steps)
+
+
+def _eos_two_cycle(loss: Callable, state, h, *, guess: float | None = None, dense_limit: int = 2000):
+    """The 2-cycle of gradient descent along the top eigenvector at ``state`` (:func:`bea.eos.two_cycle`)."""
+    from .analysis.eos import two_cycle_on
+
+    return two_cycle_on(ModelLoss(loss, state, JAX, dense_limit), _flat(state), h, guess)
+
+
+def _eos_iterates(loss: Callable, state, h, steps: int):
+    """Gradient descent on a model with underflow and overflow reported (:func:`bea.eos.iterates`)."""
+    from .analysis.eos import iterates_on
+
+    return iterates_on(ModelLoss(loss, state, JAX), _flat(state), h, steps)
+
+
+def _flat(state):
+    import numpy as np
+
+    flat, _ = JAX.flatten(state)
+    return np.asarray(JAX.to_numpy(flat), dtype=float)
+
+
+#: the edge-of-stability tools on models (:mod:`bea.models.eos`): the names of :mod:`bea.eos`, with a scalar
+#: ``loss(state)`` (or ``fields`` for the Lyapunov exponent) and a pytree ``state`` in place of expressions and
+#: variables; points and trajectories come back as flat float64 vectors (``jax.flatten_util.ravel_pytree``'s order)
+eos = SimpleNamespace(constants=_eos_constants, rotation=_eos_rotation, lyapunov=_eos_lyapunov, project=_eos_project,
+                      constrained=_eos_constrained, predicted=_eos_predicted, two_cycle=_eos_two_cycle,
+                      iterates=_eos_iterates)

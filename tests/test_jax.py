@@ -417,3 +417,28 @@ def test_model_lyapunov_agrees_with_the_concrete_exponent():
     model = bea.jax.eos.lyapunov(fields, jnp.array([1.2, -0.4]), 0.3, 60)
     assert abs(model - concrete) < 1e-12
     assert abs(bea.jax.eos.lyapunov(fields, jnp.array([1.2, -0.4]), 0.3, 60, dense_limit=0) - concrete) < 0.05
+
+
+def test_model_self_stabilisation_tools_agree_with_the_concrete_ones():
+    """Damian et al.'s projection, constrained trajectory, predicted dynamics and 2-cycle, and the iterates'
+    underflow report, on JAX models (autodiff gradients, HVPs, float64 eigh) against the same losses in SymPy
+    (exact derivatives, 50-digit eigenpairs)."""
+    a, b, t = sympy.symbols("a b t")
+    toy = a ** 2 * (1 + b + b ** 2 / 50) / 2 - b + a ** 4 / 40           # curvature: GD is not the exact map
+    variables = {"theta": [a, b]}
+    loss = sympy.lambdify([(a, b)], toy, "jax")
+    eta, start = 0.05, [0.01, 30.0]
+    assert np.allclose(bea.jax.eos.project(loss, jnp.array([0.3, 5.0]), eta), bea.eos.project(toy, variables, [0.3, 5.0], eta),
+                       rtol=1e-10, atol=1e-12)
+    concrete, model = bea.eos.predicted(toy, variables, start, eta, 40), bea.jax.eos.predicted(loss, jnp.array(start), eta, 40)
+    assert np.abs(concrete.x).max() > 0.05                              # the oscillation along u is exercised
+    for name in ("dagger", "v", "x", "y", "loss", "sharpness", "delta"):
+        assert np.allclose(getattr(model, name), getattr(concrete, name), rtol=1e-8, atol=1e-10), name
+    E = sympy.Rational(23, 5) * t ** 2 / 2 - t ** 4 / 4 + t ** 2 * sympy.Symbol("t") ** 4 / 100
+    cycle = bea.eos.two_cycle(E, {"theta": [t]}, {t: 0}, "1/2")
+    on_model = bea.jax.eos.two_cycle(sympy.lambdify([(t,)], E, "jax"), jnp.array([0.0]), 0.5)
+    assert np.allclose(on_model.offsets, cycle.offsets, rtol=1e-12) and abs(on_model.radius - cycle.radius) < 1e-12
+    run = bea.jax.eos.iterates(lambda th: (th[0] * th[1]) ** 2, jnp.array([-0.1, 10.0]), 0.013, 400)
+    assert run.underflow == ((288, "theta[0]"),) and run.overflow is None
+    with pytest.raises(bea.BeaError, match="float64|float32"):
+        bea.jax.eos.project(loss, jnp.array([0.3, 5.0], dtype=jnp.float32), eta)

@@ -1,6 +1,9 @@
-"""The edge-of-stability tools of :mod:`bea.analysis.eos` on models: Damian et al.'s constants and the
-rotation of the top eigenvector, from Hessian-vector products (the top eigenpair by Lanczos above
-``dense_limit`` parameters, :mod:`bea.models.spectral`)."""
+"""The edge-of-stability tools of :mod:`bea.analysis.eos` on models: Damian et al.'s constants, stable set,
+constrained trajectory, predicted dynamics and 2-cycle (through :class:`ModelLoss`, the models'
+:class:`~bea.analysis.eos.LossOracle`), the rotation of the top eigenvector, the finite-time Lyapunov
+exponent and the iterates' numerical events, from gradients and Hessian-vector products (the top eigenpairs
+by Lanczos above ``dense_limit`` parameters, :mod:`bea.models.spectral`).  Points are flat float64 vectors in
+the order of the backend's ``flatten``."""
 
 from __future__ import annotations
 
@@ -8,13 +11,61 @@ from typing import Callable
 
 import numpy as np
 
-from ..analysis.eos import FLOWS, EosConstants, Rotation, constants_of, finite_time_lyapunov, rotation_between
+from ..analysis.eos import FLOWS, EosConstants, LossOracle, Rotation, constants_of, finite_time_lyapunov, rotation_between
 from ..errors import ProblemError
 from ..exact import exact_number
 from .loss import descent_field
-from .spectral import model_spectral
+from .spectral import SpectralProducts, model_spectral
 
-__all__ = ["model_constants", "model_rotation", "model_lyapunov"]
+__all__ = ["ModelLoss", "model_constants", "model_rotation", "model_lyapunov"]
+
+
+class ModelLoss(LossOracle):
+    """:class:`~bea.analysis.eos.LossOracle` of a scalar model loss ``loss(state)``: compiled value, reverse-mode
+    gradient, forward-over-reverse Hessian-vector products, :func:`~bea.models.spectral.model_spectral` (top
+    two eigenpairs by Lanczos above ``dense_limit``) and derivatives along a line by nested gradients."""
+
+    def __init__(self, loss: Callable, state, backend, dense_limit: int = 2000):
+        flat, unflatten = backend.flatten(state)
+        backend.check_float64(flat, "the state")
+        self.backend, self.unflatten, self.dense_limit = backend, unflatten, dense_limit
+        self.fields = descent_field(loss, backend)
+        self._products = SpectralProducts(self.fields, state, backend)
+        self.n = int(np.asarray(backend.to_numpy(flat)).shape[0])
+        self.names = tuple(f"theta[{i}]" for i in range(self.n))
+        self._loss = loss
+        self._value = backend.compiled(lambda x: loss(unflatten(x)))
+
+    def _array(self, x) -> np.ndarray:
+        return np.asarray(self.backend.to_numpy(x), dtype=float)
+
+    def value(self, theta) -> float:
+        return float(self._array(self._value(self.backend.from_numpy(np.asarray(theta, dtype=float)))))
+
+    def gradient(self, theta) -> np.ndarray:
+        return -self._array(self._products.f(self.backend.from_numpy(np.asarray(theta, dtype=float))))
+
+    def hessian_times(self, theta, V) -> np.ndarray:
+        x, V = self.backend.from_numpy(np.asarray(theta, dtype=float)), np.asarray(V, dtype=float)
+        columns = V.reshape(self.n, -1)
+        out = np.stack([-self._array(self._products.jvp_f(x, self.backend.from_numpy(columns[:, j])))
+                        for j in range(columns.shape[1])], axis=1)
+        return out.reshape(V.shape)
+
+    def spectral(self, theta, h):
+        state = self.unflatten(self.backend.from_numpy(np.asarray(theta, dtype=float)))
+        return self._products.spectral(state, h, k=2, dense_limit=self.dense_limit)
+
+    def line(self, theta, u, k: int):
+        backend, unflatten = self.backend, self.unflatten
+        base, direction = backend.from_numpy(np.asarray(theta, dtype=float)), backend.from_numpy(np.asarray(u, dtype=float))
+
+        def F(x):
+            return self._loss(unflatten(base + x * direction))
+        for _ in range(k):
+            F = backend.grad(F)
+        derivative = backend.compiled(F)
+        return lambda x: float(self._array(derivative(backend.from_numpy(np.asarray(x, dtype=float)))))
 
 
 def model_constants(loss: Callable, state, h, backend, dense_limit: int = 2000) -> EosConstants:
