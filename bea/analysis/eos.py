@@ -1,4 +1,4 @@
-"""The edge of stability of gradient descent: self-stabilisation [DNL23], built on the spectral diagnostics.
+"""The edge of stability of gradient descent [DNL23, WR, SLYS], built on the spectral diagnostics.
 
 Damian, Nichani & Lee's quantities at a reference point ``theta*`` for gradient descent with step
 ``eta`` on a loss ``L`` (their text file lacks its formulas; these are the published forms, arXiv
@@ -16,8 +16,11 @@ the stable set ``M = {theta: S(theta) <= 2/eta, grad L . u = 0}``; in the coordi
 whose ODE ``X' = 2 eta X Y``, ``Y' = eta (alpha - beta X / 2)`` (``X = x^2``) conserves
 ``g(X, Y) = h(X / delta^2) + Y^2 / alpha``, ``h(z) = z - log z - 1``.
 
-This module holds the constants, the reduced map, ODE and invariant, and the projection onto ``M``
-with the constrained trajectory ``theta+_dagger = proj_M(theta_dagger - eta grad L(theta_dagger))``.
+This module holds the constants, the reduced map, ODE and invariant, the resummed drift, the projection
+onto ``M`` with the constrained trajectory ``theta+_dagger = proj_M(theta_dagger - eta grad L(theta_dagger))``,
+the predicted dynamics and the 2-cycle (written once over a :class:`LossOracle`, so that models run the same
+algorithms, :mod:`bea.models.eos`); Wang & Roberts' rotation and alignment [WR]; Sun et al.'s von Neumann
+analysis, CNN curvatures and weight-decay bounds, RelL1 and the finite-time Lyapunov exponent [SLYS].
 """
 
 from __future__ import annotations
@@ -322,7 +325,8 @@ class Predicted(Printable):
     """[DNL23, Sec 4]'s predicted dynamics: the constrained trajectory ``dagger`` (rows ``t = 0 .. steps``),
     the deviation ``v`` with ``x = u . v`` and ``y = grad S_perp . v``, the predicted iterates
     ``theta = dagger + v``, the predicted loss ``L(dagger) + S x^2 / 2`` and sharpness ``S(dagger) + grad S . v``,
-    and ``delta`` per step."""
+    and ``delta`` per step.  The sign of ``x`` is ``u``'s, which on ``M`` (where ``grad L . u = 0``) is a
+    convention; ``v``, ``x^2`` and ``y`` do not depend on it."""
 
     h: float
     dagger: np.ndarray
