@@ -376,10 +376,12 @@ def test_model_eos_constants_and_rotation_agree_with_the_concrete_problem():
         assert np.isclose(getattr(model, name), getattr(exact, name), rtol=1e-10), name
     assert np.allclose(model.grad_sharpness_perp, exact.grad_sharpness_perp, rtol=1e-9, atol=1e-12)
     fields, variables = {"f": [-L.diff(t1), -L.diff(t2)]}, {"theta": [t1, t2]}
-    for flow in ("gd", "ngf"):
+    for flow in ("gd", "ngf", "igr", bea.derive("euler", 3)):
         m = bea.jax.eos.rotation(loss, state, 0.011, flow)
         e = bea.eos.rotation(fields, variables, {t1: "-0.1", t2: 10}, "0.011", flow)
         assert m.direction == e.direction and abs(m.ratio_after - e.ratio_after) < 1e-6 * e.ratio_after
+    with pytest.raises(bea.BeaError, match="concrete problems"):
+        bea.jax.eos.rotation(loss, state, 0.011, "pf")
 
 
 def test_sun_et_al_cnn_linearisation_against_the_networks_hessian():

@@ -73,11 +73,19 @@ def model_constants(loss: Callable, state, h, backend, dense_limit: int = 2000) 
     return constants_of(model_spectral(descent_field(loss, backend), state, h, backend, k=2, dense_limit=dense_limit))
 
 
-def model_rotation(loss: Callable, state, h, backend, flow: str = "gd", dense_limit: int = 2000) -> Rotation:
-    """The top eigenvector before and after one step of ``gd`` or the ``ngf`` (the backend's ODE solver) on a
-    model (flat vectors); the alignment ratio when the model has two parameters."""
-    if flow not in ("gd", "ngf"):
-        raise ProblemError(f"on models the flow is 'gd' or 'ngf' (of {', '.join(FLOWS)} on concrete problems), got {flow!r}")
+def model_rotation(loss: Callable, state, h, backend, flow="gd", dense_limit: int = 2000) -> Rotation:
+    """The top eigenvector before and after one step of ``gd``, or of the flow for time ``h`` of the ``ngf``,
+    the ``igr`` flow (gradient descent's modified field to order 2) or a :class:`~bea.result.ModifiedFlow` of
+    one field (its truncated field by :func:`~bea.models.field.model_field`; the backend's ODE solver), on a
+    model (flat vectors); the alignment ratio when the model has two parameters.  The principal flow's
+    branch-continued trajectory runs on concrete problems only (:func:`bea.eos.rotation`)."""
+    from ..engine.derive import derive
+    from ..result import ModifiedFlow
+    from .field import model_field
+
+    if not (flow in ("gd", "ngf", "igr") or isinstance(flow, ModifiedFlow)):
+        raise ProblemError(f"on models the flow is 'gd', 'ngf', 'igr' or a ModifiedFlow (the PF's trajectory: "
+                           f"{', '.join(FLOWS)} on concrete problems), got {flow!r}")
     fields = descent_field(loss, backend)
     step = float(exact_number(h, "the step size h"))
     before = model_spectral(fields, state, step, backend, k=2, dense_limit=dense_limit)
@@ -86,12 +94,16 @@ def model_rotation(loss: Callable, state, h, backend, flow: str = "gd", dense_li
     if flow == "gd":
         end = theta - step * before.gradient
     else:
-        def ngf(y, args):
-            vector, _ = backend.flatten(fields["f"](unflatten(y[0])))
+        modified = flow if isinstance(flow, ModifiedFlow) else derive("euler", 1 if flow == "ngf" else 2)
+        F = model_field(modified, fields, backend)
+
+        def field(y, args):
+            vector, _ = backend.flatten(F(unflatten(y[0]), step))
             return (vector,)
-        end = np.asarray(backend.to_numpy(backend.integrate(ngf, (flat,), step, None, 1e-12, 1e-14)[0]), dtype=float)
+        end = np.asarray(backend.to_numpy(backend.integrate(field, (flat,), step, None, 1e-12, 1e-14)[0]), dtype=float)
     after = model_spectral(fields, unflatten(backend.from_numpy(end)), step, backend, k=2, dense_limit=dense_limit)
-    return rotation_between(flow, step, before.eigenvectors[:, 0], after.eigenvectors[:, 0])
+    name = flow if isinstance(flow, str) else f"modified flow of {flow.scheme} to order {flow.order}"
+    return rotation_between(name, step, before.eigenvectors[:, 0], after.eigenvectors[:, 0])
 
 
 def model_lyapunov(fields, state, h, steps: int, backend, dense_limit: int = 200, seed: int = 0) -> float:
