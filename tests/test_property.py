@@ -13,11 +13,13 @@ import signal
 from contextlib import contextmanager
 
 import pytest
+import numpy as np
 import sympy
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import bea
+from bea import eos
 from bea.cli.main import main
 from independent import mismatch
 
@@ -208,7 +210,7 @@ def python_calls(draw):
     """``(description, thunk)`` pairs calling public functions with random arguments."""
     theta = sympy.Symbol("theta")
     kind = draw(st.sampled_from(["derive", "principal", "coefficient", "evaluate", "jacobian", "validate", "pf",
-                                 "scheme", "map", "order", "series", "spectral"]))
+                                 "scheme", "map", "order", "series", "spectral", "eos"]))
     draw_h, draw_w, draw_p = draw(ANY), draw(st.one_of(st.just(0), ANY)), draw(st.one_of(st.just(1), ANY))
     scheme = draw(st.sampled_from(SCHEMES[:-4] + ["nope"]))
     order = draw(st.one_of(st.integers(-1, 3), ANY))
@@ -225,6 +227,25 @@ def python_calls(draw):
         fields = {"f": [draw(st.sampled_from([-theta, -theta ** 3, theta, 1 / theta, "x", None]))]}
         at = {draw(st.sampled_from([theta, "theta", "x"])): draw(ANY)}
         return kind, lambda: bea.spectral(fields, {"theta": [theta]}, at, draw_h, weight_decay=draw_w).dal(draw_p)
+    if kind == "eos":
+        a = sympy.Symbol("a")
+        loss = draw(st.sampled_from([a ** 2 * (1 + theta) / 2 - theta, theta ** 2 / 2, a * theta, "a**2", None,
+                                     a ** 2 * (1 + theta) / 2 - theta - a ** 4 / 8]))
+        variables = draw(st.sampled_from([{"theta": [a, theta]}, {"theta": [theta]}, {"theta": ["a", "theta"]}, {}]))
+        point = draw(st.sampled_from([[0.0, 3.0], [0.1, 2.5], [1.0], "x", None, [float("nan"), 1.0]]))
+        steps = draw(st.one_of(st.integers(-1, 4), ANY))
+        image = draw(st.sampled_from([np.ones((3, 3)), np.eye(2), [[1, float("inf")]], [1, 2], [], "x", None]))
+        return kind, draw(st.sampled_from([
+            lambda: eos.resummed_drift(draw_h),
+            lambda: eos.nesterov_parameters(draw_h, draw_w),
+            lambda: eos.cnn_curvatures(image, draw_w, draw_p),
+            lambda: eos.weight_decay_bounds(eos.cnn_curvatures(image, -0.5, 1).ravel(), draw_h,
+                                            draw(st.sampled_from(["euler", "nesterov", "heun", "nope"])), **params),
+            lambda: eos.project(loss, variables, point, draw_h),
+            lambda: eos.predicted(loss, variables, point, draw_h, steps),
+            lambda: eos.two_cycle(loss, variables, dict(zip((a, theta), point or [])), draw_h),
+            lambda: eos.iterates(loss, variables, point, draw_h, steps),
+            lambda: eos.lyapunov({"f": [-theta]}, {"theta": [theta]}, point, draw_h, steps)]))
     if kind == "series":
         step = bea.one_step_map(draw(st.sampled_from(["euler", "heun", "alternating"])), 3)
         other, c = draw(st.sampled_from([step, step.modified_field(), 3, None])), draw(ANY)

@@ -115,9 +115,17 @@ class ConcreteLoss(LossOracle):
         return sympy.lambdify(x, F.diff(x, k), "numpy")
 
 
-def _vector(values, what: str) -> np.ndarray:
-    """Floats of a point given by the user (exact numbers or floats, read as their binary values)."""
-    return np.array([float(exact_number(x, what, floats="binary")) for x in values])
+def _vector(values, what: str, n: int | None = None) -> np.ndarray:
+    """Floats of a point given by the user (exact numbers or floats, read as their binary values): a sequence
+    of ``n`` finite numbers, or an error naming ``what``."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__"):
+        raise ProblemError(f"{what} is a sequence of numbers, got {values!r}")
+    if n is not None and len(values) != n:
+        raise ProblemError(f"{what} needs {n} coordinates, got {len(values)}")
+    point = np.array([float(exact_number(x, what, floats="binary")) for x in np.asarray(values, dtype=object).ravel()])
+    if not np.all(np.isfinite(point)):
+        raise ProblemError(f"{what} has a coordinate that is not a finite number")
+    return point
 
 
 def _steps(steps, least: int = 0) -> int:
@@ -193,7 +201,13 @@ def resummed_drift(z):
 
     References: [DNL23, Sec 4.1], [RWQD23, Def 3.1, Eq 16].
     """
-    values = np.asarray(z, dtype=float)
+    if isinstance(z, (list, tuple, np.ndarray)):
+        try:
+            values = np.asarray(z, dtype=float)
+        except (TypeError, ValueError):
+            raise ProblemError(f"z = h S is a number or an array of numbers, got {z!r}") from None
+    else:
+        values = np.asarray(float(exact_number(z, "z = h S", floats="binary")))
     if not np.all(np.isfinite(values)):
         raise ProblemError("z = h S must be finite")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -213,7 +227,7 @@ def project(loss, variables, theta, h, tolerance: float = 1e-12, max_steps: int 
 
 def project_on(oracle: LossOracle, theta, h, tolerance: float = 1e-12, max_steps: int = 50) -> np.ndarray:
     """:func:`project` over a :class:`LossOracle`."""
-    point = _vector(theta, "theta")
+    point = _vector(theta, "theta", oracle.n)
     step = float(exact_number(h, "the step size h"))
     for _ in range(max_steps):
         s = oracle.spectral(point, step)
@@ -281,7 +295,7 @@ def two_cycle_on(oracle: LossOracle, theta, h, guess: float | None = None, toler
     Jacobian ``[[h F''(x_1) - 1, 1], [1, h F''(x_2) - 1]]``; the radius from the products ``(I - h H(p_2))(I -
     h H(p_1))`` (dense up to 500 parameters, else ARPACK on Hessian-vector products)."""
     eta = float(exact_number(h, "the step size h"))
-    base = _vector(theta, "the point")
+    base = _vector(theta, "the point", oracle.n)
     u = oracle.spectral(base, eta).eigenvectors[:, 0]
     dF, d2F = oracle.line(base, u, 1), oracle.line(base, u, 2)
     if guess is None:
@@ -355,7 +369,7 @@ def predicted_on(oracle: LossOracle, theta0, h, steps: int) -> Predicted:
     """:func:`predicted` over a :class:`LossOracle`."""
     dagger = constrained_on(oracle, theta0, h, steps)
     eta = float(exact_number(h, "the step size h"))
-    v = _vector(theta0, "theta0") - dagger[0]
+    v = _vector(theta0, "theta0", oracle.n) - dagger[0]
     vs, xs, ys, losses, sharp, deltas = [], [], [], [], [], []
     for t in range(steps + 1):
         c = constants_of(oracle.spectral(dagger[t], eta))
@@ -444,11 +458,16 @@ def lyapunov(fields, variables, theta0, h, steps: int) -> float:
     """The finite-time Lyapunov exponent of the gradient-descent map, ``(1/T) log sigma_max(J_T ... J_1)``
     (the growth of the fastest-growing tangent ``w``), ``J_t = I + h Df(theta_t)`` along the iterates
     [SLYS, Sec 6] (:func:`finite_time_lyapunov`)."""
-    state = list(variables[next(iter(variables))])
-    (exprs,) = fields.values()
+    if not isinstance(fields, dict) or len(fields) != 1 or not isinstance(variables, dict) or len(variables) != 1:
+        raise ProblemError("the Lyapunov exponent: one block and one field are needed, {'f': [...]}, {'theta': [...]}")
+    problem = Problem({next(iter(variables)): tuple(fields)}, fields, variables)
+    state, (exprs,) = problem.state, problem.fields.values()
+    stray = sorted(set().union(*(e.free_symbols for e in exprs)) - set(state), key=str)
+    if stray:
+        raise ProblemError(f"the field has the symbol {stray[0]}, which is not a variable: give it a value")
     f = sympy.lambdify([state], list(exprs), "numpy")
     J = sympy.lambdify([state], sympy.Matrix(exprs).jacobian(state), "numpy")
-    theta = np.array([float(exact_number(x, "theta0", floats="binary")) for x in theta0])
+    theta = _vector(theta0, "theta0", len(state))
     return finite_time_lyapunov(lambda t: np.asarray(f(t), dtype=float),
                                 lambda t, W: np.asarray(J(t), dtype=float) @ W, theta, h, steps, np.eye(len(state)))
 
@@ -591,7 +610,7 @@ def iterates_on(oracle: LossOracle, theta0, h, steps: int) -> Iterates:
     """:func:`iterates` over a :class:`LossOracle` (underflows named by ``oracle.names``)."""
     _steps(steps)
     eta = float(exact_number(h, "the step size h"))
-    theta = _vector(theta0, "theta0")
+    theta = _vector(theta0, "theta0", oracle.n)
     path, underflow, overflow, reported = [theta], [], None, set()
     tiny = np.finfo(float).tiny
     with np.errstate(all="ignore"):
@@ -636,7 +655,10 @@ def cnn_curvatures(image, a, beta) -> np.ndarray:
     [SLYS, Eq 13] (periodic image, kernel as large as the image: the paper's ``w -> infinity``; ``I_hat``
     unnormalised, ``numpy.fft.fft2``).  Feed them to :func:`weight_decay_bounds` for Thm 5.4's ``alpha_min``,
     ``alpha_max``.  Returns the array of the DFT grid's shape."""
-    I = np.asarray(image, dtype=float)
+    try:
+        I = np.asarray(image, dtype=float)
+    except (TypeError, ValueError):
+        I = np.empty(0)
     if I.ndim != 2 or I.size == 0 or not np.all(np.isfinite(I)):
         raise ProblemError("the image is a non-empty 2-D array of finite numbers")
     a_, beta_ = (float(exact_number(v, name, floats="binary")) for v, name in ((a, "a"), (beta, "beta")))

@@ -160,7 +160,11 @@ class Spectral(Printable):
         drift = float(np.linalg.norm(self.hessian_gradient)) / norm
         if drift == 0:
             raise ProblemError("Hess E g is zero at the point (no drift): the drift-adjusted learning rate is infinite")
-        return 2 / drift ** p
+        exponent = np.log(2) - p * np.log(drift)
+        if not -745 < exponent < 709:
+            raise ProblemError(f"the drift-adjusted learning rate 2/|Hess E g_hat|^p = e^{exponent:.4g} is outside "
+                               "the range of float64")
+        return float(np.exp(exponent))
 
 
 def diagnostics(h, weight_decay, gradient, eigenvalues, eigenvectors, hessian_times: Callable, third: Callable,
