@@ -139,7 +139,6 @@ def flow_at_times(problem: Problem, field: list, times: dict, order: int) -> dic
     (s, h) truncated at total degree ``order``; each pass fixes one more degree.
     Returns ``{state index: coefficients of h^0..h^order}``.
     """
-    n = len(problem.names)
     sh, s, h = poly_ring("s,h", QQ)
     y0 = [sh(c) for c in problem.point]
     y = list(y0)

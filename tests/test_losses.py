@@ -9,7 +9,6 @@ from sympy import Rational as R
 import bea
 from bea.printing.notation import TEXT, potential
 from bea.errors import BeaError
-from bea.result import ModifiedFlow, Term
 from bea.analysis.gradient import gradient_system
 from bea.analysis.losses import Potential, modified_loss, potential_gradient
 from bea.algebra.trees import parse_tree
@@ -57,8 +56,6 @@ def test_potential_gradient_is_the_product_rule(children):
 
 def test_mixed_blocks_potential_gradient():
     """Common payoff: grad_phi of grad_theta E . grad_theta E = 2 grad_phitheta E grad_theta E."""
-    E = random_polynomial([x, y, u], 2, degree=3)
-    variables = {"phi": [x], "theta": [y, u]}
     system = gradient_system("common-payoff", {"phi": ("f",), "theta": ("g",)})
     grad = potential_gradient(Potential("E", (parse_tree("g"),), (False,)), "phi", system)
     assert grad == {parse_tree("f[g]"): 2}
