@@ -30,6 +30,7 @@ Hessian-vector products and Lanczos) share one implementation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 import mpmath
@@ -98,7 +99,13 @@ class Spectral(Printable):
     complete: bool = True
     at: dict = field(default_factory=dict)
     notes: tuple = ()
-    constraint_gradient: np.ndarray | None = None  # grad (g . u_0); None when lambda_max is repeated
+    _constraint: Callable | None = field(default=None, repr=False, compare=False)   # computes constraint_gradient
+
+    @cached_property
+    def constraint_gradient(self) -> np.ndarray | None:
+        """``grad (g . u_0)`` (:func:`constraint_gradient`), computed when first asked for (on models it is a
+        MINRES solve); None when ``lambda_max`` is repeated."""
+        return None if self._constraint is None else self._constraint()
 
     @property
     def stability_coefficients(self) -> np.ndarray:
@@ -205,27 +212,24 @@ def _diagnostics(h, weight_decay, gradient, eigenvalues, eigenvectors, hessian_t
     if not complete:
         notes.append("only the top eigenpairs are known: the diagonal part of the third-order term runs over them")
     hg = np.asarray(hessian_times(g), dtype=float)
-    constraint = None
-    if top is not None:
-        constraint, note = constraint_gradient(lam, u, g, hessian_times, third, complete)
-        notes += [note] if note else []
-    parts = [g, lam, u, hg, total, diagonal] + ([] if top is None else [top]) + ([] if constraint is None else [constraint])
+    parts = [g, lam, u, hg, total, diagonal] + ([] if top is None else [top])
     if not all(np.all(np.isfinite(p)) for p in parts):
         raise ProblemError("the gradient, the Hessian or the third derivatives overflow float64 at the point "
                            "(or are undefined there): the diagnostics would not be numbers")
     return Spectral(float(h), float(weight_decay), g, lam, u, bounds, hg, top,
-                    ThirdOrder(total, diagonal, total - diagonal), complete, dict(at or {}), tuple(notes), constraint)
+                    ThirdOrder(total, diagonal, total - diagonal), complete, dict(at or {}), tuple(notes),
+                    None if top is None else lambda: constraint_gradient(lam, u, g, hessian_times, third, complete))
 
 
-def constraint_gradient(lam, u, g, hessian_times: Callable, third: Callable, complete: bool) -> tuple:
-    """``(grad (g . u_0), note)``: the gradient of the alignment ``g . u_0`` of the gradient with the top
-    eigenvector, the second constraint of [DNL23]'s stable set.  First-order eigenvector perturbation
+def constraint_gradient(lam, u, g, hessian_times: Callable, third: Callable, complete: bool) -> np.ndarray:
+    """``grad (g . u_0)``: the gradient of the alignment ``g . u_0`` of the gradient with the top eigenvector,
+    the second constraint of [DNL23]'s stable set.  First-order eigenvector perturbation
     (``du_0 = (lambda_0 - H)^+ dH u_0``) gives
 
         grad (g . u_0) = lambda_0 u_0 + D^3 E(u_0, w),      w = (lambda_0 I - H)^+ g,
 
     with ``w`` from the eigenpairs when they are ``complete``, else by MINRES on ``u_0``'s complement from
-    Hessian-vector products (``note`` says when it did not converge; the gradient is then None).
+    Hessian-vector products (an error when it does not converge, or when the result overflows).
     References: [DNL23, Sec 3], [Kato, Perturbation theory for linear operators, Ch. II]."""
     u0 = u[:, 0]
     if complete:
@@ -242,9 +246,13 @@ def constraint_gradient(lam, u, g, hessian_times: Callable, third: Callable, com
                                  dtype=float)
         w, info = minres(shifted, project(g), rtol=1e-12, maxiter=10 * n)
         if info != 0:
-            return None, "the alignment's gradient (lambda_0 - H)^+ g did not converge by MINRES: it is not given"
+            raise ProblemError("the alignment's gradient: (lambda_0 - H)^+ g did not converge by MINRES")
         w = project(w)
-    return lam[0] * u0 + np.asarray(third(u0, w), dtype=float), None
+    with np.errstate(all="ignore"):
+        out = lam[0] * u0 + np.asarray(third(u0, w), dtype=float)
+    if not np.all(np.isfinite(out)):
+        raise ProblemError("the alignment's gradient overflows float64 at the point")
+    return out
 
 
 def spectral(fields, variables, at, h, weight_decay=0) -> Spectral:

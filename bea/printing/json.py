@@ -140,6 +140,10 @@ class JsonPrinter(Printer):
             dal = s.dal()
         except ValueError:
             dal = None
+        try:
+            constraint = s.constraint_gradient
+        except ValueError:
+            constraint = None
         return {"h": s.h, "weight_decay": s.weight_decay, "at": {k: str(v) for k, v in s.at.items()},
                 "gradient": vector(s.gradient), "eigenvalues": vector(s.eigenvalues),
                 "eigenvectors": [vector(s.eigenvectors[:, i]) for i in range(s.eigenvectors.shape[1])],
@@ -150,7 +154,7 @@ class JsonPrinter(Printer):
                 "third_order": {"total": vector(s.third_order.total), "diagonal": vector(s.third_order.diagonal),
                                 "cross": vector(s.third_order.cross)},
                 "dal": dal, "complete": s.complete, "notes": list(s.notes),
-                "constraint_gradient": vector(s.constraint_gradient)}
+                "constraint_gradient": vector(constraint)}
 
     def _print_Drift(self, d) -> dict:
         return {"what": d.what, "h": d.h, "drift": [float(x) for x in d.drift], "leading": [float(x) for x in d.leading],
