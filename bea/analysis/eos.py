@@ -34,7 +34,7 @@ from ..concrete.problem import Problem
 from ..errors import ProblemError
 from ..exact import exact_number
 from ..printable import Printable
-from .spectral import loss_fields, spectral
+from .spectral import field_problem, loss_fields, spectral
 
 __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduced_field", "invariant", "resummed_drift",
            "LossOracle", "ConcreteLoss", "project", "project_on", "constrained", "constrained_on", "TwoCycle", "two_cycle",
@@ -458,13 +458,8 @@ def lyapunov(fields, variables, theta0, h, steps: int) -> float:
     """The finite-time Lyapunov exponent of the gradient-descent map, ``(1/T) log sigma_max(J_T ... J_1)``
     (the growth of the fastest-growing tangent ``w``), ``J_t = I + h Df(theta_t)`` along the iterates
     [SLYS, Sec 6] (:func:`finite_time_lyapunov`)."""
-    if not isinstance(fields, dict) or len(fields) != 1 or not isinstance(variables, dict) or len(variables) != 1:
-        raise ProblemError("the Lyapunov exponent: one block and one field are needed, {'f': [...]}, {'theta': [...]}")
-    problem = Problem({next(iter(variables)): tuple(fields)}, fields, variables)
-    state, (exprs,) = problem.state, problem.fields.values()
-    stray = sorted(set().union(*(e.free_symbols for e in exprs)) - set(state), key=str)
-    if stray:
-        raise ProblemError(f"the field has the symbol {stray[0]}, which is not a variable: give it a value")
+    problem, exprs = field_problem(fields, variables, "the Lyapunov exponent")
+    state = problem.state
     f = sympy.lambdify([state], list(exprs), "numpy")
     J = sympy.lambdify([state], sympy.Matrix(exprs).jacobian(state), "numpy")
     theta = _vector(theta0, "theta0", len(state))
@@ -478,8 +473,7 @@ def finite_time_lyapunov(f, tangent, theta, h, steps: int, W) -> float:
     a random vector for its estimate on models).  The product is renormalised every step (its scale kept as a
     logarithm).  An iterate that overflows, or a product that underflows to exactly zero, is an error, not a
     number."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ProblemError(f"steps must be an integer >= 1, got {steps!r}")
+    _steps(steps, 1)
     eta = float(exact_number(h, "the step size h"))
     product, logs = np.asarray(W, dtype=float), 0.0
     for _ in range(steps):

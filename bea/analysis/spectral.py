@@ -310,19 +310,25 @@ def spectral(fields, variables, at, h, weight_decay=0) -> Spectral:
 def gradient_problem(fields, variables, at, h, what: str):
     """``(problem, f's expressions, point, h)`` of a one-block, one-field problem at a point, checked: every
     variable given, ``h > 0``, no symbol in ``f`` but the variables (``what`` names the tool in errors)."""
+    problem, exprs = field_problem(fields, variables, what)
+    step = exact_number(h, "the step size h")
+    if not step > 0:
+        raise ProblemError(f"the step size h must be positive, got {h!r}")
+    return problem, exprs, problem.point(at, complete=True), step
+
+
+def field_problem(fields, variables, what: str):
+    """``(problem, f's expressions)`` of a one-block, one-field problem, checked: no symbol in ``f`` but the
+    variables (``what`` names the tool in errors)."""
     if not isinstance(fields, dict) or len(fields) != 1 or not isinstance(variables, dict) or len(variables) != 1:
         raise ProblemError(f"{what}: one block and one field are needed, {{'f': [...]}}, {{'theta': [...]}}")
     (label,), (block,) = fields, variables
     problem = Problem({block: (label,)}, fields, variables)
-    step = exact_number(h, "the step size h")
-    if not step > 0:
-        raise ProblemError(f"the step size h must be positive, got {h!r}")
-    point = problem.point(at, complete=True)
     exprs = problem.fields[label]
     stray = sorted(set().union(*(e.free_symbols for e in exprs)) - set(problem.state), key=str)
     if stray:
         raise ProblemError(f"field {label} has the symbol {stray[0]}, which is not a variable: give it a value")
-    return problem, exprs, point, step
+    return problem, exprs
 
 
 def loss_fields(loss, variables, what: str) -> tuple:
