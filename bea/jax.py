@@ -137,42 +137,39 @@ def _eos_project(loss: Callable, state, h, *, dense_limit: int = 2000):
     from .analysis.eos import project_on
 
     oracle = ModelLoss(loss, state, JAX, dense_limit)
-    return project_on(oracle, _flat(state), h)
+    return project_on(oracle, oracle.point, h)
 
 
 def _eos_constrained(loss: Callable, state, h, steps: int, *, dense_limit: int = 2000):
     """The constrained trajectory ``theta_dagger`` (:func:`bea.eos.constrained`) on a model: rows of flat vectors."""
     from .analysis.eos import constrained_on
 
-    return constrained_on(ModelLoss(loss, state, JAX, dense_limit), _flat(state), h, steps)
+    oracle = ModelLoss(loss, state, JAX, dense_limit)
+    return constrained_on(oracle, oracle.point, h, steps)
 
 
 def _eos_predicted(loss: Callable, state, h, steps: int, *, dense_limit: int = 2000):
     """Damian et al.'s predicted dynamics (:func:`bea.eos.predicted`) on a model, from ``state``."""
     from .analysis.eos import predicted_on
 
-    return predicted_on(ModelLoss(loss, state, JAX, dense_limit), _flat(state), h, steps)
+    oracle = ModelLoss(loss, state, JAX, dense_limit)
+    return predicted_on(oracle, oracle.point, h, steps)
 
 
 def _eos_two_cycle(loss: Callable, state, h, *, guess: float | None = None, dense_limit: int = 2000):
     """The 2-cycle of gradient descent along the top eigenvector at ``state`` (:func:`bea.eos.two_cycle`)."""
     from .analysis.eos import two_cycle_on
 
-    return two_cycle_on(ModelLoss(loss, state, JAX, dense_limit), _flat(state), h, guess)
+    oracle = ModelLoss(loss, state, JAX, dense_limit)
+    return two_cycle_on(oracle, oracle.point, h, guess)
 
 
 def _eos_iterates(loss: Callable, state, h, steps: int):
     """Gradient descent on a model with underflow and overflow reported (:func:`bea.eos.iterates`)."""
     from .analysis.eos import iterates_on
 
-    return iterates_on(ModelLoss(loss, state, JAX), _flat(state), h, steps)
-
-
-def _flat(state):
-    import numpy as np
-
-    flat, _ = JAX.flatten(state)
-    return np.asarray(JAX.to_numpy(flat), dtype=float)
+    oracle = ModelLoss(loss, state, JAX)
+    return iterates_on(oracle, oracle.point, h, steps)
 
 
 #: the edge-of-stability tools on models (:mod:`bea.models.eos`): the names of :mod:`bea.eos`, with a scalar

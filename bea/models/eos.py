@@ -21,9 +21,10 @@ __all__ = ["ModelLoss", "model_constants", "model_rotation", "model_lyapunov"]
 
 
 class ModelLoss(LossOracle):
-    """:class:`~bea.analysis.eos.LossOracle` of a scalar model loss ``loss(state)``: compiled value, reverse-mode
-    gradient, forward-over-reverse Hessian-vector products, :func:`~bea.models.spectral.model_spectral` (top
-    two eigenpairs by Lanczos above ``dense_limit``) and derivatives along a line by nested gradients."""
+    """:class:`~bea.analysis.eos.LossOracle` of a scalar model loss ``loss(state)``: its compiled value, and the
+    gradient, Hessian-vector products and spectral diagnostics (top two eigenpairs by Lanczos above
+    ``dense_limit``) from one set of compiled :class:`~bea.models.spectral.SpectralProducts` of ``f = -grad
+    loss``; derivatives along a line by nested gradients.  ``point`` is ``state`` as a flat float64 vector."""
 
     def __init__(self, loss: Callable, state, backend, dense_limit: int = 2000):
         flat, unflatten = backend.flatten(state)
@@ -31,7 +32,8 @@ class ModelLoss(LossOracle):
         self.backend, self.unflatten, self.dense_limit = backend, unflatten, dense_limit
         self.fields = descent_field(loss, backend)
         self._products = SpectralProducts(self.fields, state, backend)
-        self.n = int(np.asarray(backend.to_numpy(flat)).shape[0])
+        self.point = np.asarray(backend.to_numpy(flat), dtype=float)
+        self.n = self.point.shape[0]
         self.names = tuple(f"theta[{i}]" for i in range(self.n))
         self._loss = loss
         self._value = backend.compiled(lambda x: loss(unflatten(x)))
