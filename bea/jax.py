@@ -121,8 +121,8 @@ def _eos_constants(loss: Callable, state, h, *, dense_limit: int = 2000):
 
 
 def _eos_rotation(loss: Callable, state, h, flow: str = "gd", *, dense_limit: int = 2000):
-    """The rotation of the top eigenvector under one step of ``gd``, or the ``ngf``, the ``igr`` flow or a
-    ModifiedFlow for time ``h`` (:func:`bea.eos.rotation`; the PF's on concrete problems)."""
+    """The rotation of the top eigenvector under one step of ``gd``, or the ``ngf``, the ``igr`` flow, the
+    ``pf`` (the loss continued to complex parameters; dense) or a ModifiedFlow for time ``h`` (:func:`bea.eos.rotation`)."""
     return model_rotation(loss, state, h, JAX, flow, dense_limit)
 
 

@@ -376,12 +376,58 @@ def test_model_eos_constants_and_rotation_agree_with_the_concrete_problem():
         assert np.isclose(getattr(model, name), getattr(exact, name), rtol=1e-10), name
     assert np.allclose(model.grad_sharpness_perp, exact.grad_sharpness_perp, rtol=1e-9, atol=1e-12)
     fields, variables = {"f": [-L.diff(t1), -L.diff(t2)]}, {"theta": [t1, t2]}
-    for flow in ("gd", "ngf", "igr", bea.derive("euler", 3)):
+    for flow in ("gd", "ngf", "igr", "pf", bea.derive("euler", 3)):
         m = bea.jax.eos.rotation(loss, state, 0.011, flow)
         e = bea.eos.rotation(fields, variables, {t1: "-0.1", t2: 10}, "0.011", flow)
         assert m.direction == e.direction and abs(m.ratio_after - e.ratio_after) < 1e-6 * e.ratio_after
-    with pytest.raises(bea.BeaError, match="concrete problems"):
-        bea.jax.eos.rotation(loss, state, 0.011, "pf")
+
+
+def test_model_rotation_in_wang_and_roberts_fig_1():
+    """Their 2-parameter DLN (t1 t2)^2 from (-0.1, 10) as a model: one gradient step rotates u toward t1 at
+    eta = 0.001, 0.0095 and away at 0.011, 0.013; the PF predicts each, the NGF 'toward' throughout."""
+    state = jnp.array([-0.1, 10.0])
+
+    def loss(t):
+        return (t[0] * t[1]) ** 2
+    for eta, expected in ((0.001, "toward"), (0.0095, "toward"), (0.011, "away"), (0.013, "away")):
+        assert bea.jax.eos.rotation(loss, state, eta, "gd").direction == expected
+        assert bea.jax.eos.rotation(loss, state, eta, "pf").direction == expected
+        assert bea.jax.eos.rotation(loss, state, eta, "ngf").direction == "toward"
+
+
+def test_model_pf_trajectory_is_gradient_descent_on_a_quadratic_past_h_lambda_one():
+    """On E = theta^T A theta/2 + b^T theta the PF's flow for time n h is the n-th gradient-descent iterate
+    (TMLR Remark 3.1), also where h lambda > 1 and the path is complex in between; a pytree state."""
+    from bea.models.jax_backend import JAX
+    from bea.models.principal_flow import descent_pf_trajectory
+
+    A = np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 0.2]])
+    b = np.array([0.3, -1.0, 0.5])
+    h = 1.3 / np.linalg.eigvalsh(A).max() * 1.2          # h lambda_max = 1.56: the complex stable case
+    state = {"w": jnp.array([1.0, -0.5]), "c": jnp.array(0.25)}
+
+    def loss(s):
+        theta = jnp.concatenate([jnp.atleast_1d(s["c"]), s["w"]])
+        return theta @ (jnp.asarray(A) @ theta) / 2 + jnp.asarray(b) @ theta
+    path = descent_pf_trajectory(loss, state, h, 3, JAX)
+    theta = np.array([0.25, 1.0, -0.5])               # ravel_pytree orders the keys: c, then w
+    for n in range(4):
+        assert np.abs(path[n] - theta).max() < 1e-10, n
+        theta = theta - h * (A @ theta + b)
+    assert np.abs(path[1].imag).max() < 1e-10
+
+
+def test_model_pf_trajectory_refuses_what_it_cannot_continue():
+    from bea.models.jax_backend import JAX
+    from bea.models.principal_flow import descent_pf_trajectory
+
+    state = jnp.array([0.5, -0.3])
+    with pytest.raises(bea.BeaError, match="not holomorphic"):
+        descent_pf_trajectory(lambda t: jnp.sum(t * jnp.conj(t)) + t[0] ** 3, state, 0.1, 1, JAX)
+    with pytest.raises(bea.BeaError, match="complex parameters"):
+        descent_pf_trajectory(lambda t: jnp.sum(jnp.abs(t) ** 3), state, 0.1, 1, JAX)
+    with pytest.raises(bea.BeaError, match="dense_limit"):
+        descent_pf_trajectory(lambda t: jnp.sum(t ** 4), state, 0.1, 1, JAX, dense_limit=1)
 
 
 def test_sun_et_al_cnn_linearisation_against_the_networks_hessian():

@@ -39,7 +39,7 @@ from ..printable import Printable
 from ..progress import progress_for
 from ..schemes.builtins import definition_of, make_scheme
 from ..schemes.program import linearised_step, run_numerically, uses_previous_iterates
-from .integrators import gbs_step
+from .integrators import continued_trajectory
 from .matrix_functions import check_regular, continued_log
 from .pf_methods import METHODS
 
@@ -240,18 +240,8 @@ class PrincipalFlow(Printable):
             raise ParameterError(f"steps must be an integer >= 0, got {steps!r}")
         if isinstance(substeps, bool) or not isinstance(substeps, int) or substeps < 1:
             raise ParameterError(f"substeps must be an integer >= 1, got {substeps!r}")
-        y = self._state(y0)
-        branch: list = []
-        self.field(y, branch)
-        out = [y]
-        H = self._T / substeps
-        for _ in self.progress.each(range(steps), f"{self.method} PF, step"):
-            for _ in range(substeps):
-                memory = list(branch)
-                y = gbs_step(lambda z: self.field(z, list(memory)), y, H)
-                self.field(y, branch)
-            out.append(y)
-        return np.array(out)
+        return continued_trajectory(self.field, self._state(y0), self._T, steps, substeps,
+                                    lambda r: self.progress.each(r, f"{self.method} PF, step"))
 
     def sample(self, y0, steps: int = 0) -> "PrincipalFlowSample":
         """The PF at ``y0`` (``{variable: value}`` or a state vector): its field, the eigenvalues of

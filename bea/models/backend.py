@@ -18,8 +18,10 @@ class Backend:
 
     * ``flatten(tree) -> (vector, unflatten)``: a pytree as one flat vector and the inverse map.
     * ``jvp(fn, x, v) -> (fn(x), Dfn(x) v)``: forward mode, for one array argument.
-    * ``grad(fn) -> x -> grad fn(x)``: reverse mode for a scalar function of one array.
-    * ``jacobian(fn, x)``: the dense Jacobian matrix (only below a size the caller states).
+    * ``grad(fn, holomorphic=False) -> x -> grad fn(x)``: reverse mode for a scalar function of one
+      array; ``holomorphic=True`` for a complex function of complex ``x`` (the complex derivative).
+    * ``jacobian(fn, x, holomorphic=False)``: the dense Jacobian matrix (only below a size the caller
+      states); ``holomorphic`` as for ``grad``.
     * ``integrate(field, y0, t, args, rtol, atol)``: the solution at time ``t`` (either sign) of
       ``y' = field(y, args)``, ``y`` a tuple of vectors, to the given tolerances (``args``, e.g.
       the step size, is data: solving again with other ``args`` need not recompile); a solve
@@ -43,10 +45,10 @@ class Backend:
     def jvp(self, fn: Callable, x, v):
         raise NotImplementedError
 
-    def grad(self, fn: Callable) -> Callable:
+    def grad(self, fn: Callable, holomorphic: bool = False) -> Callable:
         raise NotImplementedError
 
-    def jacobian(self, fn: Callable, x):
+    def jacobian(self, fn: Callable, x, holomorphic: bool = False):
         raise NotImplementedError
 
     def integrate(self, field: Callable, y0: tuple, t: float, args, rtol: float, atol: float) -> tuple:

@@ -15,6 +15,7 @@ from ..analysis.eos import FLOWS, EosConstants, LossOracle, Rotation, constants_
 from ..errors import ProblemError
 from ..exact import exact_number
 from .loss import descent_field
+from .principal_flow import descent_pf_trajectory
 from .spectral import SpectralProducts, model_spectral
 
 __all__ = ["ModelLoss", "model_constants", "model_rotation", "model_lyapunov"]
@@ -78,16 +79,16 @@ def model_constants(loss: Callable, state, h, backend, dense_limit: int = 2000) 
 def model_rotation(loss: Callable, state, h, backend, flow="gd", dense_limit: int = 2000) -> Rotation:
     """The top eigenvector before and after one step of ``gd``, or of the flow for time ``h`` of the ``ngf``,
     the ``igr`` flow (gradient descent's modified field to order 2) or a :class:`~bea.result.ModifiedFlow` of
-    one field (its truncated field by :func:`~bea.models.field.model_field`; the backend's ODE solver), on a
-    model (flat vectors); the alignment ratio when the model has two parameters.  The principal flow's
-    branch-continued trajectory runs on concrete problems only (:func:`bea.eos.rotation`)."""
+    one field (its truncated field by :func:`~bea.models.field.model_field`; the backend's ODE solver), or
+    ``pf``, the principal flow (its branch-continued complex trajectory, the real part of its end, as
+    :func:`bea.eos.rotation`; :func:`~bea.models.principal_flow.descent_pf_trajectory`), on a model (flat
+    vectors); the alignment ratio when the model has two parameters."""
     from ..engine.derive import derive
     from ..result import ModifiedFlow
     from .field import model_field
 
-    if not (flow in ("gd", "ngf", "igr") or isinstance(flow, ModifiedFlow)):
-        raise ProblemError(f"on models the flow is 'gd', 'ngf', 'igr' or a ModifiedFlow (the PF's trajectory: "
-                           f"{', '.join(FLOWS)} on concrete problems), got {flow!r}")
+    if not (flow in FLOWS or isinstance(flow, ModifiedFlow)):
+        raise ProblemError(f"flow is one of {', '.join(FLOWS)} or a ModifiedFlow, got {flow!r}")
     fields = descent_field(loss, backend)
     step = float(exact_number(h, "the step size h"))
     before = model_spectral(fields, state, step, backend, k=2, dense_limit=dense_limit)
@@ -95,6 +96,8 @@ def model_rotation(loss: Callable, state, h, backend, flow="gd", dense_limit: in
     theta = np.asarray(backend.to_numpy(flat), dtype=float)
     if flow == "gd":
         end = theta - step * before.gradient
+    elif flow == "pf":
+        end = descent_pf_trajectory(loss, state, step, 1, backend, dense_limit)[-1].real
     else:
         modified = flow if isinstance(flow, ModifiedFlow) else derive("euler", 1 if flow == "ngf" else 2)
         F = model_field(modified, fields, backend)

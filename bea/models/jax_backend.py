@@ -34,11 +34,11 @@ class JaxBackend(Backend):
     def jvp(self, fn, x, v):
         return jax.jvp(fn, (x,), (v,))
 
-    def grad(self, fn):
-        return jax.grad(fn)
+    def grad(self, fn, holomorphic=False):
+        return jax.grad(fn, holomorphic=holomorphic)
 
-    def jacobian(self, fn, x):
-        return jax.jacfwd(fn)(x)
+    def jacobian(self, fn, x, holomorphic=False):
+        return jax.jacfwd(fn, holomorphic=holomorphic)(x)
 
     def integrate(self, field, y0, t, args, rtol, atol):
         import diffrax

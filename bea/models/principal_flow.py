@@ -15,6 +15,13 @@ direction (the period-2 oscillation of gradient descent).
   ``q``: ``sum_{j<=q} (-h J)^j / (j + 1)`` applied to the remainder of ``f`` by ``q`` more products
   and projected back onto that complement.  Its error is of order ``|h mu_{rank+1}|^{q+1}`` on the
   remainder (measured against the dense PF in the tests).
+
+Following the PF for a time (:func:`descent_pf_trajectory`) leaves the real parameters as soon as
+some ``h lambda > 1`` [RWQD23, Remark 4.1]: the loss is continued holomorphically to complex
+parameters (the model evaluated at complex arrays; the complex gradient and Jacobian by the
+backend's holomorphic derivatives, the Cauchy--Riemann equations checked at every step), and the
+logarithm of each eigenvalue of the step map is continued along the path, as on concrete problems.
+The Jacobian of such a field is complex symmetric, not Hermitian, so this is dense only.
 """
 
 from __future__ import annotations
@@ -24,13 +31,15 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from ..analysis.integrators import continued_trajectory
 from ..analysis.matrix_functions import phi_values
-from ..errors import ParameterError, SingularFlowError
+from ..analysis.pf_methods import Eig
+from ..errors import BeaError, ParameterError, ProblemError, SingularFlowError
 from ..exact import exact_number
 from .field import ModelFields
 from .lanczos import lanczos_eigenpairs
 
-__all__ = ["model_principal_flow", "ModelPrincipalFlow"]
+__all__ = ["model_principal_flow", "ModelPrincipalFlow", "descent_pf_trajectory"]
 
 
 @dataclass
@@ -120,3 +129,72 @@ def _lanczos(backend, f_flat, y, f, h, rank, degree):
         tail = tail + power / (j + 1)
     tail = tail - U @ (U.T @ tail)
     return top + tail, mu
+
+
+def descent_pf_trajectory(loss: Callable, state, h, steps: int, backend, dense_limit: int = 2000,
+                          substeps: int = 4) -> np.ndarray:
+    """The PF of gradient descent on the scalar loss ``loss(state)`` followed from ``state`` for
+    ``steps`` times ``h``: flat complex states at ``0, h, ..., steps h`` (the eigendecomposition method
+    of the concrete PF with its logarithms continued along the path, :class:`~bea.analysis.pf_methods.Eig`;
+    Gragg--Bulirsch--Stoer on ``substeps`` macro-steps per ``h``).  The loss is continued to complex
+    parameters (see the module docstring): a loss that is not holomorphic there (``abs``, ``.real``,
+    ``conj``) is refused by name, as is a model above ``dense_limit`` parameters."""
+    step = float(exact_number(h, "the step size h"))
+    if not step > 0:
+        raise ParameterError(f"the step size h must be a positive number, got {h!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ParameterError(f"steps must be an integer >= 0, got {steps!r}")
+    flat, unflatten = backend.flatten(state)
+    backend.check_float64(flat, "the state")
+    start = np.asarray(backend.to_numpy(flat), dtype=complex)
+    if start.shape[0] > dense_limit:
+        raise ProblemError(f"the principal flow's trajectory on a model needs its dense complex Jacobian (complex "
+                           f"symmetric off the reals: no Lanczos); the model has {start.shape[0]} parameters, above "
+                           f"dense_limit = {dense_limit}")
+    descent = ComplexDescent(loss, unflatten, backend, step)
+    method = Eig(descent)
+
+    def field(y, branch):
+        descent.check_holomorphic(y)
+        return method.field(y, branch)
+    return continued_trajectory(field, start, step, steps, substeps)
+
+
+class ComplexDescent:
+    """One gradient-descent step on a loss continued to complex parameters, linearised at ``z``: the affine
+    map ``delta -> M delta + c``, ``M = I + h J(z)``, ``c = h f(z)``, ``f = -grad E``, ``J = Df`` -- what a
+    :class:`~bea.analysis.pf_methods.PFMethod` reads (``affine_map`` and the step time ``_T = h``)."""
+
+    def __init__(self, loss: Callable, unflatten: Callable, backend, h: float):
+        gradient = backend.grad(lambda z: loss(unflatten(z)), holomorphic=True)
+
+        def f(z):
+            return -gradient(z)
+        self.backend, self.h, self._T = backend, h, h
+        self._f = backend.compiled(f)
+        self._J = backend.compiled(lambda z: backend.jacobian(f, z, holomorphic=True))
+        self._jvp = backend.compiled(lambda z, v: backend.jvp(f, z, v)[1])
+
+    def _call(self, fn, *args) -> np.ndarray:
+        try:
+            out = fn(*(self.backend.from_numpy(np.asarray(a, dtype=complex)) for a in args))
+        except BeaError:
+            raise
+        except (TypeError, ValueError) as error:
+            raise ProblemError("the principal flow's trajectory evaluates the loss at complex parameters (it leaves "
+                               "the reals where h lambda > 1), and this loss cannot be: "
+                               f"{str(error).splitlines()[0]}") from None
+        return np.asarray(self.backend.to_numpy(out), dtype=complex)
+
+    def affine_map(self, y):
+        f, J = self._call(self._f, y), self._call(self._J, y)
+        return np.eye(f.shape[0]) + self.h * J, self.h * f
+
+    def check_holomorphic(self, y) -> None:
+        """The Cauchy--Riemann equations ``Df(z)(i v) = i Df(z) v`` along a fixed direction ``v``: a loss
+        that is not holomorphic (``abs``, ``conj``) has no complex gradient and is refused."""
+        v = np.cos(np.arange(1, len(y) + 1))
+        a, b = self._call(self._jvp, y, v), self._call(self._jvp, y, 1j * v)
+        if np.linalg.norm(b - 1j * a) > 1e-8 * max(1.0, np.linalg.norm(a)):
+            raise ProblemError("the loss is not holomorphic at complex parameters (it uses abs, conj, .real or the "
+                               "like): the principal flow's complex trajectory needs its analytic continuation")
