@@ -279,3 +279,54 @@ def test_sun_et_al_tables_2_and_9_weight_decay_bounds():
     critical = float(high)                     # the checkerboard's other modes have curvature 0: z = alpha
     assert not grows(critical * (1 - 1e-3)) and grows(critical * (1 + 1e-3))
     assert not grows(4 / (3 * 1e-8))           # Eq 18's bound is inside the stable interval: not the edge
+
+
+def test_the_command_line_runs_each_tool_as_python_does(capsys):
+    """`bea eos TOOL` gives the Python function's result (JSON keys = attribute names) and refuses what a tool
+    cannot use with one line and status 2."""
+    import json
+
+    from bea.cli.main import main
+
+    def run(*argv):
+        assert main(["eos", *argv, "--format", "json"]) == 0, capsys.readouterr().err
+        return json.loads(capsys.readouterr().out)
+
+    t1, t2 = sympy.symbols("t1 t2")
+    dln = ["--loss", "(t1*t2)^2", "--var", "t1,t2", "--at", "t1=-1/10", "t2=10"]
+    for flow in ("gd", "pf"):
+        out = run("rotation", *dln, "--h", "0.013", "--flow", flow)
+        L = (t1 * t2) ** 2
+        expected = eos.rotation({"f": [-L.diff(t1), -L.diff(t2)]}, {"theta": [t1, t2]}, {t1: R(-1, 10), t2: 10},
+                                "0.013", flow)
+        assert out["direction"] == expected.direction == "away" and abs(out["ratio_after"] - expected.ratio_after) < 1e-9
+    constants = run("constants", "--loss", "a^2*(1+b)/2 - b", "--var", "a,b", "--at", "a=0", "b=3", "--h", "1/2")
+    assert constants["sharpness"] == 4 and constants["alpha"] == 1 and abs(constants["delta"] - np.sqrt(2)) < 1e-15
+    cycle = run("two-cycle", "--loss", "23/5*x^2/2 - x^4/4", "--var", "x", "--at", "x=0", "--h", "1/2")
+    assert np.allclose(sorted(cycle["offsets"]), [-np.sqrt(0.6), np.sqrt(0.6)]) and cycle["stable"]
+    path = run("iterates", *dln, "--h", "0.013", "--steps", "300")
+    assert path["underflow"] == [{"step": 288, "coordinate": "t1"}]
+    board = run("weight-decay", "--checkerboard", "256", "--cnn", "a=-1/2", "beta=1", "--dt", "1e-8")
+    assert (board["alpha_min"], board["alpha_max"], board["empty"]) == (str(2 ** 30), str(2 * 10 ** 8), True)
+    nesterov = run("weight-decay", "--curvatures", "0", "--dt", "1", "--scheme", "nesterov", "--param", "beta=1/2")
+    assert sympy.sympify(nesterov["alpha_max"]) == R(3, 2)                 # 2 (1 + beta)/(1 + 2 beta)
+    ftcs = run("amplification", "--stencil", "kappa*dt/dx^2, 1 - 2*kappa*dt/dx^2, kappa*dt/dx^2", "--dt", "dt",
+               "--dx", "dx", "--param", "kappa=kappa")
+    k, t, x = sympy.symbols("kappa dt dx")
+    assert sympy.simplify(sympy.sympify(ftcs["modified"]["4"]) - k * (x ** 2 / 12 - k * t / 2)) == 0
+    assert run("amplification", "--stencil", "4/5, -3/5, 4/5", "--dt", "1")["bound"] == "11/5"
+    q = run("alignment", "--z", "Theta^2", "--var", "t1,t2", "--at", "t1=-1/10", "t2=10", "--h", "0.011")
+    assert abs(q["ratio"] - 50.014994004196346) < 1e-9
+    p = run("predicted", "--loss", "a^2*(1+b)/2 - b", "--var", "a,b", "--at", "a=0.01", "b=38", "--h", "0.05",
+            "--steps", "5")
+    expected = eos.predicted(TOY, VARIABLES, [0.01, 38.0], 0.05, 5)
+    assert np.allclose(p["x"], expected.x, rtol=1e-12) and np.allclose(p["theta"], expected.theta, rtol=1e-12)
+    for argv, message in ((["rotation", *dln], "needs --h"), (["amplification", "--stencil", "1, 2", "--dt", "1"],
+                                                              "no centre"),
+                          (["weight-decay", "--dt", "1"], "needs the modes"), (["alignment", "--z", "Theta", "--var", "a",
+                                                                                "--at", "a=1", "--h", "1"], "two-parameter"),
+                          (["iterates", "--loss", "x^2", "--var", "x", "--at", "y=1", "--h", "1", "--steps", "2"],
+                           "no value for the variable x")):
+        assert main(["eos", *argv]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err

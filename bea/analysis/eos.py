@@ -40,7 +40,7 @@ __all__ = ["EosConstants", "constants", "constants_of", "four_stage_map", "reduc
            "LossOracle", "ConcreteLoss", "project", "project_on", "constrained", "constrained_on", "TwoCycle", "two_cycle",
            "two_cycle_on", "Predicted", "predicted", "predicted_on", "Rotation", "rotation", "rotation_between", "lyapunov",
            "finite_time_lyapunov", "Amplification", "amplification", "Alignment", "alignment", "Iterates", "iterates",
-           "iterates_on", "weight_decay_bounds", "cnn_curvatures", "nesterov_parameters", "rel_l1", "dln_ratios"]
+           "iterates_on", "weight_decay_bounds", "WeightDecayBounds", "cnn_curvatures", "nesterov_parameters", "rel_l1", "dln_ratios"]
 
 
 @dataclass(frozen=True)
@@ -622,7 +622,30 @@ def iterates_on(oracle: LossOracle, theta0, h, steps: int) -> Iterates:
     return Iterates(eta, np.array(path), tuple(underflow), overflow)
 
 
-def weight_decay_bounds(curvatures, dt, scheme="euler", **params) -> tuple:
+@dataclass(frozen=True)
+class WeightDecayBounds(Printable):
+    """``(alpha_min, alpha_max)`` of :func:`weight_decay_bounds` (unpacks as that pair), exact, with the scheme,
+    the step ``dt`` and the end ``x_max`` of the method's stability interval ``(0, x_max)`` in ``dt lambda``."""
+
+    scheme: str
+    dt: sympy.Expr
+    x_max: sympy.Expr
+    alpha_min: sympy.Expr
+    alpha_max: sympy.Expr
+
+    def __iter__(self):
+        return iter((self.alpha_min, self.alpha_max))
+
+    def __getitem__(self, i):
+        return (self.alpha_min, self.alpha_max)[i]
+
+    @property
+    def empty(self) -> bool:
+        """No weight decay is stable on every mode: ``alpha_min >= alpha_max``."""
+        return bool(self.alpha_min >= self.alpha_max)
+
+
+def weight_decay_bounds(curvatures, dt, scheme="euler", **params) -> WeightDecayBounds:
     """``(alpha_min, alpha_max)``: the weight decays for which a one-field ``scheme`` with step ``dt`` is stable
     on every mode of a linearised problem whose Hessian eigenvalues without decay are ``curvatures`` (e.g.
     ``a beta |I_hat(omega)|^2 / 2`` per Fourier mode, [SLYS, Thm 5.4]): decay adds ``alpha`` to each, so
@@ -638,7 +661,7 @@ def weight_decay_bounds(curvatures, dt, scheme="euler", **params) -> tuple:
     x_max = region.intervals[0][1]
     kappas = [exact_number(k, "a curvature", floats="binary") for k in curvatures]
     step = exact_number(dt, "dt")
-    return -min(kappas), x_max / step - max(kappas)
+    return WeightDecayBounds(region.scheme, step, x_max, -min(kappas), x_max / step - max(kappas))
 
 
 def cnn_curvatures(image, a, beta) -> np.ndarray:

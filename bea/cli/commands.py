@@ -186,6 +186,88 @@ def paper_command(args) -> str:
     return formatted(entry(args.id), args.format, full=True)
 
 
+def eos_command(args) -> str:
+    """``bea eos TOOL``: one edge-of-stability tool of :mod:`bea.analysis.eos` on typed input."""
+    import sympy
+
+    from ..analysis import eos
+    from ..exact import exact_number
+    from ..expressions import parse_expression
+    from .inputs import variable
+
+    def need(*options):
+        missing = [o for o in options if getattr(args, o.lstrip("-").replace("-", "_")) in (None, [])]
+        if missing:
+            raise BeaError(f"`bea eos {args.tool}` needs {', '.join(missing)}")
+
+    names = [n.strip() for n in args.var.split(",") if n.strip()]
+    variables = [variable(n) for n in names]
+    if args.steps is not None and args.steps < 0:
+        raise ParameterError(f"--steps must be a number of steps >= 0, got {args.steps}")
+    tool = args.tool
+    if tool in ("constants", "predicted", "two-cycle", "rotation", "iterates"):
+        need("--loss", "--at", "--h", *(("--steps",) if tool in ("predicted", "iterates") else ()))
+        loss, at, h = parse_expression(args.loss, names), assignments(args.at), step_size(args.h)
+        problem = {"theta": variables}
+        start = [at[n] if n in at else _missing_coordinate(n) for n in names]
+        result = {"constants": lambda: eos.constants(loss, problem, at, h),
+                  "predicted": lambda: eos.predicted(loss, problem, start, h, args.steps),
+                  "two-cycle": lambda: eos.two_cycle(loss, problem, at, h),
+                  "iterates": lambda: eos.iterates(loss, problem, start, h, args.steps),
+                  "rotation": lambda: eos.rotation({"f": [-loss.diff(v) for v in variables]}, problem, at, h,
+                                                   args.flow)}[tool]()
+    elif tool == "alignment":
+        need("--z", "--at", "--h")
+        at = assignments(args.at)
+        if len(names) != 2:
+            raise BeaError("`bea eos alignment` is for the two-parameter network: --var t1,t2")
+        result = eos.alignment(parse_expression(args.z, ["Theta"]), variable("Theta"),
+                               [at[n] if n in at else _missing_coordinate(n) for n in names], step_size(args.h))
+    elif tool == "amplification":
+        need("--stencil", "--dt")
+        values = _symbolic_params(args.param)
+        symbols = {sympy.Symbol(name): value for name, value in values.items()}
+        texts = args.stencil.split(",")
+        if args.first is None and len(texts) % 2 == 0:
+            raise BeaError(f"--stencil has {len(texts)} coefficients, so no centre: say where it starts with --first M")
+        first = -(len(texts) // 2) if args.first is None else args.first
+        stencil = {first + j: parse_expression(text, list(values)).xreplace(symbols) for j, text in enumerate(texts)}
+        dt, dx = (parse_expression(text, list(values)).xreplace(symbols) for text in (args.dt, args.dx))
+        result = eos.amplification(stencil, dt, dx)
+    else:
+        need("--dt")
+        if bool(args.curvatures) == (args.checkerboard is not None):
+            raise BeaError("`bea eos weight-decay` needs the modes: --curvatures K ... or --checkerboard N --cnn a=A beta=B")
+        if args.checkerboard is not None:
+            cnn = assignments(args.cnn)
+            if set(cnn) != {"a", "beta"} or args.checkerboard < 1:
+                raise BeaError("--checkerboard N (N >= 1) needs --cnn a=A beta=B")
+            board = [[(-1) ** (i + j) for j in range(args.checkerboard)] for i in range(args.checkerboard)]
+            curvatures = eos.cnn_curvatures(board, cnn["a"], cnn["beta"]).ravel()
+        else:
+            curvatures = [exact_number(k, "--curvatures") for k in args.curvatures]
+        result = eos.weight_decay_bounds(curvatures, step_size(args.dt), args.scheme, **params_of(args.param))
+    return formatted(result, args.format)
+
+
+def _missing_coordinate(name: str):
+    raise BeaError(f"--at gives no value for the variable {name}")
+
+
+def _symbolic_params(items: list[str]) -> dict:
+    """``--param NAME=VALUE`` as ``{name: value}`` for typed coefficients: a value equal to its name stays a
+    positive symbol (``--param kappa=kappa``), any other is an exact number."""
+    import sympy
+
+    from ..exact import exact_number
+
+    out: dict = {}
+    for name, value in params_of(items).items():
+        out[name] = sympy.Symbol(name, positive=True) if value.strip() == name else exact_number(value, name)
+    return {**out, **{n: sympy.Symbol(n, positive=True) for n in ("dt", "dx") if n not in out}}
+
+
 COMMANDS = {"derive": derive_command, "principal": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "drift": drift_command,
             "loss-change": loss_change_command, "loss": loss_command, "paper": paper_command,
-            "validate": validate_command, "stability": stability_command, "pf": pf_command}
+            "validate": validate_command, "stability": stability_command, "pf": pf_command,
+            "eos": eos_command}

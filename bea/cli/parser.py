@@ -8,9 +8,11 @@ from ..analysis.gradient import SYSTEMS
 from ..engine.budget import DEFAULT_SECONDS
 from ..schemes.builtins import SCHEMES, TIMES
 
-__all__ = ["parser", "FORMATS"]
+__all__ = ["parser", "FORMATS", "EOS_TOOLS"]
 
 FORMATS = ("text", "latex", "json")
+EOS_TOOLS = ("constants", "predicted", "two-cycle", "rotation", "iterates", "alignment", "amplification",
+             "weight-decay")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -163,6 +165,36 @@ def parser() -> argparse.ArgumentParser:
     change.add_argument("--h", help="a step size: the second-order change per eigendirection there")
     _param_option(change)
     change.add_argument("--format", default="text", choices=("text", "json"))
+
+    help_text = ("the edge-of-stability tools: Damian et al.'s constants, predicted dynamics and 2-cycle, Wang & "
+                 "Roberts' rotation and alignment, Sun et al.'s amplification and weight-decay bounds")
+    edge = commands.add_parser("eos", help=help_text, description=help_text)
+    edge.add_argument("tool", choices=EOS_TOOLS, help="the tool (docs/dynamics.md); each names the options it needs")
+    edge.add_argument("--loss", metavar="EXPR", help="the loss E in the variables, e.g. 'a^2*(1 + b)/2 - b' "
+                      "(constants, predicted, two-cycle, rotation, iterates)")
+    edge.add_argument("--var", default="theta", metavar="X,Y", help="the variables (default theta)")
+    edge.add_argument("--at", action="extend", nargs="+", default=[], metavar="X=VALUE", help="the point")
+    edge.add_argument("--h", help="the step size (learning rate)")
+    edge.add_argument("--steps", type=int, help="the number of steps (predicted, iterates)")
+    edge.add_argument("--flow", default="gd", choices=("gd", "ngf", "igr", "pf"),
+                      help="rotation: one gradient step, or the flow for time h (default %(default)s)")
+    edge.add_argument("--z", metavar="EXPR", help="alignment: the loss z(Theta) of the product Theta = t1 t2")
+    edge.add_argument("--stencil", metavar="C,C,...",
+                      help="amplification: the coefficients c_m of u_j+ = sum_m c_m u_(j+m), comma-separated, centred "
+                           "unless --first says otherwise, e.g. 'r, 1 - 2*r, r' (names from --param)")
+    edge.add_argument("--first", type=int, help="amplification: the offset m of the first coefficient")
+    edge.add_argument("--dt", help="amplification, weight-decay: the time step (a number or a --param name)")
+    edge.add_argument("--dx", default="1", help="amplification: the grid spacing (default 1)")
+    edge.add_argument("--curvatures", action="extend", nargs="+", default=[], metavar="K",
+                      help="weight-decay: the Hessian eigenvalues of the modes without decay")
+    edge.add_argument("--checkerboard", type=int, metavar="N", help="weight-decay: the modes of Sun et al.'s "
+                      "one-layer CNN on an N x N checkerboard of +-1 (with --cnn a=A beta=B)")
+    edge.add_argument("--cnn", action="extend", nargs="+", default=[], metavar="NAME=VALUE",
+                      help="weight-decay: the CNN's a (prediction minus label) and beta (Swish)")
+    edge.add_argument("--scheme", default="euler", metavar="SCHEME",
+                      help="weight-decay: a one-field scheme whose stability interval bounds the modes (default euler)")
+    _param_option(edge)
+    edge.add_argument("--format", default="text", choices=("text", "json"))
 
     help_text = "the principal flow at a point and, with --steps, against the scheme's own iterates"
     pf = commands.add_parser("pf", help=help_text, description=help_text)

@@ -177,6 +177,32 @@ class JsonPrinter(Printer):
         return {"h": c.h, "offsets": list(c.offsets), "points": [[float(x) for x in p] for p in c.points],
                 "sharpness": list(c.sharpness), "radius": c.radius, "stable": c.stable}
 
+    def _print_Rotation(self, r) -> dict:
+        return {"flow": r.flow, "h": r.h, "u": [float(x) for x in r.u], "u_after": [float(x) for x in r.u_after],
+                "angle": r.angle, "ratio": _finite(r.ratio) if r.ratio is not None else None,
+                "ratio_after": _finite(r.ratio_after) if r.ratio_after is not None else None, "direction": r.direction}
+
+    def _print_Alignment(self, a) -> dict:
+        return {"beta": a.beta, "ratio": a.ratio, "gamma": a.gamma, "gamma_step": a.gamma_step, "eta_star": a.eta_star,
+                "balancedness": list(a.balancedness)}
+
+    def _print_Amplification(self, a) -> dict:
+        return {"stencil": {str(m): str(c) for m, c in sorted(a.stencil.items())}, "factor": str(a.factor),
+                "bound": None if a.bound is None else str(a.bound),
+                "modified": {str(k): str(c) for k, c in sorted(a.modified.items())}}
+
+    def _print_WeightDecayBounds(self, b) -> dict:
+        return {"scheme": b.scheme, "dt": str(b.dt), "x_max": str(b.x_max), "alpha_min": str(b.alpha_min),
+                "alpha_max": str(b.alpha_max), "empty": b.empty}
+
+    def _print_Iterates(self, it) -> dict:
+        return {"h": it.h, "path": [[_finite(float(x)) for x in row] for row in it.path],
+                "underflow": [{"step": step, "coordinate": name} for step, name in it.underflow], "overflow": it.overflow}
+
+    def _print_Predicted(self, p) -> dict:
+        return {"h": p.h, "dagger": p.dagger.tolist(), "theta": p.theta.tolist(), "x": p.x.tolist(), "y": p.y.tolist(),
+                "loss": p.loss.tolist(), "sharpness": p.sharpness.tolist(), "delta": p.delta.tolist()}
+
     def _print_Entry(self, e) -> dict:
         out = {"id": e.id, "source": e.source, "statement": e.statement, "status": e.status,
                "note": e.note, "convention": e.convention, "command": e.command}

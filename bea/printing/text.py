@@ -240,6 +240,34 @@ class TextPrinter(Printer):
                 f"after one step {a.gamma_step:.10g}; eta* = {a.eta_star:.10g}; balancedness {a.balancedness[0]:.10g} -> "
                 f"{a.balancedness[1]:.10g}")
 
+    def _print_Rotation(self, r) -> str:
+        lines = [f"# the top Hessian eigenvector before and after one step of {r.flow}, h = {r.h:g}",
+                 f"u = {_vector(r.u)}, after: {_vector(r.u_after)}; angle {r.angle:.10g} rad"]
+        if r.ratio is not None:
+            lines.append(f"R_2 = |u_1/u_2| = {r.ratio:.10g} -> {r.ratio_after:.10g}: u rotates "
+                         f"{'toward' if r.direction == 'toward' else 'away from'} the first parameter")
+        return "\n".join(lines)
+
+    def _print_Amplification(self, a) -> str:
+        import sympy
+
+        stable = "" if a.bound is None else f" ({'stable' if a.bound <= 1 else 'unstable'}: max |A| {'<=' if a.bound <= 1 else '>'} 1)"
+        modified = " + ".join(f"({sympy.sstr(c)}) d^{k}u/dx^{k}" for k, c in sorted(a.modified.items()))
+        return "\n".join([f"# von Neumann analysis of u_j+ = sum_m c_m u_(j+m), s = omega dx",
+                          f"A(s) = {sympy.sstr(a.factor)}",
+                          f"max |A| = {'(symbolic: give the parameters numbers)' if a.bound is None else sympy.sstr(a.bound)}{stable}",
+                          f"modified PDE: u_t = {modified or '0'}"])
+
+    def _print_WeightDecayBounds(self, b) -> str:
+        import sympy
+
+        verdict = "empty: no weight decay is stable on every mode" if b.empty else "stable for alpha strictly inside"
+        return "\n".join([f"# weight decays alpha for which {b.scheme} with dt = {sympy.sstr(b.dt)} is stable on every mode "
+                          f"(its interval: 0 < dt lambda < {sympy.sstr(b.x_max)})",
+                          f"alpha_min = {sympy.sstr(b.alpha_min)} = {float(b.alpha_min):.6g}",
+                          f"alpha_max = {sympy.sstr(b.alpha_max)} = {float(b.alpha_max):.6g}",
+                          verdict])
+
     def _print_Iterates(self, it) -> str:
         lines = [f"# {len(it.path) - 1} gradient-descent steps, h = {it.h:g}; last iterate "
                  + "[" + ", ".join(f"{x:.10g}" for x in it.path[-1]) + "]"]
