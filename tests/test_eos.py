@@ -203,6 +203,14 @@ def test_weight_decay_bounds_are_sun_et_al_eq_14_and_hold_for_iterates():
                           (high + R(1, 100), False)):
         factors = [abs(1 - float(dt) * float(alpha + k)) for k in kappas]
         assert (max(factors) < 1) == stable
+    positive = [-k for k in kappas]                               # a beta > 0: Eq 14's min and max swap
+    low, high = eos.weight_decay_bounds(positive, dt)
+    printed_low, printed_high = -(-a_beta) * max(spectrum) / 2, 2 / dt - (-a_beta) * min(spectrum) / 2
+    assert (low, high) == (-min(positive), 2 / dt - max(positive)) and printed_high > high and printed_low < low
+    for alpha, stable in ((high - R(1, 100), True), (printed_high - R(1, 100), False), (low + R(1, 100), True),
+                          (printed_low + R(1, 100), False)):
+        factors = [abs(1 - float(dt) * float(alpha + k)) for k in positive]
+        assert (max(factors) < 1) == stable
     nesterov = eos.weight_decay_bounds(kappas, dt, "nesterov", beta=R(9, 10))
     assert nesterov[1] == 2 * (1 + R(9, 10)) / (1 + 2 * R(9, 10)) / dt - max(kappas)
 
@@ -309,6 +317,7 @@ def test_the_command_line_runs_each_tool_as_python_does(capsys):
     board = run("weight-decay", "--checkerboard", "256", "--cnn", "a=-1/2", "beta=1", "--dt", "1e-8")
     assert (board["alpha_min"], board["alpha_max"], board["empty"]) == (str(2 ** 30), str(2 * 10 ** 8), True)
     nesterov = run("weight-decay", "--curvatures", "0", "--dt", "1", "--scheme", "nesterov", "--param", "beta=1/2")
+    assert run("weight-decay", "--curvatures", "-1/16, -1", "--dt", "1/10")["alpha_max"] == "321/16"
     assert sympy.sympify(nesterov["alpha_max"]) == R(3, 2)                 # 2 (1 + beta)/(1 + 2 beta)
     ftcs = run("amplification", "--stencil", "kappa*dt/dx^2, 1 - 2*kappa*dt/dx^2, kappa*dt/dx^2", "--dt", "dt",
                "--dx", "dx", "--param", "kappa=kappa")

@@ -236,7 +236,7 @@ def eos_command(args) -> str:
         result = eos.amplification(stencil, dt, dx)
     else:
         need("--dt")
-        if bool(args.curvatures) == (args.checkerboard is not None):
+        if (args.curvatures is None) == (args.checkerboard is None):
             raise BeaError("`bea eos weight-decay` needs the modes: --curvatures K ... or --checkerboard N --cnn a=A beta=B")
         if args.checkerboard is not None:
             cnn = assignments(args.cnn)
@@ -245,7 +245,7 @@ def eos_command(args) -> str:
             board = [[(-1) ** (i + j) for j in range(args.checkerboard)] for i in range(args.checkerboard)]
             curvatures = eos.cnn_curvatures(board, cnn["a"], cnn["beta"]).ravel()
         else:
-            curvatures = [exact_number(k, "--curvatures") for k in args.curvatures]
+            curvatures = [exact_number(k, "--curvatures") for k in args.curvatures.split(",")]
         result = eos.weight_decay_bounds(curvatures, step_size(args.dt), args.scheme, **params_of(args.param))
     return formatted(result, args.format)
 

@@ -185,8 +185,8 @@ def parser() -> argparse.ArgumentParser:
     edge.add_argument("--first", type=int, help="amplification: the offset m of the first coefficient")
     edge.add_argument("--dt", help="amplification, weight-decay: the time step (a number or a --param name)")
     edge.add_argument("--dx", default="1", help="amplification: the grid spacing (default 1)")
-    edge.add_argument("--curvatures", action="extend", nargs="+", default=[], metavar="K",
-                      help="weight-decay: the Hessian eigenvalues of the modes without decay")
+    edge.add_argument("--curvatures", metavar="K,K,...",
+                      help="weight-decay: the Hessian eigenvalues of the modes without decay, comma-separated")
     edge.add_argument("--checkerboard", type=int, metavar="N", help="weight-decay: the modes of Sun et al.'s "
                       "one-layer CNN on an N x N checkerboard of +-1 (with --cnn a=A beta=B)")
     edge.add_argument("--cnn", action="extend", nargs="+", default=[], metavar="NAME=VALUE",

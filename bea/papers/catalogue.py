@@ -1,30 +1,84 @@
-"""The catalogue: every entry of every source, by id, in the order of docs/papers.md.
+"""The catalogue: every entry of every source, by id, in the order of docs/papers.md, with what it covers.
 
-Sources: ``tmlr`` is Rosca, Wu, Qin & Dherin (TMLR) [RWQD23]; ``thesis`` is Rosca's PhD thesis
-[Ros23] (``../shared/seeds``).  Where a printed result depends on a convention (per-player or
+Sources: ``tmlr`` is Rosca, Wu, Qin & Dherin (TMLR) [RWQD23]; ``thesis`` is Rosca's PhD thesis [Ros23];
+``wang`` is Wang & Roberts [WR]; ``damian`` is Damian, Nichani & Lee [DNL23]; ``sun`` is Sun, Lao, Yezzi &
+Sundaramoorthi [SLYS] (``../shared/seeds``).  Where a printed result depends on a convention (per-player or
 same time; the zero-sum sign), the entry records it and derives under it.
+
+:data:`CONTENTS` maps each id to the printed equations, tables, theorems and lines it checks, in the paper's
+own numbering (``"thesis B.177"``, ``"tmlr Eq 16"``): a reader finds the entry for an equation there.
 """
 
 from __future__ import annotations
 
-from . import thesis, tmlr
+import dataclasses
+
+from . import damian, sun, thesis, tmlr, wang_roberts
 from .entry import Entry, UnknownEntry
 
-__all__ = ["CATALOGUE", "ORDER", "entry"]
+__all__ = ["CATALOGUE", "CONTENTS", "ORDER", "entry"]
 
-ORDER = ["tmlr-eq3", "thesis-eq2.36", "tmlr-eq8", "tmlr-thm3.1", "tmlr-def3.1", "tmlr-rem3.1", "tmlr-eq16",
-         "tmlr-sec3.2-jacobians", "thesis-thm4.2.1", "thesis-thm4.2.2", "thesis-eq4.25", "thesis-eq4.26",
-         "thesis-eq4.27", "thesis-eq4.28", "thesis-cor4.4.1", "thesis-cor4.5.1", "thesis-cor4.5.2", "thesis-thm4.7.1",
-         "thesis-thm4.7.2", "thesis-cor4.7.1", "thesis-cor4.7.2", "thesis-table4.1", "thesis-def4.8.1", "thesis-eq4.74",
-         "thesis-thmA.1.2", "thesis-eqA.42", "thesis-thm5.2.2", "thesis-eq5.9", "thesis-eq5.13", "thesis-eq5.22",
-         "thesis-eq5.36", "thesis-b.3", "thesis-b.5", "thesis-b.6"]
+
+def _eqs(source: str, *numbers: str) -> list[str]:
+    return [f"{source} {'' if n[0].isalpha() else 'Eq '}{n}" for n in numbers]
+
+
+CONTENTS: dict[str, list[str]] = {
+    "tmlr-eq3": _eqs("tmlr", "3"),
+    "thesis-eq2.36": _eqs("thesis", "2.36"),
+    "tmlr-eq8": _eqs("tmlr", "8"),
+    "tmlr-thm3.1": ["tmlr Thm 3.1", *_eqs("tmlr", "9")],
+    "tmlr-def3.1": ["tmlr Def 3.1", *_eqs("tmlr", "12"), "tmlr Thm 3.2"],
+    "tmlr-rem3.1": ["tmlr Remark 3.1"],
+    "tmlr-eq16": _eqs("tmlr", "16"),
+    "tmlr-sec3.2-jacobians": ["tmlr Sec 3.2 (the Jacobian eigenvalues after Eq 16)"],
+    "thesis-thm4.2.1": ["thesis Thm 4.2.1", *_eqs("thesis", "4.15", "4.16")],
+    "thesis-thm4.2.2": ["thesis Thm 4.2.2", *_eqs("thesis", "4.19", "4.20")],
+    "thesis-eq4.25": _eqs("thesis", "4.25"),
+    "thesis-eq4.26": _eqs("thesis", "4.26"),
+    "thesis-eq4.27": _eqs("thesis", "4.27"),
+    "thesis-eq4.28": [*_eqs("thesis", "4.28"), "thesis Sec 4.3 (the traces and determinant after Eq 4.28)"],
+    "thesis-cor4.4.1": ["thesis Cor 4.4.1", *_eqs("thesis", "4.29", "4.30")],
+    "thesis-cor4.5.1": ["thesis Cor 4.5.1", *_eqs("thesis", "4.31", "4.32")],
+    "thesis-cor4.5.2": ["thesis Cor 4.5.2", *_eqs("thesis", "4.33", "4.34")],
+    "thesis-thm4.7.1": ["thesis Thm 4.7.1", *_eqs("thesis", "4.49", "4.50")],
+    "thesis-thm4.7.2": ["thesis Thm 4.7.2", *_eqs("thesis", "4.51", "4.52")],
+    "thesis-cor4.7.1": ["thesis Cor 4.7.1", *_eqs("thesis", "4.53", "4.54")],
+    "thesis-cor4.7.2": ["thesis Cor 4.7.2", *_eqs("thesis", "4.55", "4.56")],
+    "thesis-table4.1": ["thesis Table 4.1"],
+    "thesis-def4.8.1": ["thesis Def 4.8.1", *_eqs("thesis", "4.67")],
+    "thesis-eq4.74": _eqs("thesis", "4.74"),
+    "thesis-thmA.1.2": ["thesis Thm A.1.2", "thesis A.30", "thesis Thm 4.8.1", *_eqs("thesis", "4.57")],
+    "thesis-eqA.42": ["thesis A.42"],
+    "thesis-thm5.2.2": ["thesis Thm 5.2.2", *_eqs("thesis", "5.7", "5.8")],
+    "thesis-eq5.9": _eqs("thesis", "5.9"),
+    "thesis-eq5.13": _eqs("thesis", "5.13", "5.14", "5.15", "5.16"),
+    "thesis-eq5.22": _eqs("thesis", "5.22", "5.23"),
+    "thesis-eq5.36": _eqs("thesis", "5.36", "5.37"),
+    "thesis-b.3": ["thesis App B.3", "thesis B.164", "thesis B.165"],
+    "thesis-b.5": ["thesis App B.5", *(f"thesis B.{n}" for n in range(196, 201))],
+    "thesis-b.6": ["thesis App B.6", *(f"thesis B.{n}" for n in range(211, 218))],
+    "wang-eq1": [*_eqs("wang", "1"), "wang Fig 1 (eta_eos = 0.01)"],
+    "wang-eq2": _eqs("wang", "2"),
+    "wang-regimes": ["wang Sec 3.1 (eta at gamma_beta = 1)", "wang Sec 3.2 (regimes 1 and 2)", "wang Fig 1"],
+    "wang-eq14": ["wang App C", *_eqs("wang", "14")],
+    "damian-eq3": ["damian Sec 4.1", *_eqs("damian", "3"), "damian App B"],
+    "damian-appF": ["damian App F.2 (limiting sharpness)"],
+    "sun-eq3": [*_eqs("sun", "1", "2", "3"), "sun Sec 3.1 (CFL condition)", "sun Fig 1"],
+    "sun-eq14": ["sun Thm 5.4", *_eqs("sun", "14")],
+    "sun-table2": ["sun Table 2", "sun Sec 5.3"],
+    "sun-eq18": ["sun Thm 5.6", *_eqs("sun", "18", "75"), "sun Table 9"],
+}
+
+ORDER = list(CONTENTS)
 
 
 def _build() -> dict[str, Entry]:
-    by_id = {e.id: e for e in tmlr.entries() + thesis.entries()}
+    by_id = {e.id: e for e in tmlr.entries() + thesis.entries() + wang_roberts.entries() + damian.entries()
+             + sun.entries()}
     if set(by_id) != set(ORDER):
-        raise AssertionError(f"the catalogue's ORDER and its entries differ: {sorted(set(by_id) ^ set(ORDER))}")
-    return {i: by_id[i] for i in ORDER}
+        raise AssertionError(f"the catalogue's CONTENTS and its entries differ: {sorted(set(by_id) ^ set(ORDER))}")
+    return {i: dataclasses.replace(by_id[i], covers=tuple(CONTENTS[i])) for i in ORDER}
 
 
 CATALOGUE: dict[str, Entry] = _build()

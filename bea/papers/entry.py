@@ -11,6 +11,7 @@ a modified field, a modified loss, named values.
 
 from __future__ import annotations
 
+import decimal
 import functools
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,7 +27,7 @@ from ..errors import BeaError
 from ..printable import Printable
 from ..printing.notation import text_safe
 
-__all__ = ["Entry", "Quoted", "UnknownEntry", "field_entry", "loss_entry", "value_entry", "P", "agree", "key",
+__all__ = ["Entry", "Quoted", "FLOAT_DIGITS", "UnknownEntry", "field_entry", "loss_entry", "value_entry", "P", "agree", "key",
            "field_values", "field_of_loss", "SINGLE", "ZERO_SUM", "PER_PLAYER", "SAME", "h", "v_phi", "v_theta",
            "m", "k", "R"]
 
@@ -40,16 +41,38 @@ class UnknownEntry(BeaError):
 
 @dataclass(frozen=True)
 class Quoted:
-    """A decimal quoted in the text to ``places`` decimals: it agrees with an exact value within one unit."""
+    """A decimal as the text prints it (``"0.19"``, ``"-0.0016"``, ``"1.07e9"``): an exact or computed value
+    agrees when it *rounds* to it at the printed last digit (half away from zero), so ``0.19838`` is not
+    ``0.19`` (it rounds to ``0.20``).
 
-    value: sympy.Rational
-    places: int
+    >>> Quoted("0.19").agrees(sympy.Rational(9919, 50000)), Quoted("0.20").agrees(sympy.Rational(9919, 50000))
+    (False, True)
+    >>> Quoted("1.07e9").agrees(2**30), Quoted("1.33e8").agrees(sympy.Rational(10**9, 7))
+    (True, False)
+    """
+
+    text: str
+
+    def __post_init__(self):
+        try:
+            decimal.Decimal(self.text)
+        except decimal.InvalidOperation:
+            raise BeaError(f"a quoted decimal must be a decimal number, got {self.text!r}") from None
+
+    @property
+    def value(self) -> sympy.Rational:
+        return sympy.Rational(self.text)
 
     def agrees(self, exact) -> bool:
-        return abs(sympy.Rational(exact) - self.value) < sympy.Rational(1, 10**self.places)
+        printed = decimal.Decimal(self.text)
+        unit = decimal.Decimal(1).scaleb(printed.as_tuple().exponent)
+        with decimal.localcontext() as context:
+            context.prec = 80
+            value = decimal.Decimal(repr(exact) if isinstance(exact, float) else str(sympy.N(exact, 60)))
+            return value.quantize(unit, rounding=decimal.ROUND_HALF_UP) == printed
 
     def __str__(self):
-        return f"{float(self.value):.{self.places}f} (quoted)"
+        return f"{self.text} (quoted)"
 
 
 @dataclass(frozen=True)
@@ -64,6 +87,7 @@ class Entry(Printable):
     printed_latex: str
     printed: Callable[[], dict]
     derived: Callable[[], tuple[dict, str]]
+    covers: tuple[str, ...] = ()
 
     @cached_property
     def result(self) -> dict:
@@ -98,16 +122,28 @@ class Entry(Printable):
         return f"<Entry {self.id} [{self.status}]: {self.source}>"
 
 
+FLOAT_DIGITS = 9
+"""A value the engine computes in floating point (an eigenvector, a Newton orbit, iterates) agrees with an
+exact printed value to this many significant digits (or within ``10^-12`` of zero)."""
+
+
 def agree(p, d) -> bool:
+    """Printed ``p`` and derived ``d`` agree: a :class:`Quoted` decimal when ``d`` rounds to it; booleans
+    and strings when equal; a float on either side to :data:`FLOAT_DIGITS` digits; else exactly (SymPy)."""
     if isinstance(p, Quoted):
         return p.agrees(d)
-    if isinstance(p, bool) or isinstance(d, bool):
+    if isinstance(p, (bool, str)) or isinstance(d, (bool, str)):
         return p == d
+    if isinstance(p, float) or isinstance(d, float):
+        p, d = complex(sympy.N(p, 30)), complex(sympy.N(d, 30))
+        return abs(p - d) <= max(10.0 ** -FLOAT_DIGITS * max(abs(p), abs(d)), 1e-12)
     return sympy.simplify(sympy.sympify(p) - sympy.sympify(d)) == 0
 
 
 def _show(x) -> str:
-    return str(x) if isinstance(x, Quoted) else str(sympy.sympify(x))
+    if isinstance(x, (Quoted, str)):
+        return str(x)
+    return f"{x:.12g}" if isinstance(x, float) else str(sympy.sympify(x))
 
 
 # -- building blocks --------------------------------------------------------------------------

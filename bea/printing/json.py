@@ -204,7 +204,7 @@ class JsonPrinter(Printer):
                 "loss": p.loss.tolist(), "sharpness": p.sharpness.tolist(), "delta": p.delta.tolist()}
 
     def _print_Entry(self, e) -> dict:
-        out = {"id": e.id, "source": e.source, "statement": e.statement, "status": e.status,
+        out = {"id": e.id, "source": e.source, "covers": list(e.covers), "statement": e.statement, "status": e.status,
                "note": e.note, "convention": e.convention, "command": e.command}
         if self.settings["full"]:
             out["printed"] = e.printed_latex

@@ -287,6 +287,7 @@ class TextPrinter(Printer):
     def _print_Entry(self, e) -> str:
         if self.settings["summary"]:
             return f"{e.id:24s} {e.status:9s} {e.source}: {e.statement}"
-        return "\n".join([f"{e.id} [{e.status}] {e.source}: {e.statement}", f"convention: {e.convention}",
+        return "\n".join([f"{e.id} [{e.status}] {e.source}: {e.statement}", f"covers: {'; '.join(e.covers)}",
+                          f"convention: {e.convention}",
                           f"printed: {e.printed_latex}", f"derived: {e.result['latex']}", f"note: {e.note}",
                           f"command: {e.command}"])

@@ -1,0 +1,84 @@
+"""Damian, Nichani & Lee, *Self-stabilization: the implicit bias of gradient descent at the edge of stability*
+[DNL23]: the constants and the four-stage map of Sec 4.1 (Eq 3), the toy model of App. B with its constrained
+trajectory, and the limiting sharpness of the generalised dynamics (App. F.2).
+
+The seed text of this paper has its formulas stripped: the printed side of these entries is the published
+form (arXiv 2209.15594), as transcribed in :mod:`bea.analysis.eos`; each entry says so."""
+
+from __future__ import annotations
+
+import sympy
+
+from ..analysis.eos import constants, constrained, iterates, two_cycle
+from .entry import Entry, R, value_entry
+
+__all__ = ["entries"]
+
+_a, _b, _x = sympy.symbols("a b x")
+TOY = _a**2 * (1 + _b) / 2 - _b
+"""App. B's toy: ``S = 1 + b`` along ``u = e_a`` and ``-grad L . e_b = 1`` (progressive sharpening)."""
+PUBLISHED = "the published form (arXiv 2209.15594): the seed text has its formulas stripped"
+ETA, X0, Y0, STEPS = R(1, 20), R(1, 10), R(1, 2), 10
+
+
+def entries() -> list[Entry]:
+    """The entries of [DNL23], in the paper's order."""
+    return [
+        value_entry("damian-eq3", "Damian et al. Sec 4.1 (Eq 3) and App. B", "on the toy L = a^2 (1 + b)/2 - b: "
+                    "alpha = -grad L . grad S_perp = 1, beta = |grad S_perp|^2 = 1, delta^2 = 2 alpha/beta; gradient "
+                    "descent is exactly the four-stage map x+ = -(1 + eta y) x, y+ = y + eta (alpha - beta x^2/2) "
+                    "(x = a, y = b - (2/eta - 1)); the constrained trajectory is a = 0, b_t = min(b_0 + eta t, "
+                    "2/eta - 1)", PUBLISHED + f"; the map from x = {X0}, y = {Y0} with eta = {ETA} for {STEPS} steps, "
+                    "exactly, against gradient descent in float64; the constrained trajectory from b_0 = 1, eta = 1/2",
+                    "bea eos predicted --loss 'a^2*(1 + b)/2 - b' --var a,b --at a=1/10 b=79/2 --h 1/20 --steps 10",
+                    _eq3_printed, _eq3_derived,
+                    r"x_{t+1} = -(1 + \eta y_t) x_t, \quad y_{t+1} = y_t + \eta\left(\alpha - \frac{\beta}{2} x_t^2\right)"),
+        value_entry("damian-appF", "Damian et al. App. F.2", "the limiting sharpness of a period-2 orbit +-delta along "
+                    "u of an even loss F: S_inf = 2/eta + F''(delta) - F'(delta)/delta; a sub-quadratic F settles "
+                    "below 2/eta", PUBLISHED + "; F(x) = S x^2/2 - x^4/4 with S = 23/5, eta = 1/2 (eta S = 2.3), "
+                    "whose orbit has F'(delta)/delta = 2/eta, delta^2 = 3/5; against the 2-cycle found by Newton's "
+                    "method on gradient descent and the Hessian there",
+                    "bea eos two-cycle --loss '23/5*x^2/2 - x^4/4' --var x --at x=0 --h 1/2",
+                    _app_f_printed, _app_f_derived,
+                    r"S_\infty = \frac{2}{\eta} + F''(\delta) - \frac{F'(\delta)}{\delta}"),
+    ]
+
+
+def _eq3_printed() -> dict:
+    alpha, beta = 1, 1
+    x, y = X0, Y0
+    for _ in range(STEPS):
+        x, y = -(1 + ETA * y) * x, y + ETA * (alpha - beta * x**2 / 2)
+    out = {"alpha": alpha, "beta": beta, "delta^2": R(2 * alpha, beta), f"x after {STEPS} steps": x,
+           f"y after {STEPS} steps": y}
+    out.update({f"constrained b_{t}": min(1 + R(t, 2), 3) for t in range(7)})
+    return out
+
+
+def _eq3_derived() -> dict:
+    """The constants at the constrained trajectory's point ``a = 0`` on the edge, gradient descent itself
+    (:func:`bea.eos.iterates`) and the projected trajectory (:func:`bea.eos.constrained`)."""
+    variables = {"theta": [_a, _b]}
+    edge = 2 / ETA - 1
+    c = constants(TOY, variables, {_a: 0, _b: edge}, ETA)
+    path = iterates(TOY, variables, [X0, edge + Y0], ETA, STEPS).path
+    out = {"alpha": c.alpha, "beta": c.beta, "delta^2": c.delta**2, f"x after {STEPS} steps": path[-1][0],
+           f"y after {STEPS} steps": path[-1][1] - float(edge)}
+    out.update({f"constrained b_{t}": b for t, (_, b) in enumerate(constrained(TOY, variables, [0, 1], R(1, 2), 6))})
+    return out
+
+
+_S, _ETA = R(23, 5), R(1, 2)
+
+
+def _app_f_printed() -> dict:
+    F = _S * _x**2 / 2 - _x**4 / 4
+    (delta,) = [d for d in sympy.solve(sympy.Eq(F.diff(_x) / _x, 2 / _ETA), _x) if d > 0]   # the orbit +-delta
+    limit = 2 / _ETA + F.diff(_x, 2).subs(_x, delta) - F.diff(_x).subs(_x, delta) / delta
+    return {"delta": delta, "S_inf": limit, "S_inf below 2/eta (sub-quadratic)": True}
+
+
+def _app_f_derived() -> dict:
+    cycle = two_cycle(_S * _x**2 / 2 - _x**4 / 4, {"theta": [_x]}, {_x: 0}, _ETA)
+    return {"delta": max(cycle.offsets), "S_inf": cycle.sharpness[0],
+            "S_inf below 2/eta (sub-quadratic)": bool(max(cycle.sharpness) < 2 / float(_ETA))}

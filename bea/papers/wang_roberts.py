@@ -1,0 +1,145 @@
+"""Wang & Roberts, *Can stability be detrimental? Better generalization through gradient descent
+instabilities* [WR]: the alignment ratio of the top Hessian eigenvector of a deep linear network (Eq 1),
+its one-step ratio (Eq 2), the regimes of Sec 3 and Fig. 1, and the n-parameter network of App. C (Eq 14).
+
+The network of Fig. 1 is ``z(t1 t2)`` with ``z(Theta) = Theta^2``, from ``(t1, t2) = (-0.1, 10)``."""
+
+from __future__ import annotations
+
+import sympy
+
+from ..analysis.eos import alignment, dln_ratios, rotation
+from ..engine.derive import derive
+from .entry import Entry, Quoted, R, value_entry
+
+__all__ = ["entries"]
+
+_T = sympy.Symbol("Theta")
+_t1, _t2 = sympy.symbols("t1 t2")
+START = (R(-1, 10), 10)
+FIG1_STEPS = ("0.001", "0.0095", "0.011", "0.013")
+NETWORK = "the two-parameter network z(t1 t2), z = Theta^2 unless named, at (t1, t2) = (-0.1, 10)"
+ALIGNMENT = "bea eos alignment --z Theta^2 --var t1,t2 --at t1=-1/10 t2=10 --h 0.011"
+
+
+def entries() -> list[Entry]:
+    """The entries of [WR], in the paper's order."""
+    return [
+        value_entry("wang-eq1", "Wang & Roberts Eq 1 and Fig. 1", "the alignment ratio R_2 = |u_11/u_12| = beta + "
+                    "sqrt(beta^2 + 1) of the top Hessian eigenvector, and the stability limit eta_eos = 0.01 at "
+                    "Fig. 1's start", NETWORK, ALIGNMENT, _eq1_printed, _eq1_derived,
+                    r"R_2 = \left|\frac{u_{1,1}}{u_{1,2}}\right| = \beta + \sqrt{\beta^2 + 1}, \quad "
+                    r"\beta = \left|\frac{z''(\theta_2^2 - \theta_1^2)}{2(z' + z''\Theta)}\right|; \quad "
+                    r"\eta_{\mathrm{eos}} = 0.01"),
+        value_entry("wang-eq2", "Wang & Roberts Eq 2", "the one-step ratio gamma_beta = (beta + Delta beta)/beta of "
+                    "one gradient step, |1 - eta^2 z'^2| / |1 - s eta z' + eta^2 z'^2| with s = t1/t2 + t2/t1, at "
+                    "Fig. 1's four step sizes", NETWORK + " (Eq 2 is printed as an approximation; for quadratic z it "
+                    "is exact)", ALIGNMENT, _eq2_printed, _eq2_derived,
+                    r"\gamma_\beta \approx \left|\frac{1 - \eta^2 z'^2}{1 - s\eta z' + \eta^2 z'^2}\right|"),
+        value_entry("wang-regimes", "Wang & Roberts Sec 3.1-3.2 and Fig. 1", "gamma_beta crosses 1 at eta z' = "
+                    "2 t1 t2/(t1^2 + t2^2); below it R_2 grows (u turns toward the sharper parameter t1), above it "
+                    "R_2 falls (u turns away): Fig. 1's eta = 0.001, 0.0095 and 0.011, 0.013", NETWORK,
+                    "bea eos rotation --loss (t1*t2)^2 --var t1,t2 --at t1=-1/10 t2=10 --h 0.013",
+                    _regimes_printed, _regimes_derived,
+                    r"\eta_{\gamma_\beta = 1} z' = \frac{2\theta_1\theta_2}{\theta_1^2 + \theta_2^2}"),
+        value_entry("wang-eq14", "Wang & Roberts App. C Eq 14", "the top eigenvector of the n-parameter network "
+                    "z(t_1 ... t_n): R_n(k) = |u_1/u_k| = f(t_k)/f(t_1), f(t) = |t| (lambda_1 + z' Theta/t^2), with "
+                    "lambda_1 the sharpness", "n = 3 at (1/10, 3, 10) and n = 4 at (1/5, 2, 5, 8); z = Theta^2, "
+                    "Theta^2 + Theta^4/10 and exp(Theta); the exact ratios from the Hessian's eigenvector "
+                    f"(floats agree to 9 digits)",
+                    "bea spectral --field f=-2*w1*w2^2*w3^2 --field f=-2*w1^2*w2*w3^2 --field f=-2*w1^2*w2^2*w3 "
+                    "--var theta=w1,w2,w3 --at w1=1/10 w2=3 w3=10 --h 1",
+                    lambda: _eq14(1), lambda: _eq14(0),
+                    r"R_n(k) = \frac{|\theta_k| (\hat\lambda_1 + z'\Theta/\theta_k^2)}"
+                    r"{|\theta_1| (\hat\lambda_1 + z'\Theta/\theta_1^2)}"),
+    ]
+
+
+def _beta(z, t1, t2):
+    """Eq 1's ``beta`` as printed, exactly."""
+    Theta = t1 * t2
+    d1, d2 = (z.diff(_T, k).subs(_T, Theta) for k in (1, 2))
+    return sympy.Abs(d2 * (t2**2 - t1**2) / (2 * (d1 + d2 * Theta)))
+
+
+_NETWORKS = {"z = Theta^2": _T**2, "z = Theta^2 + Theta^4/10": _T**2 + _T**4 / 10}
+
+
+def _eq1_printed() -> dict:
+    out = {}
+    for name, z in _NETWORKS.items():
+        beta = _beta(z, *START)
+        out[f"R_2, {name}"] = beta + sympy.sqrt(beta**2 + 1)
+    out["eta_eos at the start (Fig. 1)"] = Quoted("0.01")
+    return out
+
+
+def _hessian(z):
+    """The exact Hessian of ``z(t1 t2)`` at the start: minus the Jacobian of gradient descent's field (the engine's
+    exact Jacobian of the order-1 modified field, i.e. of ``f = -grad E``)."""
+    E = z.subs(_T, _t1 * _t2)
+    jacobian = derive("euler", 1).jacobian({"f": [-E.diff(_t1), -E.diff(_t2)]}, {"theta": [_t1, _t2]},
+                                           dict(zip((_t1, _t2), START)))
+    return -jacobian.matrix
+
+
+def _eq1_derived() -> dict:
+    out = {}
+    for name, z in _NETWORKS.items():
+        H = _hessian(z)
+        top, _, (vector,) = max(H.eigenvects(), key=lambda e: float(e[0]))
+        out[f"R_2, {name}"] = sympy.Abs(vector[0] / vector[1])
+        if name == "z = Theta^2":
+            out["eta_eos at the start (Fig. 1)"] = 2 / top
+    return out
+
+
+def _eq2_printed() -> dict:
+    t1, t2 = START
+    z1 = (2 * _T).subs(_T, t1 * t2)
+    s = t1 / t2 + t2 / t1
+    return {f"gamma_beta, eta = {eta}": sympy.Abs((1 - e**2 * z1**2) / (1 - s * e * z1 + e**2 * z1**2))
+            for eta in FIG1_STEPS for e in [sympy.Rational(eta)]}
+
+
+def _eq2_derived() -> dict:
+    """The ratio ``beta(theta_1)/beta(theta_0)`` over one gradient step, computed by :func:`bea.eos.alignment`
+    from the step itself (not from Eq 2)."""
+    return {f"gamma_beta, eta = {eta}": alignment(_T**2, _T, START, eta).gamma_step for eta in FIG1_STEPS}
+
+
+def _regimes_printed() -> dict:
+    t1, t2 = START
+    z1 = 2 * t1 * t2
+    out = {"eta at gamma_beta = 1": 2 * t1 * t2 / (t1**2 + t2**2) / z1}
+    out.update({f"u rotates at eta = {eta}": "toward" if float(eta) < 0.01 else "away" for eta in FIG1_STEPS})
+    return out
+
+
+def _regimes_derived() -> dict:
+    """Where the one-step ratio of :func:`bea.eos.alignment` crosses 1 (Brent's method, between the asymptote at
+    ``eta z' = t1/t2``, ``eta = 0.005``, and the edge), and the direction of the top eigenvector's rotation over
+    one gradient step (:func:`bea.eos.rotation`)."""
+    from scipy.optimize import brentq
+
+    def excess(eta):
+        return alignment(_T**2, _T, START, eta).gamma_step - 1
+
+    E = (_t1 * _t2) ** 2
+    fields, variables = {"f": [-E.diff(_t1), -E.diff(_t2)]}, {"theta": [_t1, _t2]}
+    out = {"eta at gamma_beta = 1": brentq(excess, 0.006, 0.0105, xtol=1e-18)}
+    out.update({f"u rotates at eta = {eta}": rotation(fields, variables, dict(zip((_t1, _t2), START)), eta, "gd").direction
+                for eta in FIG1_STEPS})
+    return out
+
+
+def _eq14(which: int) -> dict:
+    """``which = 0``: the ratios of the exact Hessian's top eigenvector; ``1``: Eq 14 as printed (both from
+    :func:`bea.eos.dln_ratios`, which evaluates Eq 14 with the sharpness for ``lambda_1``)."""
+    out = {}
+    for name, z in {"Theta^2": _T**2, "Theta^2 + Theta^4/10": _T**2 + _T**4 / 10, "exp(Theta)": sympy.exp(_T)}.items():
+        for theta in ((R(1, 10), 3, 10), (R(1, 5), 2, 5, 8)):
+            values = dln_ratios(z, _T, theta)[which]
+            for k, value in enumerate(values, start=2):
+                out[f"z = {name}, n = {len(theta)}, R_n({k})"] = value
+    return out
