@@ -20,6 +20,7 @@ _PUBLIC = {
     # derivations (scheme -> series -> solve -> result)
     "derive": ("engine.derive", "derive"),
     "principal": ("engine.derive", "principal"),
+    "modify": ("engine.derive", "modify"),
     "ModifiedFlow": ("result", "ModifiedFlow"),
     "Term": ("result", "Term"),
     "Tree": ("algebra.trees", "Tree"),

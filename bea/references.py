@@ -62,6 +62,9 @@ REFERENCES: dict[str, Reference] = {
                        doi="10.1002/9781119121534"),
     "CHV10": Reference("P. Chartier, E. Hairer, G. Vilmart", "Algebraic structures of B-series",
                        "Foundations of Computational Mathematics 10(4), 407-427", 2010, doi="10.1007/s10208-010-9065-1"),
+    "CHV07": Reference("P. Chartier, E. Hairer, G. Vilmart", "Numerical integrators based on modified differential "
+                       "equations", "Mathematics of Computation 76(260), 1941-1953", 2007,
+                       doi="10.1090/S0025-5718-07-01967-9"),
     "KR23": Reference("D. I. Ketcheson, H. Ranocha", "Computing with B-series",
                       "ACM Transactions on Mathematical Software 49(2)", 2023, doi="10.1145/3573384",
                       arxiv="2111.11680", note="BSeries.jl and RootedTrees.jl"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -71,6 +72,10 @@ class ModifiedFlow(Printable):
     ``terms`` are sorted by block (in the order of ``blocks``), power and tree.  For each
     block ``b`` the exact flow of the field, run for time ``time[b]`` and read on block
     ``b``, agrees with one step of the scheme up to and including ``h**order``.
+
+    With ``kind == "modifying"`` (:func:`bea.modify`) the terms are the modifying fields instead, one per
+    field label (a term belongs to its tree's root label; sorted by block, label, power and tree): one step
+    of the scheme given them follows the exact flow of its leading field to that order.
     """
 
     scheme: str
@@ -82,6 +87,7 @@ class ModifiedFlow(Printable):
     principal: bool = False
     reference: dict | None = field(default=None)
     source: object = field(default=None, repr=False, compare=False)     # the bound Scheme it was derived from
+    kind: str = "modified"       # or "modifying": the fields f~ that one step of the scheme should be given
 
     # -- structure -----------------------------------------------------------------
     def __post_init__(self):
@@ -140,6 +146,7 @@ class ModifiedFlow(Printable):
         (:func:`bea.concrete.evaluate.at_point`; fast at high orders)."""
         from .concrete.evaluate import at_point, modified_field
 
+        self._one_field_per_block()
         if at is None:
             return modified_field(self, fields, variables, params)
         problem = self.problem(fields, variables)
@@ -151,6 +158,7 @@ class ModifiedFlow(Printable):
         from .concrete.codegen import staged_field
         from .concrete.evaluate import substitutions
 
+        self._one_field_per_block()
         substitutions(self, params)                  # refuse unknown names before generating code
         return staged_field(self.terms, self.problem(fields, variables), params)
 
@@ -159,6 +167,7 @@ class ModifiedFlow(Printable):
         :class:`~bea.analysis.stability.Stability` (:func:`bea.analysis.stability.flow_jacobian`)."""
         from .analysis.stability import flow_jacobian
 
+        self._one_field_per_block()
         return flow_jacobian(self, fields, variables, at, params)
 
     def stability(self, fields, variables, at, params=None, progress=False):
@@ -166,10 +175,36 @@ class ModifiedFlow(Printable):
         (:func:`bea.analysis.stability.flow_stability`)."""
         from .analysis.stability import flow_stability
 
+        self._one_field_per_block()
         return flow_stability(self, fields, variables, at, params, progress)
+
+    @property
+    def modifying(self) -> bool:
+        """True for the modifying fields of :func:`bea.modify`."""
+        return self.kind == "modifying"
+
+    def of_label(self, label: str) -> "ModifiedFlow":
+        """The modifying field of ``label`` alone (the terms whose tree's root is ``label``), as a flow of
+        the same kind: where several fields share a block (sgd), each is evaluated on its own."""
+        if not self.modifying:
+            raise BeaError("of_label is for modifying fields (bea.modify); a modified field is one field per block")
+        if label not in self.blocks.labels:
+            raise BeaError(f"the flow has no field {label!r} (its fields: {', '.join(self.blocks.labels)})")
+        return dataclasses.replace(self, terms=[t for t in self.terms if t.tree.label == label])
+
+    def _one_field_per_block(self) -> None:
+        """Modifying fields are one per label: a block with several (sgd) has no single vector to evaluate."""
+        if not self.modifying:
+            return
+        present = {t.tree.label for t in self.terms}
+        for block, labels in self.blocks.items():
+            shared = [l for l in labels if l in present]
+            if len(shared) > 1:
+                raise BeaError(f"block {block} holds the modifying fields of {', '.join(shared)}: evaluate each "
+                               f"with flow.of_label({shared[0]!r}) and so on")
 
     def __repr__(self) -> str:
         return (
-            f"<ModifiedFlow {self.scheme} order={self.order} time={self.time} "
-            f"{len(self.terms)} terms{' (principal)' if self.principal else ''}>"
+            f"<ModifiedFlow {self.scheme}{' (modifying)' if self.modifying else ''} order={self.order} "
+            f"time={self.time} {len(self.terms)} terms{' (principal)' if self.principal else ''}>"
         )

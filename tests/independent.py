@@ -184,7 +184,8 @@ def scheme_step(problem: Problem, scheme: str, values: dict, order: int, past=No
     y = [hr(c) for c in problem.point]
 
     def field_at(label, state):
-        return [_truncate(_evaluate(f, state, hr), order, (0,)) for f in problem.fields[label]]
+        images = state + [h] if getattr(problem, "with_h", False) else state      # fields that depend on h
+        return [_truncate(_evaluate(f, images, hr), order, (0,)) for f in problem.fields[label]]
 
     def update(state, label, step):
         new = list(state)
@@ -346,4 +347,51 @@ def mismatch(terms, scheme: str, time: str, values: dict, order: int, dims: dict
         return [sum((c * h**d for d, c in enumerate(back[i])), hr.zero) for i in range(len(problem.names))]
 
     step = scheme_step(problem, scheme, values, order, past)
+    return [[a - b for a, b in zip(step[i], flow[i])] for i in range(len(problem.names))]
+
+
+class ModifyingProblem:
+    """The fields ``f~_l = sum c h^p F(tree)`` (trees rooted at ``l``) of a :class:`Problem`'s fields, as
+    polynomials in the state and ``h`` (its last generator): what one step of a scheme is given when it runs
+    on the modifying fields.  Shares the problem's blocks and point."""
+
+    with_h = True
+
+    def __init__(self, problem: Problem, terms, subs: dict):
+        self.blocks, self.names, self.point = problem.blocks, problem.names, problem.point
+        self.block_slices, self.block_of = problem.block_slices, problem.block_of
+        big, *gens = poly_ring(",".join(problem.names + ["h"]), QQ)
+        h = gens[-1]
+        self.fields = {label: [big.zero] * len(problem.block_slices[b]) for label, b in problem.block_of.items()}
+        for _, power, tree, coefficient in terms:
+            parsed = parse(tree)
+            c = sympy.Rational(sympy.sympify(coefficient).subs(subs))
+            assert c.is_Rational, f"coefficient {coefficient} is not a number after substitution"
+            vector = problem.elementary_differential(parsed)
+            label = parsed[0]
+            for j, i in enumerate(problem.block_slices[problem.block_of[label]]):
+                if vector[i]:
+                    self.fields[label][j] += QQ(c.p, c.q) * h**power * big(vector[i].as_expr())
+
+
+def modifying_mismatch(terms, target, scheme: str, time: str, values: dict, order: int, dims: dict, seed: int = 0,
+                       degree: int = 2, players: int = 1):
+    """``(scheme step on f~ - flow of the target)`` at the point, for each state component through ``h^order``:
+    all zero when ``terms`` are the scheme's modifying fields (``bea.modify``) and ``target`` (terms of the
+    modified-field form) its leading field.  The step runs on the fields ``f~`` built from the random polynomial
+    ``f`` (:class:`ModifyingProblem`), the flow is that of ``target`` in ``f``; momentum methods take their past
+    iterates on that flow, run backwards."""
+    blocks = blocks_of(scheme, values, players)
+    problem = Problem(blocks, {b: dims.get(b, 1) for b in blocks}, degree=degree, seed=seed)
+    subs = {sympy.Symbol(name): value for name, value in values.items() if name != "tableau"}
+    field = problem.modified_field(target, subs, order)
+    times = block_times(scheme, time, values, players)
+    flow = flow_at_times(problem, field, times, order)
+    hr, h = poly_ring("h", QQ)
+
+    def past(j):
+        back = flow_at_times(problem, field, {b: -j * tau for b, tau in times.items()}, order)
+        return [sum((c * h**d for d, c in enumerate(back[i])), hr.zero) for i in range(len(problem.names))]
+
+    step = scheme_step(ModifyingProblem(problem, terms, subs), scheme, values, order, past)
     return [[a - b for a, b in zip(step[i], flow[i])] for i in range(len(problem.names))]

@@ -51,6 +51,7 @@ __all__ = [
     "inverse_map",
     "adjoint",
     "substitute",
+    "modifying_field",
 ]
 
 Series = dict  # {Tree: ring element}
@@ -333,6 +334,48 @@ def substitute(b: Mapping, a: Mapping, universe: Iterable[Tree], zero) -> Series
                 total = total + x
         if total:
             out[s] = total
+    return out
+
+
+def modifying_field(a: Mapping, target: Mapping, universe: Iterable[Tree], inverse: Callable[[object], object],
+                    zero) -> Series:
+    """The field series ``b`` with ``b * a = target`` (:func:`substitute`): the field that, put in place of
+    ``f`` into the series ``a``, gives ``target`` -- the modifying field of [CHV07, Sec 2], BSeries.jl's
+    ``modifying_integrator`` [KR23].
+
+    With ``a`` the modified field of a scheme and ``target`` its leading (one-node) part, ``b`` is the
+    field on which one step of the scheme follows the exact flow of ``target``: the scheme applied to ``b``
+    has the modified field ``b * a = target``.  In ``(b * a)(t)`` only the term that removes no edge holds
+    ``b(t)`` itself, as ``a(l) b(t)`` with ``l`` the root's label; every other term holds ``b`` of smaller
+    pieces.  So ``b(t) = (target(t) - rest(t)) / a(l)``, tree by tree in order of size.  Explicit Euler's
+    modified field ``f - h/2 f'f + ...`` gives ``f + h/2 f'f + h^2/6 (f''(f, f) + f'f'f)``, the exact flow's
+    Taylor series divided by ``h`` (with ``sigma(t)``: ``1/3 = 2 * 1/6``):
+
+    >>> from bea.algebra.trees import trees_up_to
+    >>> trees = trees_up_to(3, ["f"])
+    >>> euler = modified_field({trees[0]: QQ(1)}, trees, {"f": QQ(1)}, lambda x: 1 / x, QQ(0))
+    >>> b = modifying_field(euler, {trees[0]: QQ(1)}, trees, lambda x: 1 / x, QQ(0))
+    >>> {t.text: str(c) for t, c in b.items()}
+    {'f': '1', 'f[f]': '1/2', 'f[f,f]': '1/3', 'f[f[f]]': '1/6'}
+    >>> substitute(b, euler, trees, QQ(0)) == {trees[0]: QQ(1)}
+    True
+
+    References: [CHV07, Sec 2], [CHV10, Thm 3.2].
+    """
+    out: Series = {}
+    for s in universe:
+        nodes = _nodes(s)
+        lead = a.get(Tree.make(s.label, []))
+        if not lead:
+            raise ValueError(f"the series has no term in the field {s.label} alone: it cannot be inverted")
+        rest = zero
+        for removed in range(1, 1 << (len(nodes) - 1)):
+            x = _substitution_term(nodes, removed, a, out)
+            if x:
+                rest = rest + x
+        value = (target.get(s, zero) - rest) * inverse(lead)
+        if value:
+            out[s] = value
     return out
 
 

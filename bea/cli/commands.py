@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine.derive import derive, principal
+from ..engine.derive import derive, modify, principal
 from ..errors import BeaError, ParameterError
 from ..printing import formatted, to_text
 from ..schemes.builtins import SCHEMES
@@ -117,7 +117,7 @@ def loss_change_command(args) -> str:
 
 def derive_command(args) -> str:
     progress = progress_lines(args.command)
-    flow = derived(args, progress, run=derive if args.command == "derive" else principal)
+    flow = derived(args, progress, run={"derive": derive, "principal": principal, "modify": modify}[args.command])
     progress(f"printing {len(flow.terms)} terms as {args.format}")
     return formatted(flow, args.format, gradient=args.gradient)
 
@@ -267,7 +267,7 @@ def _symbolic_params(items: list[str]) -> dict:
     return {**out, **{n: sympy.Symbol(n, positive=True) for n in ("dt", "dx") if n not in out}}
 
 
-COMMANDS = {"derive": derive_command, "principal": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "drift": drift_command,
+COMMANDS = {"derive": derive_command, "principal": derive_command, "modify": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "drift": drift_command,
             "loss-change": loss_change_command, "loss": loss_command, "paper": paper_command,
             "validate": validate_command, "stability": stability_command, "pf": pf_command,
             "eos": eos_command}

@@ -77,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
     for name, help_text in (
         ("derive", "derive the modified vector field of a scheme"),
         ("principal", "derive only the principal (chain) terms of the modified field"),
+        ("modify", "derive the modifying fields f~ = f + h f~1 + ...: one step of the scheme on them follows the "
+                   "exact flow of its leading field"),
     ):
         sub = commands.add_parser(name, help=help_text, description=help_text)
         _scheme_options(sub, required=True)

@@ -1,4 +1,5 @@
-"""Derive modified fields: scheme -> one-step map series -> order-by-order solve -> flow.
+"""Derive modified fields: scheme -> one-step map series -> order-by-order solve -> flow; and the modifying
+fields that cancel them (the substitution law inverted).
 
 The modified field ``sum_p h^p sum_t c(t) F(t)`` of a scheme is the field whose exact
 flow, run for each block's time ``T_b`` and read on that block, agrees with one step of
@@ -15,17 +16,17 @@ import sympy
 from sympy.polys.domains import QQ
 
 from .budget import DEFAULT_SECONDS, check_budget, estimate
-from ..algebra.rings import ring_for, ring_kind, widening
+from ..algebra.rings import NotInRing, ring_for, ring_kind, widening
 from ..errors import OrderError, SchemeError
 from ..result import H, ModifiedFlow, Term
 from ..schemes.program import one_step_map, uses_previous_iterates
 from ..progress import progress_for
 from ..schemes.builtins import make_scheme
-from ..algebra.series import modified_field
+from ..algebra.series import modified_field, modifying_field
 from ..algebra.coefficient import ExactCoefficient
 from ..algebra.trees import chains_up_to, trees_up_to
 
-__all__ = ["derive", "principal", "PRINCIPAL_SERIES"]
+__all__ = ["derive", "principal", "modify", "PRINCIPAL_SERIES"]
 
 PRINCIPAL_SERIES = "log(1+z)/z"
 
@@ -84,6 +85,35 @@ def principal(scheme, order: int, *, time: str = "same", players: int | None = N
     return _derive(scheme, order, time, players, params, chains_only=True, progress=progress, budget=budget)
 
 
+def modify(scheme, order: int, *, time: str = "same", players: int | None = None, progress=False,
+           budget: float | None = DEFAULT_SECONDS, **params) -> ModifiedFlow:
+    """The modifying field of a scheme: per field label ``l``, ``f~_l = f_l + h f~_l1 + h^2 f~_l2 + ...``
+    such that one step of the scheme applied to the ``f~`` agrees, through ``h**order``, with the exact
+    flow of the scheme's leading field (the ``h^0`` part of :func:`derive`: ``f`` for gradient descent,
+    ``v_phi f`` and ``v_theta g`` under the same time, the mean field for sgd, ``f/(1 - beta)`` for heavy
+    ball), each block run for its time ``T_b`` as in :func:`derive`.
+
+    If ``A`` is the scheme's modified field as a B-series in ``f`` (:func:`derive`), ``f~`` is the field
+    series with ``A[f~] = A_0[f]``: the inverse of the substitution law ([CHV07, Sec 2], [CHV10, Thm 3.2];
+    :func:`bea.algebra.series.modifying_field`).  Putting ``f~`` into the scheme in place of ``f`` removes
+    its drift to that order -- the numerical-analysis form of drift cancellation (BSeries.jl's
+    ``modifying_integrator`` [KR23]).
+
+    Arguments and budget as :func:`derive`.
+
+    Returns:
+        :class:`~bea.result.ModifiedFlow` with ``kind == "modifying"``: a term ``c h^p F(t)`` belongs to the
+        field of its tree's root label ``t.tree.label`` (several fields may share a block, as in sgd).
+
+    >>> [(str(t.tree), t.coefficient) for t in modify("euler", 3).terms]
+    [('f', 1), ('f[f]', 1/2), ('f[f,f]', 1/6), ('f[f[f]]', 1/6)]
+
+    References: [CHV07], [CHV10, Sec 3], [KR23].
+    """
+    return _derive(scheme, order, time, players, params, chains_only=False, progress=progress, budget=budget,
+                   modifying=True)
+
+
 def check_order(order) -> int:
     if isinstance(order, bool) or not isinstance(order, Integral):
         raise OrderError(f"order must be an integer >= 1, got {order!r}")
@@ -108,21 +138,29 @@ def cycle_collector_paused():
 
 
 @cycle_collector_paused()
-def _derive(name, order, time, players, params, chains_only, progress=False, budget=DEFAULT_SECONDS) -> ModifiedFlow:
+def _derive(name, order, time, players, params, chains_only, progress=False, budget=DEFAULT_SECONDS,
+            modifying=False) -> ModifiedFlow:
     order = check_order(order)
     scheme = make_scheme(name, time=time, players=players, **params)
-    report = progress_for(progress, f"derive {scheme.name}")
+    report = progress_for(progress, f"{'modify' if modifying else 'derive'} {scheme.name}")
     ring, state_carrying = within_budget(scheme, order, chains_only, budget, report)
     enumerate_trees = chains_up_to if chains_only else trees_up_to
     universe = enumerate_trees(order, scheme.labels)
     report(f"{len(universe)} trees with up to {order} nodes")
     # a coefficient such as 1 + c or sqrt(3) widens the ring: rational functions, a number field
-    (step_map, field), ring = widening(ring, lambda r: _solve(scheme, r, universe, state_carrying, report))
+    solve = (lambda r: _modifying(scheme, r, universe, state_carrying, report)) if modifying else \
+        (lambda r: _solve(scheme, r, universe, state_carrying, report))
+    (step_map, field), ring = widening(ring, solve)
     report(f"{len(field)} terms; converting coefficients")
 
     block_rank = {block: i for i, block in enumerate(scheme.blocks)}
+    label_rank = {label: i for i, label in enumerate(scheme.labels)}
     position = {t: i for i, t in enumerate(universe)}          # the universe is in canonical order
-    ordered = sorted(field.items(), key=lambda item: (block_rank[scheme.block_of(item[0].label)], position[item[0]]))
+
+    def rank(item):
+        t = item[0]
+        return (block_rank[scheme.block_of(t.label)], label_rank[t.label] if modifying else 0, position[t])
+    ordered = sorted(field.items(), key=rank)
     terms = [
         Term(scheme.block_of(t.label), t.order - 1, t, exact=ExactCoefficient(ring, c * QQ(1, t.symmetry)))
         for t, c in report.each(ordered, "coefficients")
@@ -139,6 +177,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
         principal=chains_only,
         reference=reference,
         source=scheme,
+        kind="modifying" if modifying else "modified",
     )
 
 
@@ -169,6 +208,26 @@ def _solve(scheme, ring, universe, state_carrying: bool, report) -> tuple[dict |
     step_map, _ = one_step_map(scheme, ring, universe)
     report("series of the one-step map done; solving for the modified field")
     return step_map, modified_field(step_map, universe, times, ring.inverse, ring.zero)
+
+
+def _modifying(scheme, ring, universe, state_carrying: bool, report) -> tuple[None, dict]:
+    """``(None, modifying field)``: the modified field ``A`` solved as :func:`_solve` does, then ``f~`` with
+    ``f~ * A`` equal to ``A``'s one-node part (:func:`bea.algebra.series.modifying_field`).  A leading
+    coefficient that the ring cannot invert (``b1 + b2`` in Laurent polynomials) widens it."""
+    _, field = _solve(scheme, ring, universe, state_carrying, report)
+    report("modified field done; inverting the substitution")
+    target = {t: c for t, c in field.items() if t.order == 1}
+    missing = [label for label in scheme.labels if not any(t.label == label for t in target)]
+    if missing:
+        raise SchemeError(f"scheme {scheme.name!r} has no leading term in the field {missing[0]}: one step does not "
+                          "move along it to first order, so no modifying field makes the step follow its flow")
+
+    def inverse(x):
+        try:
+            return ring.inverse(x)
+        except ZeroDivisionError:
+            raise NotInRing(ring.to_sympy(x), getattr(ring, "symbols", ()), wider=True) from None
+    return None, modifying_field(field, target, universe, inverse, ring.zero)
 
 
 def _slow_manifold_field(scheme, ring, universe, times, report=lambda message: None) -> dict:

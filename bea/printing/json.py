@@ -25,14 +25,18 @@ class JsonPrinter(Printer):
     _print_tuple = _print_list
 
     def _print_ModifiedFlow(self, flow) -> dict:
-        out = {
+        out = {"kind": flow.kind} if flow.modifying else {}
+        out.update({
             "scheme": flow.scheme,
             "order": flow.order,
             "params": {name: str(value) for name, value in flow.params.items()},
             "blocks": {block: list(labels) for block, labels in flow.blocks.items()},
             "time": {block: str(value) for block, value in flow.time.items()},
             "terms": [self.doprint(t) for t in flow.terms],
-        }
+        })
+        if flow.modifying:
+            for term, row in zip(flow.terms, out["terms"]):
+                row["label"] = term.tree.label
         if flow.reference is not None:
             out["reference"] = dict(flow.reference)
         if self.settings["gradient"] is not None:

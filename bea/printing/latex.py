@@ -5,7 +5,7 @@ from __future__ import annotations
 import mpmath
 import sympy
 
-from .notation import LATEX, block_latex, observed_order, signed_sum, text_safe, tree_latex
+from .notation import LATEX, block_latex, label_latex, observed_order, signed_sum, text_safe, tree_latex
 from .printer import Printer
 from .terms import grouped, loss_rows, spelling
 
@@ -25,7 +25,11 @@ class LatexPrinter(Printer):
         return f"$$\n{body}\n$$" if type(obj).__name__ in ("ModifiedFlow", "ModifiedLoss", "BSeries") else f"${body}$"
 
     def _print_ModifiedFlow(self, flow) -> str:
-        """An ``aligned`` environment: one equation per block, one line per power of h."""
+        """An ``aligned`` environment: one equation per block (per field ``\\tilde f`` for modifying fields),
+        one line per power of h."""
+        if getattr(flow, "kind", None) == "modifying":
+            return self._aligned(flow, spelling(flow, self.settings["gradient"], LATEX),
+                                 lambda label: (_tilde(label), ""), flow.blocks.labels)
         return self._aligned(flow, spelling(flow, self.settings["gradient"], LATEX),
                              lambda block: (f"\\dot{{{block_latex(block)}}}", ""))
 
@@ -36,10 +40,11 @@ class LatexPrinter(Printer):
         return self._aligned(series, spelling(series, None, LATEX),
                              lambda block: (f"{block_latex(block)}^{{+}}", block_latex(block)))
 
-    def _aligned(self, flow, spell, head) -> str:
-        """Rows ``lhs &= start + terms`` per block (``head(block) = (lhs, start)``), one per power."""
+    def _aligned(self, flow, spell, head, keys=None) -> str:
+        """Rows ``lhs &= start + terms`` per block (``head(block) = (lhs, start)``), one per power; ``keys``:
+        what :func:`grouped` groups by, when not the blocks (the labels of modifying fields)."""
         rows = []
-        for block in flow.blocks:
+        for block in (flow.blocks if keys is None else keys):
             lines = []
             for b, power, group in grouped(flow):
                 if b != block:
@@ -102,3 +107,8 @@ class LatexPrinter(Printer):
         return (f"% {e.id} ({e.source}) -- {e.status}: {e.note}\n"
                 f"% printed:\n{e.printed_latex}\n% derived:\n{e.result['latex']}")
 
+
+def _tilde(label: str) -> str:
+    """``f`` -> ``\\tilde{f}``; ``f12`` -> ``\\tilde{f}_{12}`` (the modifying field of a label)."""
+    name, _, index = label_latex(label).partition("_")
+    return f"\\tilde{{{name}}}" + (f"_{index}" if index else "")

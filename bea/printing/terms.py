@@ -13,9 +13,11 @@ __all__ = ["grouped", "spelling", "loss_rows"]
 
 
 def grouped(flow):
-    """``(block, power, [terms])`` in print order (the flow's terms are sorted)."""
-    for (block, power), group in groupby(flow.terms, key=lambda t: (t.block, t.power)):
-        yield block, power, list(group)
+    """``(block, power, [terms])`` in print order (the flow's terms are sorted); for modifying fields
+    (``flow.kind == "modifying"``) ``(label, power, [terms])``, one field per label."""
+    by_label = getattr(flow, "kind", None) == "modifying"
+    for (key, power), group in groupby(flow.terms, key=lambda t: (t.tree.label if by_label else t.block, t.power)):
+        yield key, power, list(group)
 
 
 def spelling(flow, gradient, notation: Notation):

@@ -46,10 +46,12 @@ class TextPrinter(Printer):
         spell = spelling(flow, self.settings["gradient"], TEXT)
         params = ", ".join(f"{k}={v}" for k, v in flow.params.items())
         times = ", ".join(f"T_{b} = {v}" for b, v in flow.time.items())
-        kind = "principal terms of the modified field" if flow.principal else "modified field"
+        kind = ("principal terms of the modified field" if flow.principal else
+                "modifying fields (one step on them follows the flow of its leading field)" if flow.modifying else
+                "modified field")
         lines = [f"# {flow.scheme}{' (' + params + ')' if params else ''}: {kind} to order {flow.order}; {times}"]
-        for block, power, group in grouped(flow):
-            lines.append(f"{block}: h^{power}: {signed_sum([spell(t) for t in group], str)}")
+        for key, power, group in grouped(flow):
+            lines.append(f"{key}{'~' if flow.modifying else ''}: h^{power}: {signed_sum([spell(t) for t in group], str)}")
         if flow.reference is not None:
             verdict = "yes" if flow.reference["agrees"] else "NO"
             lines.append(f"agrees with the Taylor coefficients of {flow.reference['series']}: {verdict}")
