@@ -88,6 +88,7 @@ class ModifiedFlow(Printable):
     reference: dict | None = field(default=None)
     source: object = field(default=None, repr=False, compare=False)     # the bound Scheme it was derived from
     kind: str = "modified"       # or "modifying": the fields f~ that one step of the scheme should be given
+    cancelled: str | None = None  # modifying fields: which drift terms they cancel (all, interaction, self)
 
     # -- structure -----------------------------------------------------------------
     def __post_init__(self):

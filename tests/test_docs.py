@@ -10,7 +10,8 @@ import pytest
 from bea.cli.main import main
 
 DOCS = Path(__file__).parent.parent / "docs"
-PAGES = ["getting-started.md", "cli.md", "api.md", "schemes.md", "models.md", "bseries.md", "dynamics.md"]
+PAGES = ["getting-started.md", "cli.md", "api.md", "schemes.md", "models.md", "bseries.md", "dynamics.md",
+         "cancellation.md"]
 FENCE = re.compile(r"```(\w+)\n(.*?)```", re.S)
 
 

@@ -23,9 +23,9 @@ from collections import Counter
 from functools import lru_cache
 from math import factorial
 
-from ..errors import TreeSyntaxError
+from ..errors import ParameterError, TreeSyntaxError
 
-__all__ = ["Tree", "leaf", "parse_tree", "trees_up_to", "chains_up_to"]
+__all__ = ["Tree", "leaf", "parse_tree", "trees_up_to", "chains_up_to", "TERMS", "cancelled"]
 
 
 class _bottom_up:
@@ -320,3 +320,19 @@ def chains_up_to(order: int, labels) -> list[Tree]:
         level = [Tree.make(label, (child,)) for child in level for label in labels]
         everything.extend(level)
     return sorted(everything, key=_sort_key)
+
+
+TERMS = ("all", "interaction", "self")
+"""Which drift terms :func:`bea.modify` cancels: every one, those whose tree involves another field than its root's
+(``f[g]``, ``f1[f2]``: the interaction terms of [Ros23, Sec 4.6]), or those of the root's field alone (``f[f]``)."""
+
+
+def cancelled(terms: str):
+    """The predicate on trees of more than one node that says whether ``terms`` cancels the tree's drift."""
+    if terms not in TERMS:
+        raise ParameterError(f"terms must be one of {', '.join(TERMS)}, got {terms!r}")
+    if terms == "all":
+        return lambda tree: True
+    if terms == "interaction":
+        return lambda tree: len(tree.label_set) > 1
+    return lambda tree: len(tree.label_set) == 1

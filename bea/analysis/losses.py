@@ -36,7 +36,7 @@ from ..printable import Printable
 from ..progress import progress_for
 from .gradient import GradientSystem, gradient_system
 
-__all__ = ["Potential", "ModifiedLoss", "modified_loss", "potential_gradient"]
+__all__ = ["Potential", "ModifiedLoss", "modified_loss", "potential", "potential_gradient"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,20 @@ class Potential:
     loss: str
     children: tuple[Tree, ...] = ()
     frozen: tuple[bool, ...] = ()
+
+
+def potential(loss: str, *children) -> Potential:
+    """``grad^k E_loss [G(children)]``, the children trees as text or :class:`~bea.algebra.trees.Tree`:
+    ``potential("E", "g")`` is ``|grad_theta E|^2`` in a zero-sum game (``G(g) = grad_theta E``), ``potential("E")``
+    the loss itself.  The regularisers of :func:`bea.regularised` are lists of ``(strength, potential)``.
+
+    >>> potential("E", "f[f]").children
+    (Tree('f[f]'),)
+    """
+    from ..algebra.trees import parse_tree
+
+    return Potential(loss, tuple(c if isinstance(c, Tree) else parse_tree(c) for c in children),
+                     (False,) * len(children))
 
 
 def potential_gradient(potential: Potential, block: str, system: GradientSystem) -> dict | None:

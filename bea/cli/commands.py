@@ -12,11 +12,12 @@ __all__ = ["COMMANDS"]
 
 
 def derived(args, progress, run=derive, params=None):
-    """The flow the arguments ask for: ``--scheme``, ``--order``, ``--time``, ``--players``, ``--budget``
-    and the scheme's parameters (``params``, else those of ``--param``)."""
+    """The flow the arguments ask for: ``--scheme``, ``--order``, ``--time``, ``--players``, ``--budget``,
+    ``--terms`` (modify) and the scheme's parameters (``params``, else those of ``--param``)."""
     params = params_of(args.param, args.tableau) if params is None else params
+    extra = {"terms": args.terms} if getattr(args, "terms", None) is not None else {}
     return run(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
-               budget=budget(args), **params)
+               budget=budget(args), **extra, **params)
 
 
 def validate_command(args) -> str:
@@ -169,6 +170,15 @@ def loss_command(args) -> str:
     return formatted(result, args.format)
 
 
+def cancel_command(args) -> str:
+    from ..analysis.cancel import cancel
+
+    params = params_of(args.param, args.tableau)
+    result = cancel(args.scheme, args.order, args.system, args.terms, frozen=args.frozen, time=args.time,
+                    players=args.players, progress=progress_lines("cancel"), budget=budget(args), **params)
+    return formatted(result, args.format)
+
+
 def paper_command(args) -> str:
     from ..papers import CATALOGUE, entry, markdown
 
@@ -270,4 +280,4 @@ def _symbolic_params(items: list[str]) -> dict:
 COMMANDS = {"derive": derive_command, "principal": derive_command, "modify": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "drift": drift_command,
             "loss-change": loss_change_command, "loss": loss_command, "paper": paper_command,
             "validate": validate_command, "stability": stability_command, "pf": pf_command,
-            "eos": eos_command}
+            "eos": eos_command, "cancel": cancel_command}

@@ -6,6 +6,7 @@ import argparse
 
 from ..analysis.gradient import SYSTEMS
 from ..engine.budget import DEFAULT_SECONDS
+from ..algebra.trees import TERMS
 from ..schemes.builtins import SCHEMES, TIMES
 
 __all__ = ["parser", "FORMATS", "EOS_TOOLS"]
@@ -85,6 +86,10 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", default="text", choices=FORMATS, help="output format")
         sub.add_argument("--gradient", choices=SYSTEMS, metavar="SYSTEM",
                          help=f"print in gradient notation for a gradient system: {', '.join(SYSTEMS)}")
+        if name == "modify":
+            sub.add_argument("--terms", default="all", choices=TERMS,
+                             help="the drift terms to cancel: all, interaction (trees with another field than the "
+                                  "root's) or self (default %(default)s)")
 
     help_text = "the B-series of one step of a scheme (or, with --exact-flow, of the exact flow it approximates)"
     step_map = commands.add_parser("map", help=help_text, description=help_text)
@@ -121,6 +126,18 @@ def parser() -> argparse.ArgumentParser:
     loss.add_argument("--frozen", action="store_true",
                       help="freeze factors at theta_(t-1) where no loss exists (thesis Ch. 5)")
     loss.add_argument("--format", default="text", choices=FORMATS)
+
+    help_text = "drift-cancelling regularisers: the losses whose scheme step follows the flow with chosen drift removed"
+    cancel = commands.add_parser("cancel", help=help_text, description=help_text)
+    _scheme_options(cancel, required=True)
+    cancel.add_argument("--system", required=True, choices=SYSTEMS, metavar="SYSTEM",
+                        help=f"the gradient system: {', '.join(SYSTEMS)}")
+    cancel.add_argument("--terms", default="all", choices=TERMS,
+                        help="the drift terms to cancel: all, interaction (trees with another field than the root's) "
+                             "or self (default %(default)s)")
+    cancel.add_argument("--frozen", action="store_true",
+                        help="freeze factors at theta_(t-1) where a cancellation is not a gradient (thesis Ch. 5)")
+    cancel.add_argument("--format", default="text", choices=FORMATS)
 
     help_text = "the papers' equations: printed as data, derived by bea, compared exactly"
     paper = commands.add_parser("paper", help=help_text, description=help_text)

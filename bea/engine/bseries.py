@@ -34,7 +34,7 @@ from ..schemes.program import one_step_map as traced_map
 from .budget import DEFAULT_SECONDS
 from .derive import check_order, cycle_collector_paused, within_budget
 
-__all__ = ["BSeries", "one_step_map", "exact_flow", "bseries", "combine"]
+__all__ = ["BSeries", "one_step_map", "exact_flow", "bseries", "combine", "field_series"]
 
 KINDS = ("map", "field")
 _SAME = object()          # "keep the series' own times"
@@ -403,7 +403,7 @@ def exact_flow(field, order: int | None = None) -> BSeries:
         series = field if order is None else _truncated(field, check_order(order))
         return series.exact_flow()
     if isinstance(field, ModifiedFlow):
-        return _flow_field(field, order).exact_flow()
+        return field_series(field, order).exact_flow()
     labels = [field] if isinstance(field, str) else list(field) if isinstance(field, (list, tuple)) else None
     if not labels or not all(isinstance(label, str) and label.isidentifier() for label in labels):
         raise BeaError(f"exact_flow takes a field label ('f'), a list of labels, a ModifiedFlow or a field BSeries; "
@@ -412,9 +412,9 @@ def exact_flow(field, order: int | None = None) -> BSeries:
         raise BeaError("exact_flow of a field label needs the order (the largest tree size)")
     order = check_order(order)
     ring = ring_for([])
-    field_series = BSeries("field", order, {"theta": tuple(labels)}, ring, {Tree.make(label): ring.one for label in labels},
-                           " + ".join(labels), {}, {"theta": sympy.Integer(1)})
-    return field_series.exact_flow()
+    unmodified = BSeries("field", order, {"theta": tuple(labels)}, ring, {Tree.make(label): ring.one for label in labels},
+                         " + ".join(labels), {}, {"theta": sympy.Integer(1)})
+    return unmodified.exact_flow()
 
 
 def _truncated(series: BSeries, order: int) -> BSeries:
@@ -424,7 +424,7 @@ def _truncated(series: BSeries, order: int) -> BSeries:
                         time=series.time)
 
 
-def _flow_field(flow: ModifiedFlow, order: int | None) -> BSeries:
+def field_series(flow: ModifiedFlow, order: int | None = None) -> BSeries:
     """A derived flow as a field series (its own terms; block times ``T_b / h``)."""
     order = flow.order if order is None else check_order(order)
     if order > flow.order:

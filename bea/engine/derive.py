@@ -24,7 +24,7 @@ from ..progress import progress_for
 from ..schemes.builtins import make_scheme
 from ..algebra.series import modified_field, modifying_field
 from ..algebra.coefficient import ExactCoefficient
-from ..algebra.trees import chains_up_to, trees_up_to
+from ..algebra.trees import cancelled, chains_up_to, trees_up_to
 
 __all__ = ["derive", "principal", "modify", "PRINCIPAL_SERIES"]
 
@@ -85,13 +85,17 @@ def principal(scheme, order: int, *, time: str = "same", players: int | None = N
     return _derive(scheme, order, time, players, params, chains_only=True, progress=progress, budget=budget)
 
 
-def modify(scheme, order: int, *, time: str = "same", players: int | None = None, progress=False,
+def modify(scheme, order: int, *, terms: str = "all", time: str = "same", players: int | None = None, progress=False,
            budget: float | None = DEFAULT_SECONDS, **params) -> ModifiedFlow:
     """The modifying field of a scheme: per field label ``l``, ``f~_l = f_l + h f~_l1 + h^2 f~_l2 + ...``
     such that one step of the scheme applied to the ``f~`` agrees, through ``h**order``, with the exact
     flow of the scheme's leading field (the ``h^0`` part of :func:`derive`: ``f`` for gradient descent,
     ``v_phi f`` and ``v_theta g`` under the same time, the mean field for sgd, ``f/(1 - beta)`` for heavy
     ball), each block run for its time ``T_b`` as in :func:`derive`.
+
+    ``terms`` chooses the drift to cancel (:data:`bea.algebra.trees.TERMS`): ``all`` (above), ``interaction`` or ``self`` -- then
+    the step follows the flow of the modified field with only those terms removed (every order), the others
+    kept as :func:`derive` has them.
 
     If ``A`` is the scheme's modified field as a B-series in ``f`` (:func:`derive`), ``f~`` is the field
     series with ``A[f~] = A_0[f]``: the inverse of the substitution law ([CHV07, Sec 2], [CHV10, Thm 3.2];
@@ -111,7 +115,7 @@ def modify(scheme, order: int, *, time: str = "same", players: int | None = None
     References: [CHV07], [CHV10, Sec 3], [KR23].
     """
     return _derive(scheme, order, time, players, params, chains_only=False, progress=progress, budget=budget,
-                   modifying=True)
+                   modifying=cancelled(terms), cancelling=terms)
 
 
 def check_order(order) -> int:
@@ -139,7 +143,9 @@ def cycle_collector_paused():
 
 @cycle_collector_paused()
 def _derive(name, order, time, players, params, chains_only, progress=False, budget=DEFAULT_SECONDS,
-            modifying=False) -> ModifiedFlow:
+            modifying=None, cancelling=None) -> ModifiedFlow:
+    """``modifying``: None for the modified field; for the modifying field, the predicate naming the trees
+    whose drift it cancels (:func:`cancelled`)."""
     order = check_order(order)
     scheme = make_scheme(name, time=time, players=players, **params)
     report = progress_for(progress, f"{'modify' if modifying else 'derive'} {scheme.name}")
@@ -148,7 +154,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
     universe = enumerate_trees(order, scheme.labels)
     report(f"{len(universe)} trees with up to {order} nodes")
     # a coefficient such as 1 + c or sqrt(3) widens the ring: rational functions, a number field
-    solve = (lambda r: _modifying(scheme, r, universe, state_carrying, report)) if modifying else \
+    solve = (lambda r: _modifying(scheme, r, universe, state_carrying, modifying, report)) if modifying else \
         (lambda r: _solve(scheme, r, universe, state_carrying, report))
     (step_map, field), ring = widening(ring, solve)
     report(f"{len(field)} terms; converting coefficients")
@@ -178,6 +184,7 @@ def _derive(name, order, time, players, params, chains_only, progress=False, bud
         reference=reference,
         source=scheme,
         kind="modifying" if modifying else "modified",
+        cancelled=cancelling,
     )
 
 
@@ -210,13 +217,13 @@ def _solve(scheme, ring, universe, state_carrying: bool, report) -> tuple[dict |
     return step_map, modified_field(step_map, universe, times, ring.inverse, ring.zero)
 
 
-def _modifying(scheme, ring, universe, state_carrying: bool, report) -> tuple[None, dict]:
+def _modifying(scheme, ring, universe, state_carrying: bool, cancels, report) -> tuple[None, dict]:
     """``(None, modifying field)``: the modified field ``A`` solved as :func:`_solve` does, then ``f~`` with
-    ``f~ * A`` equal to ``A``'s one-node part (:func:`bea.algebra.series.modifying_field`).  A leading
-    coefficient that the ring cannot invert (``b1 + b2`` in Laurent polynomials) widens it."""
+    ``f~ * A`` equal to ``A`` without the trees ``cancels`` names (:func:`bea.algebra.series.modifying_field`).
+    A leading coefficient that the ring cannot invert (``b1 + b2`` in Laurent polynomials) widens it."""
     _, field = _solve(scheme, ring, universe, state_carrying, report)
     report("modified field done; inverting the substitution")
-    target = {t: c for t, c in field.items() if t.order == 1}
+    target = {t: c for t, c in field.items() if t.order == 1 or not cancels(t)}
     missing = [label for label in scheme.labels if not any(t.label == label for t in target)]
     if missing:
         raise SchemeError(f"scheme {scheme.name!r} has no leading term in the field {missing[0]}: one step does not "

@@ -25,7 +25,7 @@ class JsonPrinter(Printer):
     _print_tuple = _print_list
 
     def _print_ModifiedFlow(self, flow) -> dict:
-        out = {"kind": flow.kind} if flow.modifying else {}
+        out = {"kind": flow.kind, "cancelled": flow.cancelled} if flow.modifying else {}
         out.update({
             "scheme": flow.scheme,
             "order": flow.order,
@@ -81,6 +81,11 @@ class JsonPrinter(Printer):
                 "valid_to": {b: loss.valid_to.get(b) for b in loss.terms},
                 "not_gradient": {b: [{"power": p, "tree": t.text, "coefficient": str(c)} for p, c, t in rows]
                                  for b, rows in loss.remainder.items() if rows}}
+
+    def _print_Cancellation(self, c) -> dict:
+        """``modifying`` (the fields, as ``bea modify`` prints them) and ``losses`` per field label (as ``bea loss``)."""
+        return {"kind": "cancellation", "terms": c.terms, "system": c.system.name, "exact": c.exact,
+                "modifying": self.doprint(c.flow), "losses": {label: self.doprint(l) for label, l in c.losses.items()}}
 
     def _print_Stability(self, s) -> dict:
         out = {

@@ -76,6 +76,19 @@ class LatexPrinter(Printer):
             rows += [f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient: }} {part}" for power, part in rest]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
+    def _print_Cancellation(self, c) -> str:
+        """One ``aligned`` environment: each field's regularised loss."""
+        rows = []
+        shared = any(len(labels) > 1 for labels in c.flow.blocks.values())
+        for label, loss in c.losses.items():
+            for block, body, rest in loss_rows(loss, LATEX):
+                if block != c.flow.block_of(label):
+                    continue
+                name = f"{label_latex(label)}" if shared else block_latex(block)
+                rows.append(f"\\tilde{{E}}_{{{name}}} &= {body}")
+                rows += [f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient: }} {part}" for power, part in rest]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
     def _print_Stability(self, s) -> str:
         eigen = ", ".join(sympy.latex(v) for v in s.eigenvalues)
         method = "" if s.method is None else f" \\quad \\text{{method: {s.method.verdict}}}"

@@ -47,7 +47,9 @@ class TextPrinter(Printer):
         params = ", ".join(f"{k}={v}" for k, v in flow.params.items())
         times = ", ".join(f"T_{b} = {v}" for b, v in flow.time.items())
         kind = ("principal terms of the modified field" if flow.principal else
-                "modifying fields (one step on them follows the flow of its leading field)" if flow.modifying else
+                ("modifying fields (one step on them follows the flow of its leading field)" if flow.cancelled == "all"
+                 else f"modifying fields cancelling the {flow.cancelled} drift terms (one step on them follows the "
+                      "modified flow without them)") if flow.modifying else
                 "modified field")
         lines = [f"# {flow.scheme}{' (' + params + ')' if params else ''}: {kind} to order {flow.order}; {times}"]
         for key, power, group in grouped(flow):
@@ -112,6 +114,26 @@ class TextPrinter(Printer):
         lines.append("exact: every power is a gradient" if loss.exact else
                      "frozen factors make it a loss at theta_{t-1}" if loss.frozen else
                      "no modified loss exists from the power shown on; the loss above holds to that order")
+        return "\n".join(lines)
+
+    def _print_Cancellation(self, c) -> str:
+        """A header, then ``E~_<block> = E + regulariser`` per field (``for f1:`` where fields share a block)."""
+        params = ", ".join(f"{k}={v}" for k, v in c.flow.params.items())
+        times = ", ".join(f"T_{b} = {v}" for b, v in c.flow.time.items())
+        which = "all the drift terms" if c.terms == "all" else f"the {c.terms} drift terms"
+        lines = [f"# {c.flow.scheme}{' (' + params + ')' if params else ''}: losses cancelling {which} to order "
+                 f"{c.flow.order} ({c.system.name} gradient system); {times}"]
+        shared = any(len(labels) > 1 for labels in c.flow.blocks.values())
+        for label, loss in c.losses.items():
+            for block, body, rest in loss_rows(loss, TEXT):
+                if block != c.flow.block_of(label):
+                    continue
+                lines.append(f"{'for ' + label + ': ' if shared else ''}E~_{block} = {body}")
+                for power, part in rest:
+                    lines.append(f"  no loss at h^{power} ({label}); the part that is not a gradient: {part}")
+        lines.append("exact: every power of every field is a gradient" if c.exact else
+                     "frozen factors make each a loss at theta_{t-1}" if any(l.frozen for l in c.losses.values()) else
+                     "some cancellation is not a gradient from the power shown on (the part above is the certificate)")
         return "\n".join(lines)
 
     def _print_Stability(self, s) -> str:
