@@ -132,3 +132,41 @@ def test_evaluating_modifying_fields_on_a_problem():
     assert sympy.expand(euler[0] - (-x**2 + h * x**3 - h**2 * x**4)) == 0       # f + h/2 f'f + h^2/6 (f''ff + f'f'f)
     with pytest.raises(bea.BeaError, match="modifying"):
         bea.derive("euler", 2).of_label("f")
+
+
+@pytest.mark.parametrize("n,order", [(2, 4), (3, 3)])
+def test_averaging_over_orderings_is_the_mean_over_every_ordering(n, order):
+    """bea.derive(..., average_orderings=True) builds orbits of relabelled trees; here every one of the n!
+    orderings is its own user scheme (batches applied in that order), derived and averaged term by term."""
+    import itertools
+
+    averaged = bea.derive("sgd", order, n=n, average_orderings=True)
+    total: dict = {}
+    for order_of_batches in itertools.permutations(range(1, n + 1)):
+        @bea.scheme(blocks={"theta": [f"f{i}" for i in range(1, n + 1)]}, times=lambda: {"theta": n},
+                    name="sgd in another order")
+        def permuted(y, F, h):
+            for i in order_of_batches:
+                y = y + h * getattr(F, f"f{i}")(y)
+            return y
+
+        for t in bea.derive(permuted, order).terms:
+            total[t.tree] = total.get(t.tree, 0) + t.coefficient / sympy.factorial(n)
+    assert {str(t.tree): t.coefficient for t in averaged.terms} == {str(k): v for k, v in total.items() if v != 0}
+
+
+def test_smith_et_al_first_order_loss_in_bea_conventions():
+    """[SDBD21]: averaged over orderings, n-step SGD follows -grad of E_bar + h/(4n) sum_i |grad E_i|^2 for the time
+    n h (E_bar the mean of the batch losses) -- a modified loss, where a fixed ordering has none at h^1."""
+    for n in (2, 3, 4):
+        loss = bea.modified_loss(bea.derive("sgd", 2, n=n, average_orderings=True), "sgd")
+        assert loss.exact
+        rows = {(p, str(q.loss), tuple(map(str, q.children))): c for p, c, q in loss.terms["theta"]}
+        assert rows == {**{(0, f"E{i}", ()): R(1, n) for i in range(1, n + 1)},
+                        **{(1, f"E{i}", (f"f{i}",)): R(1, 4 * n) for i in range(1, n + 1)}}
+        assert not bea.modified_loss(bea.derive("sgd", 2, n=n), "sgd").exact
+
+
+def test_averaging_needs_interchangeable_fields():
+    with pytest.raises(bea.BeaError, match="no block with several fields"):
+        bea.derive("euler", 2, average_orderings=True)

@@ -16,6 +16,8 @@ def derived(args, progress, run=derive, params=None):
     ``--terms`` (modify) and the scheme's parameters (``params``, else those of ``--param``)."""
     params = params_of(args.param, args.tableau) if params is None else params
     extra = {"terms": args.terms} if getattr(args, "terms", None) is not None else {}
+    if getattr(args, "average_orderings", False):
+        extra["average_orderings"] = True
     return run(args.scheme, args.order, time=args.time, players=args.players, progress=progress,
                budget=budget(args), **extra, **params)
 

@@ -44,6 +44,12 @@ def _variant_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--tableau", metavar="FILE", help='Butcher tableau of --scheme rk: JSON {"a": [[...]], "b": [...]}')
 
 
+def _orderings_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--average-orderings", action="store_true",
+                     help="average over every ordering of the fields that share a block (sgd's batches in a random "
+                          "order each epoch)")
+
+
 def _param_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--param", action="extend", nargs="+", default=[], metavar="NAME=VALUE",
@@ -86,6 +92,8 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--format", default="text", choices=FORMATS, help="output format")
         sub.add_argument("--gradient", choices=SYSTEMS, metavar="SYSTEM",
                          help=f"print in gradient notation for a gradient system: {', '.join(SYSTEMS)}")
+        if name == "derive":
+            _orderings_option(sub)
         if name == "modify":
             sub.add_argument("--terms", default="all", choices=TERMS,
                              help="the drift terms to cancel: all, interaction (trees with another field than the "
@@ -125,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
                       help=f"the gradient system: {', '.join(SYSTEMS)}")
     loss.add_argument("--frozen", action="store_true",
                       help="freeze factors at theta_(t-1) where no loss exists (thesis Ch. 5)")
+    _orderings_option(loss)
     loss.add_argument("--format", default="text", choices=FORMATS)
 
     help_text = "drift-cancelling regularisers: the losses whose scheme step follows the flow with chosen drift removed"

@@ -32,7 +32,7 @@ PRINCIPAL_SERIES = "log(1+z)/z"
 
 
 def derive(scheme, order: int, *, time: str = "same", players: int | None = None, progress=False,
-           budget: float | None = DEFAULT_SECONDS, **params) -> ModifiedFlow:
+           budget: float | None = DEFAULT_SECONDS, average_orderings: bool = False, **params) -> ModifiedFlow:
     """The modified vector field of a scheme: ``sum_{p < order} h^p sum_t c_t F(t)``, exactly.
 
     For each block ``b`` the exact flow of the field, run for the block's time ``T_b``, agrees
@@ -50,6 +50,8 @@ def derive(scheme, order: int, *, time: str = "same", players: int | None = None
         progress: print a timed line for each phase on stderr.
         budget: seconds; work estimated (:mod:`bea.engine.budget`) to take longer is refused
             before it starts.  ``None``: no limit.
+        average_orderings: average over every ordering of the fields that share a block (sgd's
+            batches drawn in a random order, [SDBD21]; :func:`bea.engine.orderings.average_orderings`).
         **params: the scheme's parameters (``v_phi=2``, ``m="3/2"``, ``k="k"``); unset ones stay
             symbolic.
 
@@ -66,7 +68,12 @@ def derive(scheme, order: int, *, time: str = "same", players: int | None = None
 
     References: [HLW06, Secs IX.1 and IX.9], [CHV10], [RWQD23, Eqs 3 and 8], [Ros23, Thms 4.2.1-4.2.2].
     """
-    return _derive(scheme, order, time, players, params, chains_only=False, progress=progress, budget=budget)
+    flow = _derive(scheme, order, time, players, params, chains_only=False, progress=progress, budget=budget)
+    if average_orderings:
+        from .orderings import average_orderings as averaged
+
+        return averaged(flow)
+    return flow
 
 
 def principal(scheme, order: int, *, time: str = "same", players: int | None = None, progress=False,

@@ -46,7 +46,7 @@ def entries() -> list[Entry]:
                     "z(t_1 ... t_n): R_n(k) = |u_1/u_k| = f(t_k)/f(t_1), f(t) = |t| (lambda_1 + z' Theta/t^2), with "
                     "lambda_1 the sharpness", "n = 3 at (1/10, 3, 10) and n = 4 at (1/5, 2, 5, 8); z = Theta^2, "
                     "Theta^2 + Theta^4/10 and exp(Theta); the exact ratios from the Hessian's eigenvector "
-                    f"(floats agree to 9 digits)",
+                    "(floats agree to 9 digits)",
                     "bea spectral --field f=-2*w1*w2^2*w3^2 --field f=-2*w1^2*w2*w3^2 --field f=-2*w1^2*w2^2*w3 "
                     "--var theta=w1,w2,w3 --at w1=1/10 w2=3 w3=10 --h 1",
                     lambda: _eq14(1), lambda: _eq14(0),

@@ -277,7 +277,7 @@ class TextPrinter(Printer):
 
         stable = "" if a.bound is None else f" ({'stable' if a.bound <= 1 else 'unstable'}: max |A| {'<=' if a.bound <= 1 else '>'} 1)"
         modified = " + ".join(f"({sympy.sstr(c)}) d^{k}u/dx^{k}" for k, c in sorted(a.modified.items()))
-        return "\n".join([f"# von Neumann analysis of u_j+ = sum_m c_m u_(j+m), s = omega dx",
+        return "\n".join(["# von Neumann analysis of u_j+ = sum_m c_m u_(j+m), s = omega dx",
                           f"A(s) = {sympy.sstr(a.factor)}",
                           f"max |A| = {'(symbolic: give the parameters numbers)' if a.bound is None else sympy.sstr(a.bound)}{stable}",
                           f"modified PDE: u_t = {modified or '0'}"])

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import itertools
-
-from ...algebra.trees import Tree
 from ...analysis.gradient import gradient_system
 from ...analysis.losses import modified_loss
 from ...engine.derive import derive
-from ...result import ModifiedFlow, Term
 from ...schemes.builtins import make_scheme
 from ...schemes.define import repeat
 from ...schemes.define import scheme as define_scheme
@@ -38,20 +34,9 @@ def _sgd_expectation_513(n: int) -> dict:
 
 
 def averaged_over_orderings(n: int):
-    """The SGD modified field averaged over all orderings of the n batches (exact)."""
-    flow = derive("sgd", 2, n=n)
-    perms = list(itertools.permutations(range(1, n + 1)))
-    total: dict = {}
-
-    def relabel(tree, perm):
-        return Tree.make(f"f{perm[int(tree.label[1:]) - 1]}", [relabel(c, perm) for c in tree.children])
-
-    for perm in perms:
-        for t in flow.terms:
-            slot = (t.power, relabel(t.tree, perm))
-            total[slot] = total.get(slot, 0) + t.coefficient / len(perms)
-    terms = [Term("theta", p, tree, c) for (p, tree), c in sorted(total.items()) if c != 0]
-    return ModifiedFlow("sgd (averaged over orderings)", 2, {"n": n}, flow.blocks, flow.time, terms, False, None)
+    """The SGD modified field averaged over all orderings of the n batches (exact; the engine's
+    :func:`bea.engine.orderings.average_orderings`)."""
+    return derive("sgd", 2, n=n, average_orderings=True)
 
 
 def entries() -> list[Entry]:
