@@ -21,6 +21,7 @@ _PUBLIC = {
     "derive": ("engine.derive", "derive"),
     "principal": ("engine.derive", "principal"),
     "modify": ("engine.derive", "modify"),
+    "iterate_average": ("engine.averaging", "iterate_average"),
     "ModifiedFlow": ("result", "ModifiedFlow"),
     "Term": ("result", "Term"),
     "Tree": ("algebra.trees", "Tree"),

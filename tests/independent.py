@@ -260,6 +260,26 @@ def scheme_step(problem: Problem, scheme: str, values: dict, order: int, past=No
         for _ in range(values["k"]):
             fast = combine((one, fast), (one, slope(fast)))
         y = combine((one - values["alpha"], y), (values["alpha"], fast))
+    elif scheme in ("simultaneous-heavy-ball", "alternating-heavy-ball", "simultaneous-nesterov"):
+        # each player's own momentum on its own block: beta_b (y - y_prev) restricted to block b
+        previous = past(1)
+        start = list(y)
+
+        def kick(state, block):
+            beta = sympy.Rational(values[f"beta_{block}"])
+            out = list(state)
+            for i in problem.block_slices[block]:
+                out[i] = _truncate(out[i] + QQ(beta.p, beta.q) * (start[i] - previous[i]), order, (0,))
+            return out
+
+        if scheme == "simultaneous-nesterov":
+            ahead = kick(kick(start, "phi"), "theta")
+            y = combine((one, ahead), (one, slope(ahead)))
+        elif scheme == "simultaneous-heavy-ball":
+            y = kick(kick(combine((one, start), (one, slope(start))), "phi"), "theta")
+        else:
+            z = kick(update(start, "f", q["v_phi"] * h), "phi")
+            y = kick(update(z, "g", q["v_theta"] * h), "theta")
     elif scheme == "optimistic":
         y = combine((one, y), (2 * one, slope(y)), (-one, slope(past(1))))
     else:
@@ -395,3 +415,42 @@ def modifying_mismatch(terms, target, scheme: str, time: str, values: dict, orde
 
     step = scheme_step(ModifyingProblem(problem, terms, subs), scheme, values, order, past)
     return [[a - b for a, b in zip(step[i], flow[i])] for i in range(len(problem.names))]
+
+
+def terms_at(problem: Problem, terms, subs: dict, state: list, order: int, map_powers: bool = False) -> list:
+    """``sum c h^p F(tree)`` evaluated at ``state`` (polynomials in h), truncated at ``h^order``: the elementary
+    differentials are the problem's polynomials, composed with the state.  ``map_powers``: a map's terms carry
+    ``h^|t|`` (a :class:`bea.BSeries` map) instead of a field's ``h^(|t| - 1)``."""
+    hr, h = poly_ring("h", QQ)
+    total = [hr.zero] * len(problem.names)
+    for _, power, tree, coefficient in terms:
+        parsed = parse(tree)
+        c = sympy.Rational(sympy.sympify(coefficient).subs(subs))
+        p = power
+        if p > order:
+            continue
+        for i, v in enumerate(problem.elementary_differential(parsed)):
+            if v:
+                total[i] += _truncate(QQ(c.p, c.q) * h**p * _evaluate(v, state, hr), order, (0,))
+    return [_truncate(x, order, (0,)) for x in total]
+
+
+def flow_from(problem: Problem, field: list, start: list, tau, order: int) -> list:
+    """The exact flow of ``field`` (polynomials in the state, s and h) for the time ``tau h`` from ``start``
+    (polynomials in h): Picard iteration in (s, h), truncated at total degree ``order``; polynomials in h."""
+    sh, s, hh = poly_ring("s,h", QQ)
+    y0 = [sh({(0, e[0]): c for e, c in p.items()}) for p in start]
+    y = list(y0)
+    for _ in range(order + 1):
+        images = y + [s, hh]
+        rhs = [_truncate(_compose(f, images, order), order - 1, (0, 1)) for f in field]
+        y = [a + sh({(i + 1, j): c / (i + 1) for (i, j), c in r.items()}) for a, r in zip(y0, rhs)]
+    hr, h = poly_ring("h", QQ)
+    out = []
+    for p in y:
+        total = hr.zero
+        for (i_s, i_h), c in p.items():
+            if i_s + i_h <= order:
+                total += c * tau**i_s * h**(i_s + i_h)
+        out.append(total)
+    return out

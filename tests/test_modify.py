@@ -170,3 +170,50 @@ def test_smith_et_al_first_order_loss_in_bea_conventions():
 def test_averaging_needs_interchangeable_fields():
     with pytest.raises(bea.BeaError, match="no block with several fields"):
         bea.derive("euler", 2, average_orderings=True)
+
+
+@pytest.mark.parametrize("scheme", ["simultaneous-heavy-ball", "alternating-heavy-ball", "simultaneous-nesterov"])
+@pytest.mark.parametrize("betas", [(R(1, 3), R(1, 5)), (R(1, 2), 0)])        # (beta_phi, beta_theta); 0: one player only
+def test_per_player_momentum_against_the_independent_check(scheme, betas):
+    """Momentum on one block (Value.on), each player its own: derive and modify both pass the series check."""
+    from independent import mismatch
+
+    values = {"v_phi": R(3, 2), "v_theta": R(2, 3), "beta_phi": betas[0], "beta_theta": betas[1]}
+    params = {"beta_phi": betas[0], "beta_theta": betas[1]}
+    flow = bea.derive(scheme, 3, **params)
+    diff = mismatch([(t.block, t.power, str(t.tree), t.coefficient) for t in flow.terms], scheme, "same", values, 3,
+                    {"phi": 1, "theta": 2}, players=2)
+    assert all(c == 0 for row in diff for c in row), diff
+    check(scheme, 3, values, {"phi": 1, "theta": 2}, players=2, **params)
+
+
+def test_alternating_heavy_ball_interaction_coefficient():
+    """The second player's interaction term of alternating heavy ball with momentum beta on both (v = 1, zero-sum):
+    -h (3 beta - 1)/(4 (1 - beta)^3) |grad_phi E|^2 in E~_theta, which is alternating gradient descent's h/4 at
+    beta = 0; heavy ball's self term h (1 + beta)/(4 (1 - beta)^3)."""
+    beta, h = sympy.symbols("beta h")
+    loss = bea.modified_loss(bea.derive("alternating-heavy-ball", 2, beta_phi="beta", beta_theta="beta", v_phi=1,
+                                        v_theta=1), "zero-sum")
+    rows = {(str(q.loss), tuple(map(str, q.children))): c * h**p for p, c, q in loss.terms["theta"]}
+    assert sympy.simplify(rows[("E", ("f",))] + h * (3 * beta - 1) / (4 * (1 - beta)**3)) == 0
+    assert sympy.simplify(rows[("E", ("g",))] + h * (1 + beta) / (4 * (beta - 1)**3)) == 0
+    assert rows[("E", ("f",))].subs(beta, 0) == h / 4
+
+
+def test_sam_with_radius_proportional_to_h():
+    """Unnormalised SAM with rho = c h is the explicit Runge-Kutta step y + h F(y - c h F(y)): its modified field
+    passes the series check (as that tableau), and its first-order loss is E + (rho/2 + h/4) |grad E|^2."""
+    from independent import TABLEAUX, mismatch
+
+    c = R(1, 2)
+    TABLEAUX["sam-test"] = ([[0, 0], [-c, 0]], [0, 1])
+    try:
+        flow = bea.derive("sam", 4, c=c)
+        diff = mismatch([(t.block, t.power, str(t.tree), t.coefficient) for t in flow.terms], "sam-test", "same", {},
+                        4, {"theta": 2}, seed=6)
+        assert all(x == 0 for row in diff for x in row)
+    finally:
+        del TABLEAUX["sam-test"]
+    loss = bea.modified_loss(bea.derive("sam", 2), "single")
+    (_, c0, _), (_, c1, _) = loss.terms["theta"]
+    assert c0 == 1 and sympy.simplify(c1 - (sympy.Symbol("c") / 2 + R(1, 4))) == 0

@@ -70,7 +70,32 @@ def _hostile(draw, good: list, bad: list):
 def command_lines(draw):
     """Random ``bea`` argument lists: mostly well-formed, with hostile values mixed in."""
     command = draw(st.sampled_from(["derive", "derive", "principal", "loss", "validate", "stability", "pf", "paper",
-                                    "map", "order", "spectral", "drift", "loss-change"]))
+                                    "map", "order", "spectral", "drift", "loss-change", "modify", "cancel", "average",
+                                    "eos"]))
+    if command == "eos":
+        tool = _hostile(draw, ["constants", "predicted", "two-cycle", "rotation", "iterates", "alignment",
+                               "amplification", "weight-decay"], ["nope", ""])
+        argv = ["eos", tool]
+        for option, good, bad in (
+                ("--loss", ["a^2*(1+b)/2 - b", "(t1*t2)^2", "x^2/2 - x^4/4"], ["", "exp(", "__import__('os')", "1/a"]),
+                ("--var", ["a,b", "t1,t2", "x"], ["a,a", "h", ""]),
+                ("--h", ["1/2", "0.011", "1e-3"], ["0", "-1", "x", "nan"]),
+                ("--steps", ["0", "3"], ["-1", "x"]), ("--flow", ["gd", "pf", "igr"], ["nope"]),
+                ("--z", ["Theta^2", "exp(Theta)"], ["x", ""]),
+                ("--stencil", ["r, 1 - 2*r, r", "2/5, 1/5, 2/5"], ["1, 2", "x, y, z", ""]),
+                ("--dt", ["1", "1e-8", "dt"], ["0", "-1", "x"]),
+                ("--curvatures", ["-1/16, -1", "0, 1e9"], ["x", ""]), ("--checkerboard", ["4"], ["0", "-1", "x"])):
+            if draw(st.booleans()):
+                argv += [option, _hostile(draw, good, bad)]
+        if draw(st.booleans()):
+            argv += ["--at", *draw(st.sampled_from([["a=0", "b=3"], ["t1=-1/10", "t2=10"], ["x=0"], ["z=1"], ["a=nan"]]))]
+        if draw(st.integers(0, 2)) == 0:
+            argv += ["--cnn", *draw(st.sampled_from([["a=-1/2", "beta=1"], ["a=1"], ["x=1"]]))]
+        if draw(st.integers(0, 2)) == 0:
+            argv += ["--param", draw(st.sampled_from(["r=2/5", "kappa=kappa", "beta=9/10", "x=1", "r=nan"]))]
+        if draw(st.booleans()):
+            argv += ["--format", draw(st.sampled_from(["text", "json"]))]
+        return argv
     if command == "loss-change":
         return ["loss-change", "--loss", draw(st.sampled_from(["x^2", "x^4/4+x*y", "exp(x)", "x", "1/x", "y", "__import__"])),
                 "--var", draw(st.sampled_from(["x", "x,y", "x,x", "h"])),
@@ -118,11 +143,17 @@ def command_lines(draw):
         argv += ["--players", draw(st.sampled_from(["1", "2", "3"]))]
     if scheme == "rk" or draw(st.integers(0, 9)) == 0:
         argv += ["--tableau", "tableau.json"]
-    if command in ("derive", "principal", "loss", "map") and draw(st.booleans()):
+    if command in ("derive", "principal", "loss", "map", "modify", "cancel", "average") and draw(st.booleans()):
         argv += ["--format", draw(st.sampled_from(["text", "latex", "json"]))]
+    if command in ("modify", "cancel") and draw(st.booleans()):
+        argv += ["--terms", _hostile(draw, ["all", "interaction", "self"], ["none", ""])]
+    if command in ("derive", "loss") and draw(st.integers(0, 4)) == 0:
+        argv += ["--average-orderings"]
+    if command == "average" and draw(st.booleans()):
+        argv += ["--alpha", _hostile(draw, ["1/2", "9/10", "1", "alpha"], ["0", "2", "-1", "x y", "nan"])]
     if command != "pf" and draw(st.integers(0, 4)) == 0:
         argv += ["--time", draw(st.sampled_from(["same", "per-player"]))]
-    if command == "loss":
+    if command in ("loss", "cancel"):
         systems = ["general", "common-payoff", "zero-sum"] if players == 2 else ["single", "sgd"]
         argv += ["--system", _hostile(draw, systems, ["x", "single", "zero-sum"])]
     if command in ("validate", "stability", "pf"):
@@ -210,7 +241,8 @@ def python_calls(draw):
     """``(description, thunk)`` pairs calling public functions with random arguments."""
     theta = sympy.Symbol("theta")
     kind = draw(st.sampled_from(["derive", "principal", "coefficient", "evaluate", "jacobian", "validate", "pf",
-                                 "scheme", "map", "order", "series", "spectral", "eos"]))
+                                 "scheme", "map", "order", "series", "spectral", "eos", "modify", "cancel", "average",
+                                 "regularised"]))
     draw_h, draw_w, draw_p = draw(ANY), draw(st.one_of(st.just(0), ANY)), draw(st.one_of(st.just(1), ANY))
     scheme = draw(st.sampled_from(SCHEMES[:-4] + ["nope"]))
     order = draw(st.one_of(st.integers(-1, 3), ANY))
@@ -220,6 +252,21 @@ def python_calls(draw):
         return kind, lambda: run(scheme, order, **params)
     if kind == "map":
         return kind, lambda: bea.one_step_map(scheme, order, budget=BUDGET, **params)
+    if kind == "modify":
+        terms = draw(st.one_of(st.sampled_from(["all", "interaction", "self"]), ANY))
+        return kind, lambda: bea.modify(scheme, order, terms=terms, budget=BUDGET, **params)
+    if kind == "cancel":
+        system, terms = draw(st.one_of(st.sampled_from(["single", "sgd", "zero-sum"]), ANY)), draw(ANY)
+        return kind, lambda: bea.cancel(scheme, order, system, draw(st.sampled_from(["all", "interaction"])) if
+                                        draw(st.booleans()) else terms, budget=BUDGET, **params)
+    if kind == "average":
+        alpha = draw(st.one_of(st.sampled_from(["1/2", "alpha", sympy.Rational(9, 10), 1]), ANY))
+        return kind, lambda: bea.iterate_average(scheme, order, alpha, **params)
+    if kind == "regularised":
+        strength = draw(st.one_of(st.sampled_from([sympy.Symbol("c"), sympy.Rational(1, 4)]), ANY))
+        potential = draw(st.sampled_from([bea.potential("E", "g"), bea.potential("E", "f"), "E", None]))
+        label = draw(st.sampled_from(["f", "g", "x"]))
+        return kind, lambda: bea.regularised("simultaneous", order, "zero-sum", {label: [(strength, potential)]})
     if kind == "order":
         check = draw(st.sampled_from([bea.order, bea.symplectic, bea.symmetric, bea.energy_preserving]))
         return kind, lambda: check(scheme, order, **params)

@@ -52,6 +52,7 @@ __all__ = [
     "adjoint",
     "substitute",
     "modifying_field",
+    "lie_series",
 ]
 
 Series = dict  # {Tree: ring element}
@@ -135,24 +136,39 @@ def flow(b: Mapping, universe: Iterable[Tree], zero, times: Mapping[str, object]
     >>> {t.text: str(c) for t, c in flow({trees[0]: QQ(1)}, trees, QQ(0)).items()}
     {'f': '1', 'f[f]': '1/2', 'f[f,f]': '1/3', 'f[f[f]]': '1/6'}
     """
-    rows: dict[Tree, list] = {}
     out: Series = {}
+    for s, row in lie_series(b, universe, zero).items():
+        if times is None:
+            total = sum(row[1:], row[0])
+        else:
+            tau = times[s.label]
+            total, power = zero, tau
+            for x in row:
+                if x:
+                    total = total + power * x
+                power = power * tau
+        if total:
+            out[s] = total
+    return out
+
+
+def lie_series(b: Mapping, universe: Iterable[Tree], zero) -> dict:
+    """``{tree: [L_1(t), L_2(t), ...]}``: the terms of the Lie series of the field ``b``, ``L_1 = b``,
+    ``L_j = D_b L_{j-1} / j`` (trees where every term vanishes are left out).  The flow of ``b`` for the time
+    ``s`` is ``sum_j s^j L_j``: a polynomial in ``s``, which is how averages of past iterates on a flow are
+    summed in closed form (:mod:`bea.engine.averaging`).
+
+    >>> from bea.algebra.trees import trees_up_to
+    >>> trees = trees_up_to(3, ["f"])
+    >>> {t.text: [str(x) for x in row] for t, row in lie_series({trees[0]: QQ(1)}, trees, QQ(0)).items()}
+    {'f': ['1'], 'f[f]': ['0', '1/2'], 'f[f,f]': ['0', '0', '1/3'], 'f[f[f]]': ['0', '0', '1/6']}
+    """
+    rows: dict[Tree, list] = {}
     for s in _supported(universe, b):
         row = [b.get(s, zero)] + _lie_terms(s, rows, b, 1, zero)
         if any(row):
             rows[s] = row
-            if times is None:
-                total = sum(row[1:], row[0])
-            else:
-                tau = times[s.label]
-                total, power = zero, tau
-                for x in row:
-                    if x:
-                        total = total + power * x
-                    power = power * tau
-            if total:
-                out[s] = total
-    return out
+    return rows
 
 
 def modified_field(

@@ -172,6 +172,16 @@ def loss_command(args) -> str:
     return formatted(result, args.format)
 
 
+def average_command(args) -> str:
+    from ..engine.averaging import iterate_average
+    from ..exact import exact_number
+
+    alpha = args.alpha if args.alpha.isidentifier() else exact_number(args.alpha, "--alpha")
+    params = params_of(args.param, args.tableau)
+    return formatted(iterate_average(args.scheme, args.order, alpha, time=args.time, players=args.players, **params),
+                     args.format)
+
+
 def cancel_command(args) -> str:
     from ..analysis.cancel import cancel
 
@@ -282,4 +292,4 @@ def _symbolic_params(items: list[str]) -> dict:
 COMMANDS = {"derive": derive_command, "principal": derive_command, "modify": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "drift": drift_command,
             "loss-change": loss_change_command, "loss": loss_command, "paper": paper_command,
             "validate": validate_command, "stability": stability_command, "pf": pf_command,
-            "eos": eos_command, "cancel": cancel_command}
+            "eos": eos_command, "cancel": cancel_command, "average": average_command}

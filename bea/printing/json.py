@@ -82,6 +82,9 @@ class JsonPrinter(Printer):
                 "not_gradient": {b: [{"power": p, "tree": t.text, "coefficient": str(c)} for p, c, t in rows]
                                  for b, rows in loss.remainder.items() if rows}}
 
+    def _print_IterateAverage(self, a) -> dict:
+        return {"kind": "iterate-average", "alpha": str(a.alpha), "lag": self.doprint(a.lag), "flow": self.doprint(a.flow)}
+
     def _print_Cancellation(self, c) -> dict:
         """``modifying`` (the fields, as ``bea modify`` prints them) and ``losses`` per field label (as ``bea loss``)."""
         return {"kind": "cancellation", "terms": c.terms, "system": c.system.name, "exact": c.exact,

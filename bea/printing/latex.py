@@ -76,6 +76,11 @@ class LatexPrinter(Printer):
             rows += [f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient: }} {part}" for power, part in rest]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
+    def _print_IterateAverage(self, a) -> str:
+        """``bar theta = theta + ...`` (the lag) and the averaged flow, one ``aligned`` environment each."""
+        lag = self.doprint(a.lag).replace("^{+}", "").replace("\\theta &=", "\\bar{\\theta} &=", 1)
+        return lag + "\n" + self.doprint(a.flow).replace("\\dot{\\theta}", "\\dot{\\bar{\\theta}}")
+
     def _print_Cancellation(self, c) -> str:
         """One ``aligned`` environment: each field's regularised loss."""
         rows = []

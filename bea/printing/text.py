@@ -116,6 +116,10 @@ class TextPrinter(Printer):
                      "no modified loss exists from the power shown on; the loss above holds to that order")
         return "\n".join(lines)
 
+    def _print_IterateAverage(self, a) -> str:
+        """The lag map, then the flow the averaged iterates follow."""
+        return self.doprint(a.lag) + "\n" + self.doprint(a.flow)
+
     def _print_Cancellation(self, c) -> str:
         """A header, then ``E~_<block> = E + regulariser`` per field (``for f1:`` where fields share a block)."""
         params = ", ".join(f"{k}={v}" for k, v in c.flow.params.items())

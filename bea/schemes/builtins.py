@@ -101,6 +101,12 @@ def _lookahead(y, slope, alpha, k):
     return y + alpha * (fast - y)
 
 
+def _sam(y, slope, c):
+    """Sharpness-aware minimisation, unnormalised, radius ``rho = c h``: ``z+ = z + h F(z - c h F(z))`` (for
+    ``F = -grad E`` the gradient at the ascent point ``z + rho grad E``)."""
+    return y + slope(y - c * slope(y))
+
+
 def _players(name: str, update, params: dict, doc: str, times=None) -> dict[int, SchemeDefinition]:
     """The one-field and two-player versions of an update written against a slope."""
 
@@ -118,6 +124,37 @@ def _players(name: str, update, params: dict, doc: str, times=None) -> dict[int,
     }
 
 
+# -- two players, each with its own momentum (zero: none) -------------------------------------------
+_MOMENTA = {"beta_phi": MOMENTUM, "beta_theta": MOMENTUM}
+
+
+@scheme(blocks=_TWO, params={**_RATES, **_MOMENTA}, rates=_PER_PLAYER, name="simultaneous-heavy-ball")
+def simultaneous_heavy_ball(y, F, h, v_phi, v_theta, beta_phi, beta_theta):
+    """Both players step from the old state, each with its own heavy-ball momentum:
+    ``phi+ = phi + v_phi h f + beta_phi (phi - phi-)``, the same for theta (``beta = 0``: no momentum)."""
+    velocity = y - y.previous()
+    return y + v_phi * h * F.f(y) + v_theta * h * F.g(y) + beta_phi * velocity.on("phi") + beta_theta * velocity.on("theta")
+
+
+@scheme(blocks=_TWO, params={**_RATES, **_MOMENTA}, rates=_PER_PLAYER, name="alternating-heavy-ball")
+def alternating_heavy_ball(y, F, h, v_phi, v_theta, beta_phi, beta_theta):
+    """phi steps with its momentum, then theta steps at the new phi with its own:
+    ``phi+ = phi + v_phi h f(phi, theta) + beta_phi (phi - phi-)``,
+    ``theta+ = theta + v_theta h g(phi+, theta) + beta_theta (theta - theta-)``."""
+    velocity = y - y.previous()
+    z = y + v_phi * h * F.f(y) + beta_phi * velocity.on("phi")
+    return z + v_theta * h * F.g(z) + beta_theta * velocity.on("theta")
+
+
+@scheme(blocks=_TWO, params={**_RATES, **_MOMENTA}, rates=_PER_PLAYER, name="simultaneous-nesterov")
+def simultaneous_nesterov(y, F, h, v_phi, v_theta, beta_phi, beta_theta):
+    """Both players take Nesterov steps, each with its own momentum, at the common look-ahead point
+    ``u = (phi + beta_phi (phi - phi-), theta + beta_theta (theta - theta-))``."""
+    velocity = y - y.previous()
+    u = y + beta_phi * velocity.on("phi") + beta_theta * velocity.on("theta")
+    return u + v_phi * h * F.f(u) + v_theta * h * F.g(u)
+
+
 _BY_SLOPE = {
     **{name: (lambda y, slope, t=t: runge_kutta_step(y, slope, t), {}, f"Runge-Kutta method {name}: {t}")
        for name, t in {**TABLEAUX, **IMPLICIT_TABLEAUX}.items()},
@@ -127,6 +164,7 @@ _BY_SLOPE = {
     "nesterov": (_nesterov, {"beta": MOMENTUM}, _nesterov.__doc__),
     "optimistic": (_optimistic, {}, _optimistic.__doc__),
     "lookahead": (_lookahead, {"alpha": RATE, "k": COUNT}, _lookahead.__doc__, lambda k, **_: k),
+    "sam": (_sam, {"c": RATE}, _sam.__doc__),
 }
 _BY_SLOPE["extragradient"] = (_BY_SLOPE["extragradient"][0], {}, "extragradient: z+ = z + h F(z + h F(z))")
 
@@ -165,6 +203,7 @@ SCHEMES: dict[str, dict[int, SchemeDefinition]] = {
     "sgd": {1: sgd},
     **{name: _players(name, *entry) for name, entry in _BY_SLOPE.items()},
     **{name: {1 if name == "ark" else 2: definition} for name, definition in _PARTITIONED_SCHEMES.items()},
+    **{d.name: {2: d} for d in (simultaneous_heavy_ball, alternating_heavy_ball, simultaneous_nesterov)},
 }
 
 

@@ -28,7 +28,9 @@ What a scheme may do, and what it means:
   implicit update, expanded order by order;
 * ``y.previous(j)`` is the iterate ``j`` steps before ``y``, for state-carrying methods
   (momentum, optimistic updates): the engine takes past iterates to lie on the modified
-  flow itself (the slow manifold).
+  flow itself (the slow manifold);
+* ``v.on("phi")`` is the vector ``v`` on the block ``phi`` only (zero on the others): what one
+  player does that the other does not, e.g. momentum on one player.
 
 Anything else -- a field without ``h``, ``h**2``, a float, a point with weights summing to
 two, a field the scheme did not declare -- raises :class:`~bea.errors.SchemeError`
@@ -147,6 +149,14 @@ class Value:
         if c == 0:
             raise SchemeError("division of a state value by zero")
         return self.interpreter.combine([(1 / c, self)])
+
+    def on(self, *blocks: str) -> "Value":
+        """This vector on the named blocks only, zero on the others: momentum on one player,
+        ``beta * (y - y.previous()).on("phi")``.  Only a vector (an increment) is projected: the
+        part of a point on some blocks is not a point."""
+        if self.weight != 0:
+            raise SchemeError("only a vector (a difference of states or an increment) can be restricted to blocks")
+        return self.interpreter.project(self, blocks)
 
     def previous(self, steps: int = 1) -> "Value":
         """The iterate ``steps`` steps before this state (only for the state the scheme receives)."""

@@ -36,6 +36,7 @@ __all__ = ["SeriesInterpreter", "NumericInterpreter", "trace", "one_step_map", "
 def trace(scheme, start: Value) -> Value:
     """Call the scheme's update function on the state ``start``; return the new state."""
     interpreter = start.interpreter
+    interpreter.blocks = scheme.blocks
     try:
         result = scheme.definition.update(start, Fields(scheme.labels), StepSize(), **scheme.params)
     except BeaError:
@@ -53,7 +54,19 @@ def trace(scheme, start: Value) -> Value:
 
 
 class _Interpreter:
-    """What both interpreters share: affine bookkeeping of points and vectors."""
+    """What both interpreters share: affine bookkeeping of points and vectors, and the scheme's blocks
+    (set by :func:`trace`, for :meth:`~bea.schemes.define.Value.on`)."""
+
+    blocks = None
+
+    def _blocks_named(self, names) -> set:
+        if self.blocks is None:
+            raise SchemeError("restricting a vector to blocks needs the scheme's blocks")
+        unknown = [b for b in names if b not in self.blocks]
+        if unknown or not names:
+            raise SchemeError(f"on() takes block names of the scheme ({', '.join(self.blocks)}), got "
+                              f"{', '.join(map(repr, unknown or names)) or 'none'}")
+        return set(names)
 
     @staticmethod
     def _weight(pairs) -> sympy.Expr:
@@ -119,6 +132,11 @@ class SeriesInterpreter(_Interpreter):
         data = linear_combination({}, [(self.ring.coerce(c), v.data) for c, v in pairs])
         return Value(self, self._weight(pairs), data)
 
+    def project(self, value: Value, names) -> Value:
+        """The series' trees whose root lives on the named blocks."""
+        keep = self._blocks_named(names)
+        return Value(self, 0, {t: x for t, x in value.data.items() if self.blocks.block_of(t.label) in keep})
+
     def increment(self, label: str, point: Value, c) -> Value:
         return Value(self, 0, field_increment(point.data, {label: self.ring.coerce(c)}, self.by_label.get(label, ())))
 
@@ -128,6 +146,7 @@ class SeriesInterpreter(_Interpreter):
         if not (count.is_Symbol or (count.is_Integer and count > 0)):
             raise SchemeError(f"repeat needs a positive integer or a symbol, got {count}")
         inner = SeriesInterpreter(self.ring, self.universe, by_label=self.by_label)
+        inner.blocks = self.blocks
         run = inner._apply(body, (Value(inner, 1, {}, generator={}),), None)[0]
         field = run.generator if run.generator is not None else self._log(run.data)
         c = self.ring.coerce(count)
@@ -200,6 +219,12 @@ class NumericInterpreter(_Interpreter):
                     data[i] = data[i] + scale(x)
         return Value(self, self._weight(pairs), data)
 
+    def project(self, value: Value, names) -> Value:
+        """The entries of the named blocks (the positions of their fields), zero elsewhere."""
+        keep = self._blocks_named(names)
+        positions = {i for label, block in self.blocks.owner.items() if block in keep for i in self.slices[label]}
+        return Value(self, 0, [x if i in positions else 0 for i, x in enumerate(value.data)])
+
     def increment(self, label: str, point: Value, c) -> Value:
         step = _scaling(c)(self.h)
         data = [0] * self.size
@@ -219,6 +244,7 @@ class NumericInterpreter(_Interpreter):
         if not (count.is_Integer and count > 0):
             raise ParameterError(f"the number of repetitions {count} must be given as a positive integer")
         inner = NumericInterpreter(self.h, self.slices, self.field, self.size, tolerance=self.tolerance)
+        inner.blocks = self.blocks
         state = start.data
         for _ in range(int(count)):
             state = inner._apply(body, (Value(inner, 1, list(state)),), None)[0].data
