@@ -348,12 +348,13 @@ def blocks_of(scheme: str, values: dict, players: int = 1) -> dict:
 
 
 def mismatch(terms, scheme: str, time: str, values: dict, order: int, dims: dict, seed: int = 0, degree: int = 2,
-             players: int = 1):
+             players: int = 1, stepped=None):
     """``(scheme step - flow)`` at the point: for each state component, the differences of
     the coefficients of ``h^0..h^order``; all zero when the modified field is right.
 
     For the momentum methods the past iterates are taken on the flow of the candidate
-    field itself (run backwards), as the slow-manifold ansatz says."""
+    field itself (run backwards), as the slow-manifold ansatz says.  ``stepped``: terms of fields
+    ``f~`` that the step runs on instead of the problem's own (:class:`ModifyingProblem`)."""
     blocks = blocks_of(scheme, values, players)
     problem = Problem(blocks, {b: dims.get(b, 1) for b in blocks}, degree=degree, seed=seed)
     subs = {sympy.Symbol(name): value for name, value in values.items() if name != "tableau"}
@@ -366,7 +367,8 @@ def mismatch(terms, scheme: str, time: str, values: dict, order: int, dims: dict
         back = flow_at_times(problem, field, {b: -j * tau for b, tau in times.items()}, order)
         return [sum((c * h**d for d, c in enumerate(back[i])), hr.zero) for i in range(len(problem.names))]
 
-    step = scheme_step(problem, scheme, values, order, past)
+    runs_on = problem if stepped is None else ModifyingProblem(problem, stepped, subs)
+    step = scheme_step(runs_on, scheme, values, order, past)
     return [[a - b for a, b in zip(step[i], flow[i])] for i in range(len(problem.names))]
 
 
@@ -401,20 +403,7 @@ def modifying_mismatch(terms, target, scheme: str, time: str, values: dict, orde
     modified-field form) its leading field.  The step runs on the fields ``f~`` built from the random polynomial
     ``f`` (:class:`ModifyingProblem`), the flow is that of ``target`` in ``f``; momentum methods take their past
     iterates on that flow, run backwards."""
-    blocks = blocks_of(scheme, values, players)
-    problem = Problem(blocks, {b: dims.get(b, 1) for b in blocks}, degree=degree, seed=seed)
-    subs = {sympy.Symbol(name): value for name, value in values.items() if name != "tableau"}
-    field = problem.modified_field(target, subs, order)
-    times = block_times(scheme, time, values, players)
-    flow = flow_at_times(problem, field, times, order)
-    hr, h = poly_ring("h", QQ)
-
-    def past(j):
-        back = flow_at_times(problem, field, {b: -j * tau for b, tau in times.items()}, order)
-        return [sum((c * h**d for d, c in enumerate(back[i])), hr.zero) for i in range(len(problem.names))]
-
-    step = scheme_step(ModifyingProblem(problem, terms, subs), scheme, values, order, past)
-    return [[a - b for a, b in zip(step[i], flow[i])] for i in range(len(problem.names))]
+    return mismatch(target, scheme, time, values, order, dims, seed, degree, players, stepped=terms)
 
 
 def terms_at(problem: Problem, terms, subs: dict, state: list, order: int, map_powers: bool = False) -> list:

@@ -41,9 +41,10 @@ def test_the_average_follows_its_flow(scheme, params, order, alpha):
 
 
 def test_lag_and_flow_in_closed_form():
-    """The lag is (1 - alpha)/alpha steps to first order; the averaged flow of gradient descent differs from its own
-    modified flow only in the f''(f, f) term at h^2 (at alpha = 1 there is no averaging)."""
-    a = sympy.Symbol("alpha")
+    """The lag is (1 - w)/w steps to first order; the averaged flow of gradient descent differs from its own
+    modified flow only in the f''(f, f) term at h^2 (at w = 1 there is no averaging); the weight is named apart
+    from the scheme's parameters."""
+    a = sympy.Symbol("w")
     avg = bea.iterate_average("euler", 3)
     assert sympy.simplify(avg.lag.coefficient("f") + (1 - a) / a) == 0
     plain = bea.derive("euler", 3)
@@ -51,8 +52,11 @@ def test_lag_and_flow_in_closed_form():
         difference = sympy.simplify(avg.flow.coefficient("theta", t.tree) - t.coefficient)
         assert (difference == 0) == (str(t.tree) != "f[f,f]")
         assert difference.subs(a, 1) == 0
-    with pytest.raises(bea.BeaError, match="alpha"):
+    with pytest.raises(bea.BeaError, match="weight"):
         bea.iterate_average("euler", 2, "3/2")
+    with pytest.raises(bea.BeaError, match="name it apart"):
+        bea.iterate_average("lookahead", 2, "alpha")
+    assert bea.iterate_average("lookahead", 2, k=2).flow.params["w"] == sympy.Symbol("w")
 
 
 def test_the_command_line(capsys):
@@ -60,10 +64,10 @@ def test_the_command_line(capsys):
 
     from bea.cli.main import main
 
-    assert main(["average", "--scheme", "euler", "--order", "3", "--alpha", "1/2", "--format", "json"]) == 0
+    assert main(["average", "--scheme", "euler", "--order", "3", "--weight", "1/2", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["kind"] == "iterate-average" and out["alpha"] == "1/2"
+    assert out["kind"] == "iterate-average" and out["weight"] == "1/2"
     assert {(t["tree"], t["coefficient"]) for t in out["lag"]["terms"]} >= {("f", "-1"), ("f[f]", "2")}
     assert ("f[f,f]", "13/12") in {(t["tree"], t["coefficient"]) for t in out["flow"]["terms"]}
-    assert main(["average", "--scheme", "euler", "--order", "2", "--alpha", "0"]) == 2
+    assert main(["average", "--scheme", "euler", "--order", "2", "--weight", "0"]) == 2
     assert "(0, 1]" in capsys.readouterr().err

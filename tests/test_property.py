@@ -150,7 +150,7 @@ def command_lines(draw):
     if command in ("derive", "loss") and draw(st.integers(0, 4)) == 0:
         argv += ["--average-orderings"]
     if command == "average" and draw(st.booleans()):
-        argv += ["--alpha", _hostile(draw, ["1/2", "9/10", "1", "alpha"], ["0", "2", "-1", "x y", "nan"])]
+        argv += ["--weight", _hostile(draw, ["1/2", "9/10", "1", "w"], ["0", "2", "-1", "x y", "nan", "alpha"])]
     if command != "pf" and draw(st.integers(0, 4)) == 0:
         argv += ["--time", draw(st.sampled_from(["same", "per-player"]))]
     if command in ("loss", "cancel"):
@@ -260,8 +260,8 @@ def python_calls(draw):
         return kind, lambda: bea.cancel(scheme, order, system, draw(st.sampled_from(["all", "interaction"])) if
                                         draw(st.booleans()) else terms, budget=BUDGET, **params)
     if kind == "average":
-        alpha = draw(st.one_of(st.sampled_from(["1/2", "alpha", sympy.Rational(9, 10), 1]), ANY))
-        return kind, lambda: bea.iterate_average(scheme, order, alpha, **params)
+        weight = draw(st.one_of(st.sampled_from(["1/2", "w", "alpha", sympy.Rational(9, 10), 1]), ANY))
+        return kind, lambda: bea.iterate_average(scheme, order, weight, **params)
     if kind == "regularised":
         strength = draw(st.one_of(st.sampled_from([sympy.Symbol("c"), sympy.Rational(1, 4)]), ANY))
         potential = draw(st.sampled_from([bea.potential("E", "g"), bea.potential("E", "f"), "E", None]))

@@ -100,12 +100,19 @@ def regulariser_field(system: GradientSystem, regularisers: dict) -> dict:
     whatever the system's sign, so the field changes by ``-grad_b R_l = -sum strength m G(t)`` over the re-rooted
     trees of the potential (:func:`~bea.analysis.losses.potential_gradient`), ``G(t) = s(t) F(t)``.
     """
+    if not isinstance(regularisers, dict):
+        raise BeaError(f"regularisers are a dict {{field label: [(strength, Potential), ...]}}, got {regularisers!r}")
     out: dict = {}
     for label, rows in regularisers.items():
         if label not in system.block:
             raise BeaError(f"a regulariser names the field {label!r}; the fields are {', '.join(system.block)}")
         change = out.setdefault(label, {})
-        for strength, potential in rows:
+        if not isinstance(rows, (list, tuple)):
+            raise BeaError(f"the regulariser of {label} is a list of (strength, Potential), got {rows!r}")
+        for row in rows:
+            if not isinstance(row, (list, tuple)) or len(row) != 2:
+                raise BeaError(f"a regulariser is a list of (strength, Potential) pairs, got {row!r}")
+            strength, potential = row
             if not isinstance(potential, Potential):
                 raise BeaError(f"a regulariser is a list of (strength, Potential), got {potential!r}")
             gradient = potential_gradient(potential, system.block[label], system)
@@ -113,8 +120,26 @@ def regulariser_field(system: GradientSystem, regularisers: dict) -> dict:
                 raise BeaError(f"the potential {potential} has no gradient in block {system.block[label]} that is a "
                                f"field of the {system.name} system")
             for tree, m in gradient.items():
-                change[tree] = change.get(tree, 0) - sympy.sympify(strength) * m * system.tree_sign(tree)
+                change[tree] = change.get(tree, 0) - _strength(strength) * m * system.tree_sign(tree)
     return out
+
+
+def _strength(value) -> sympy.Expr:
+    """A regulariser's strength: an exact number, a SymPy expression without floats, or a symbol's name (not one
+    SymPy or bea reserves, such as ``h`` or ``pi``); text is never evaluated."""
+    from ..exact import exact_number
+    from ..schemes.params import RESERVED
+
+    if isinstance(value, str) and value.isidentifier():
+        if value in RESERVED:
+            raise BeaError(f"a regulariser's strength cannot be named {value!r} (a reserved name); choose another")
+        return sympy.Symbol(value)
+    if isinstance(value, sympy.Expr) and not isinstance(value, sympy.Number):
+        if value.has(sympy.Float, sympy.oo, -sympy.oo, sympy.zoo, sympy.nan) or value.has(sympy.Symbol("h")):
+            raise BeaError(f"a regulariser's strength must be exact, finite and free of h (it is in units of "
+                           f"h^(n-1)), got {value}")
+        return value
+    return exact_number(value, "a regulariser's strength", floats="refuse")
 
 
 def regularised(scheme, order: int, system, regularisers: dict, *, losses: dict | None = None, time: str = "same",

@@ -176,9 +176,9 @@ def average_command(args) -> str:
     from ..engine.averaging import iterate_average
     from ..exact import exact_number
 
-    alpha = args.alpha if args.alpha.isidentifier() else exact_number(args.alpha, "--alpha")
+    weight = args.weight if args.weight.isidentifier() else exact_number(args.weight, "--weight")
     params = params_of(args.param, args.tableau)
-    return formatted(iterate_average(args.scheme, args.order, alpha, time=args.time, players=args.players, **params),
+    return formatted(iterate_average(args.scheme, args.order, weight, time=args.time, players=args.players, **params),
                      args.format)
 
 

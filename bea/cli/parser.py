@@ -139,7 +139,9 @@ def parser() -> argparse.ArgumentParser:
     help_text = "the exponential moving average of a scheme's iterates on its modified flow: its lag and its flow"
     average = commands.add_parser("average", help=help_text, description=help_text)
     _scheme_options(average, required=True)
-    average.add_argument("--alpha", default="alpha", help="the averaging weight in (0, 1] (default: symbolic alpha)")
+    average.add_argument("--weight", default="w", metavar="W",
+                         help="the average's weight w in theta_bar+ = (1 - w) theta_bar + w theta+, in (0, 1] "
+                              "(default: the symbol w)")
     average.add_argument("--format", default="text", choices=FORMATS)
 
     help_text = "drift-cancelling regularisers: the losses whose scheme step follows the flow with chosen drift removed"

@@ -1,15 +1,15 @@
 """Iterate averaging: the exponential moving average of a scheme's iterates, on the slow manifold.
 
-The average ``theta_bar+ = (1 - alpha) theta_bar + alpha theta+`` is an extra block with no field of its own.  It
-is no near-identity step in its own block (it contracts towards ``theta`` by ``alpha`` per step), so it has no
+The average ``theta_bar+ = (1 - w) theta_bar + w theta+`` is an extra block with no field of its own.  It
+is no near-identity step in its own block (it contracts towards ``theta`` by ``w`` per step), so it has no
 modified field of its own; but where the iterates lie on the scheme's modified flow ``exp(t F)`` (the slow
 manifold of the momentum methods), the average is a function of the current iterate,
 
-    theta_bar = Psi(theta) = sum_{k>=0} alpha (1 - alpha)^k exp(-k T F)(theta),
+    theta_bar = Psi(theta) = sum_{k>=0} w (1 - w)^k exp(-k T F)(theta),
 
 a near-identity B-series map (the *lag*): with the Lie series ``exp(s F) = sum_j s^j L_j``,
-``Psi = id + sum_j M_j T^j L_j``, ``M_j = sum_k alpha (1 - alpha)^k (-k)^j`` in closed form (rational in
-``alpha``: ``M_1 = -(1 - alpha)/alpha``, a lag of ``(1 - alpha)/alpha`` steps).  The average then moves by the
+``Psi = id + sum_j M_j T^j L_j``, ``M_j = sum_k w (1 - w)^k (-k)^j`` in closed form (rational in ``w``:
+``M_1 = -(1 - w)/w``, a lag of ``(1 - w)/w`` steps).  The average then moves by the
 conjugate map ``Psi o exp(T F) o Psi^-1``, whose modified field is the flow the averaged iterates follow.
 """
 
@@ -33,15 +33,15 @@ __all__ = ["IterateAverage", "iterate_average", "moments"]
 class IterateAverage(Printable):
     """``lag``: the B-series map ``theta -> theta_bar`` (a :class:`~bea.engine.bseries.BSeries`); ``flow``: the
     modified field that the averaged iterates follow (a :class:`~bea.result.ModifiedFlow`, the scheme's times);
-    ``alpha`` the averaging weight."""
+    ``weight`` the average's ``w``."""
 
-    alpha: sympy.Expr
+    weight: sympy.Expr
     lag: object
     flow: ModifiedFlow
 
 
-def moments(alpha, count: int) -> list:
-    """``M_j = sum_{k>=0} alpha (1 - alpha)^k (-k)^j`` for ``j = 0 .. count - 1``, exactly: with ``q = 1 - alpha``,
+def moments(w, count: int) -> list:
+    """``M_j = sum_{k>=0} w (1 - w)^k (-k)^j`` for ``j = 0 .. count - 1``, exactly: with ``q = 1 - w``,
     ``sum_k k^j q^k = (q d/dq)^j 1/(1 - q)``.
 
     >>> moments(sympy.Rational(1, 2), 3)
@@ -50,16 +50,17 @@ def moments(alpha, count: int) -> list:
     q = sympy.Symbol("q")
     out, S = [], 1 / (1 - q)
     for j in range(count):
-        out.append(sympy.factor(alpha * (-1) ** j * S.subs(q, 1 - alpha)))
+        out.append(sympy.factor(w * (-1) ** j * S.subs(q, 1 - w)))
         S = sympy.together(q * sympy.diff(S, q))
     return out
 
 
-def iterate_average(scheme, order: int, alpha="alpha", *, time: str = "same", players: int | None = None,
+def iterate_average(scheme, order: int, weight="w", *, time: str = "same", players: int | None = None,
                     **params) -> IterateAverage:
     """The exponential moving average of the scheme's iterates (see the module docstring) through ``h**order``.
 
-    ``alpha`` in ``(0, 1]`` (a rational or a symbol; ``1`` is no averaging).  The average runs over the iterates
+    ``weight`` is the average's ``w`` in ``(0, 1]`` (a rational or a symbol, default ``w``; ``1`` is no averaging;
+    named apart from the schemes' own parameters, such as lookahead's ``alpha``).  The average runs over the iterates
     on the modified flow for all past steps, so the scheme's blocks must share one time.
 
     >>> import bea
@@ -74,11 +75,10 @@ def iterate_average(scheme, order: int, alpha="alpha", *, time: str = "same", pl
     from .bseries import BSeries
     from .derive import derive
 
-    a = sympy.sympify(alpha) if not isinstance(alpha, str) else sympy.Rational(alpha) if alpha[0].isdigit() \
-        else sympy.Symbol(alpha)
-    if a.is_number and not (0 < a <= 1):
-        raise ParameterError(f"alpha must be in (0, 1], got {alpha}")
+    a = _weight(weight)
     flow = derive(scheme, order, time=time, players=players, **params)
+    if str(a) in {str(v) for v in flow.params.values() if isinstance(v, sympy.Symbol)}:
+        raise ParameterError(f"the average's weight {a} is also a parameter of {flow.scheme}: name it apart")
     times = {b: sympy.sympify(v / H) for b, v in flow.time.items()}
     if len(set(times.values())) != 1:
         raise BeaError("averaging past iterates on the modified flow needs one time for all blocks (time='same')")
@@ -99,10 +99,24 @@ def iterate_average(scheme, order: int, alpha="alpha", *, time: str = "same", pl
     moved = laws.compose(lag, laws.compose(step, inverse, universe, ring.inverse, ring.zero, ring.one), universe,
                          ring.inverse, ring.zero, ring.one)
     averaged = laws.modified_field(moved, universe, one, ring.inverse, ring.zero)
-    name = f"exponential moving average (alpha = {a}) of {flow.scheme}"
-    params_out = {**flow.params, **({"alpha": a} if a.free_symbols else {})}
+    name = f"exponential moving average (w = {a}) of {flow.scheme}"
+    params_out = {**flow.params, **({str(a): a} if a.free_symbols else {})}
     lag_series = BSeries("map", order, flow.blocks, ring, lag, f"lag of the {name}", params_out, dict(times))
     field_series = BSeries("field", order, flow.blocks, ring, averaged, name, params_out, dict(times))
     result = ModifiedFlow(name, order, params_out, dict(flow.blocks), dict(flow.time), field_series.terms,
                           source=flow.source)
     return IterateAverage(a, lag_series, result)
+
+
+def _weight(weight) -> sympy.Expr:
+    """The average's weight: an exact number in ``(0, 1]`` or a symbol name."""
+    from ..exact import exact_number
+
+    if isinstance(weight, sympy.Symbol):
+        return weight
+    if isinstance(weight, str) and weight.isidentifier():
+        return sympy.Symbol(weight)
+    value = exact_number(weight, "the average's weight w")
+    if not 0 < value <= 1:
+        raise ParameterError(f"the average's weight w must be in (0, 1], got {weight}")
+    return value

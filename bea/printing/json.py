@@ -83,7 +83,7 @@ class JsonPrinter(Printer):
                                  for b, rows in loss.remainder.items() if rows}}
 
     def _print_IterateAverage(self, a) -> dict:
-        return {"kind": "iterate-average", "alpha": str(a.alpha), "lag": self.doprint(a.lag), "flow": self.doprint(a.flow)}
+        return {"kind": "iterate-average", "weight": str(a.weight), "lag": self.doprint(a.lag), "flow": self.doprint(a.flow)}
 
     def _print_Cancellation(self, c) -> dict:
         """``modifying`` (the fields, as ``bea modify`` prints them) and ``losses`` per field label (as ``bea loss``)."""
