@@ -82,7 +82,7 @@ def test_the_dirac_gan_condition_is_derived():
     game = bea.get_problem("dirac-gan").instance({"phi": ("f",), "theta": ("g",)})
     flow = bea.regularised("simultaneous", 2, "zero-sum", {"f": [(cg, GRAD_THETA)], "g": [(cz, GRAD_PHI)]},
                            time="per-player")
-    J = flow.jacobian(game.fields, game.variables, {"phi": 0, "theta": 0}).matrix
+    J = flow.jacobian(game.fields, game.variables, {"phi": 0, "theta": 0})
     lprime = sympy.Rational(1, 2)                                       # l'(0) for l = -log(1 + e^-t)
     assert sympy.simplify(J - sympy.Matrix([[(h * v_phi / 2 - 2 * cg * h) * lprime**2, lprime],
                                             [-lprime, (h * v_theta / 2 - 2 * cz * h) * lprime**2]])) == sympy.zeros(2)

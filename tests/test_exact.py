@@ -55,7 +55,7 @@ def test_mp_number_is_exact_for_rationals_and_precise_otherwise():
 def test_each_entry_point_uses_its_policy():
     x = sympy.Symbol("x")
     # points and step sizes: decimal
-    stability = bea.derive("euler", 2).jacobian({"f": [-x]}, {"theta": [x]}, {"x": 0.2, "h": 0.1})
+    stability = bea.derive("euler", 2).stability({"f": [-x]}, {"theta": [x]}, {"x": 0.2, "h": 0.1})
     assert stability.at == {x: sympy.Rational(1, 5), sympy.Symbol("h"): sympy.Rational(1, 10)}
     assert bea.principal_flow({"f": [-x]}, {"theta": [x]}, 0.2).h == sympy.Rational(1, 5)
     # parameters: exact only

@@ -250,15 +250,87 @@ def equilibrium_jacobian(flow) -> sympy.Matrix:
 
 
 # -- a derived flow at a point -------------------------------------------------------------------
-def flow_jacobian(flow, fields, variables, at, params=None) -> Stability:
-    """The exact Jacobian of ``flow``'s modified field at the point ``at``, as a :class:`Stability`.
+class JacobianMatrix(sympy.MutableDenseMatrix):
+    """The exact Jacobian of a modified field at a point: a SymPy ``Matrix`` (what ``flow.jacobian`` returns,
+    as ``Matrix.jacobian`` does).  Until the next release it also answers the attributes of the verdict object
+    ``flow.jacobian`` used to return (``trace``, ``determinant``, ``eigenvalues``, ``verdict``, ``matrix``, ...)
+    with a ``DeprecationWarning``: ``flow.stability(...)`` gives that object."""
+
+    _verdicts: Stability | None = None
+
+    def __getattr__(self, name):
+        verdicts = self.__dict__.get("_verdicts")
+        if verdicts is None or name.startswith("_") or not hasattr(verdicts, name):
+            raise AttributeError(f"'Matrix' object has no attribute {name!r}")
+        _deprecated(name)
+        return getattr(verdicts, name)
+
+    @property
+    def trace(self):
+        """``trace()`` as for any Matrix; read as an attribute (the old verdict object's ``trace``), the value."""
+        return _Trace(self)
+
+
+def _deprecated(name: str) -> None:
+    import warnings
+
+    warnings.warn(f"flow.jacobian(...) returns the Jacobian Matrix; its .{name} is deprecated and goes in the next "
+                  f"release: use flow.stability(...).{name}", DeprecationWarning, stacklevel=3)
+
+
+class _Trace:
+    """``J.trace``: called, the Matrix's trace; used as a value (the deprecated attribute), the simplified trace."""
+
+    def __init__(self, matrix):
+        self._matrix = matrix
+
+    def __call__(self):
+        return sympy.MutableDenseMatrix.trace(self._matrix)
+
+    def _value(self):
+        _deprecated("trace")
+        return self._matrix._verdicts.trace if self._matrix._verdicts is not None else self()
+
+    def _sympy_(self):
+        return self._value()
+
+    def __str__(self):
+        return str(self._value())
+
+    __repr__ = __str__
+
+    def __format__(self, spec):
+        return format(self._value(), spec)
+
+    def __float__(self):
+        return float(self._value())
+
+    def __eq__(self, other):
+        return self._value() == other
+
+    def __hash__(self):
+        return hash(self._value())
+
+    def __getattr__(self, name):
+        return getattr(self._value(), name)
+
+
+for _name in ("add", "radd", "sub", "rsub", "mul", "rmul", "truediv", "rtruediv", "neg", "lt", "le", "gt", "ge"):
+    setattr(_Trace, f"__{_name}__", lambda self, *args, _n=_name: getattr(self._value(), f"__{_n}__")(*args))
+
+
+def flow_jacobian(flow, fields, variables, at, params=None) -> JacobianMatrix:
+    """The exact Jacobian of ``flow``'s modified field at the point ``at``: a SymPy Matrix
+    (:class:`JacobianMatrix`; the verdict object is :func:`flow_stability`'s).
 
     ``at`` maps variables (symbols or their names) to values and may also fix ``h`` and the
     scheme's parameters; whatever is left symbolic stays in the matrix.  Values follow
     :mod:`bea.exact` (floats read as the decimals they print as: ``0.2`` is ``1/5``).  [Ros23, Sec 4.3].
     """
     matrix, point, fixed = _jacobian_at(flow, fields, variables, at, params)
-    return Stability(matrix, point, fixed)
+    out = JacobianMatrix(matrix)
+    out._verdicts = Stability(matrix, point, fixed)
+    return out
 
 
 def flow_stability(flow, fields, variables, at, params=None, progress=False) -> Stability:

@@ -96,8 +96,8 @@ def _sec32_derived() -> dict:
     theta = sympy.Symbol("theta")
     out = {}
     for name, order in (("NGF", 1), ("IGR", 2)):
-        stab = derive("euler", order).jacobian({"f": [-_lam * theta]}, {"theta": [theta]}, {"theta": 0})
-        out[name] = sympy.expand(stab.matrix[0, 0])
+        jacobian = derive("euler", order).jacobian({"f": [-_lam * theta]}, {"theta": [theta]}, {"theta": 0})
+        out[name] = sympy.expand(jacobian[0, 0])
     return out
 
 

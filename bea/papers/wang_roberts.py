@@ -80,7 +80,7 @@ def _hessian(z):
     E = z.subs(_T, _t1 * _t2)
     jacobian = derive("euler", 1).jacobian({"f": [-E.diff(_t1), -E.diff(_t2)]}, {"theta": [_t1, _t2]},
                                            dict(zip((_t1, _t2), START)))
-    return -jacobian.matrix
+    return -sympy.Matrix(jacobian)
 
 
 def _eq1_derived() -> dict:

@@ -106,14 +106,14 @@ def _eq427_428() -> list[Entry]:
         return {f"J[{i},{j}]": M[i][j] for i in range(2) for j in range(2)}
 
     def derived_sim():
-        return matrix(_linear_game_jacobian("simultaneous").matrix.tolist())
+        return matrix(_linear_game_jacobian("simultaneous").tolist())
 
     def derived_alt():
-        values = matrix(_linear_game_jacobian("alternating", m=1, k=1).matrix.tolist())
+        values = matrix(_linear_game_jacobian("alternating", m=1, k=1).tolist())
         at = {e1: R(9, 100), e2: R(9, 100), h: R(1, 5)}
         for name, scheme, params in (("Tr J_sim", "simultaneous", {}), ("Tr J_alt", "alternating", {"m": 1, "k": 1})):
-            values[name] = _linear_game_jacobian(scheme, **params).matrix.subs(at).trace()
-        values["det J_alt"] = _linear_game_jacobian("alternating", m=1, k=1).matrix.subs(at).det()
+            values[name] = _linear_game_jacobian(scheme, **params).subs(at).trace()
+        values["det J_alt"] = _linear_game_jacobian("alternating", m=1, k=1).subs(at).det()
         return values
 
     numbers = {"Tr J_sim": Quoted("0.19"), "Tr J_alt": Quoted("-0.0016"), "det J_alt": Quoted("0.981")}
