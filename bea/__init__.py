@@ -23,6 +23,7 @@ _PUBLIC = {
     "modify": ("engine.derive", "modify"),
     "iterate_average": ("engine.averaging", "iterate_average"),
     "ModifiedFlow": ("result", "ModifiedFlow"),
+    "load": ("result", "load"),
     "Term": ("result", "Term"),
     "Tree": ("algebra.trees", "Tree"),
     "parse_tree": ("algebra.trees", "parse_tree"),

@@ -13,7 +13,7 @@ from .algebra.blocks import Blocks
 from .printable import Printable
 from .algebra.trees import Tree, parse_tree
 
-__all__ = ["Term", "ModifiedFlow"]
+__all__ = ["Term", "ModifiedFlow", "load"]
 
 
 H = sympy.Symbol("h")          #: the step size (learning rate) in every coefficient
@@ -204,8 +204,116 @@ class ModifiedFlow(Printable):
                 raise BeaError(f"block {block} holds the modifying fields of {', '.join(shared)}: evaluate each "
                                f"with flow.of_label({shared[0]!r}) and so on")
 
+    # -- saving and loading ---------------------------------------------------------------------
+    def save(self, path) -> None:
+        """Write the flow's JSON (``bea derive --format json``) to ``path``; :func:`load` reads it back."""
+        import json
+        from pathlib import Path
+
+        try:
+            Path(path).write_text(json.dumps(self.to_json(), indent=2) + "\n")
+        except OSError as error:
+            raise BeaError(f"cannot write {path}: {error.strerror or error}") from None
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ModifiedFlow":
+        """The flow a JSON dict describes (:meth:`to_json`'s, or ``bea derive --format json``'s), exactly: every
+        coefficient string is parsed, never evaluated, with the parameter names and ``h`` as symbols (so a
+        ``beta`` stays the symbol ``beta``, where ``sympy.sympify`` would read SymPy's beta function).  A
+        built-in scheme's flow gets its scheme back (for ``stability``'s method verdict)."""
+        from .expressions import parse_expression
+
+        if not isinstance(data, dict):
+            raise BeaError(f"a flow's JSON is a dict, got {type(data).__name__}")
+        try:
+            scheme, order, params, blocks = data["scheme"], data["order"], data["params"], data["blocks"]
+            time, rows = data["time"], data["terms"]
+        except KeyError as missing:
+            raise BeaError(f"the flow's JSON has no {missing.args[0]!r}") from None
+        if isinstance(order, bool) or not isinstance(order, int) or order < 1 or not isinstance(params, dict):
+            raise BeaError("the flow's JSON needs an integer order >= 1 and a dict of params")
+        names = {"h"} | {n for n in params if str(n).isidentifier()}
+        names |= {str(v) for v in params.values() if str(v).isidentifier()}
+
+        def parse(text, what):
+            if not isinstance(text, str):
+                raise BeaError(f"{what} must be a string, got {text!r}")
+            return parse_expression(text, sorted(names))
+
+        values = {name: parse(str(v), f"the parameter {name}") for name, v in params.items()}
+        for row in rows:
+            if not isinstance(row, dict) or not {"block", "power", "tree", "coefficient"} <= set(row):
+                raise BeaError(f"a term is a dict with block, power, tree and coefficient, got {row!r}")
+        coefficients = [parse(row["coefficient"], f"the coefficient of {row['tree']}") for row in rows]
+        terms = [Term(row["block"], row["power"], parse_tree(row["tree"]), exact=c)
+                 for row, c in zip(rows, _exact(coefficients, list(values.values())))]
+        flow = cls(scheme, order, values, Blocks(blocks), {b: parse(t, f"the time of {b}") for b, t in time.items()},
+                   terms, principal="reference" in data, reference=data.get("reference"),
+                   kind=data.get("kind", "modified"), cancelled=data.get("cancelled"))
+        return dataclasses.replace(flow, source=_scheme_of(flow))
+
     def __repr__(self) -> str:
         return (
             f"<ModifiedFlow {self.scheme}{' (modifying)' if self.modifying else ''} order={self.order} "
             f"time={self.time} {len(self.terms)} terms{' (principal)' if self.principal else ''}>"
         )
+
+
+def _exact(coefficients: list, params: list) -> list:
+    """The coefficients as elements of the ring the engine would compute them in -- the smallest ring of the
+    scheme's parameter values, widened where a coefficient needs it -- so a loaded flow prints and compares as
+    the derived one did."""
+    from .algebra.coefficient import ExactCoefficient
+    from .algebra.rings import LaurentRing, ring_for, widening
+
+    def coerce(ring, c):                  # a Laurent polynomial term by term (a ring takes monomials)
+        c = sympy.expand(c) if isinstance(ring, LaurentRing) else c
+        if isinstance(ring, LaurentRing) and c.is_Add:
+            return sum((ring.coerce(a) for a in c.args), ring.zero)
+        return ring.coerce(c)
+
+    values, ring = widening(ring_for(params + coefficients if not params else params),
+                            lambda r: [coerce(r, c) for c in coefficients])
+    return [ExactCoefficient(ring, x) for x in values]
+
+
+def _scheme_of(flow: ModifiedFlow):
+    """The bound built-in scheme a loaded flow came from (same parameters, blocks and times), or None."""
+    from .schemes.builtins import SCHEMES, make_scheme
+
+    if flow.scheme not in SCHEMES:
+        return None
+    for time in ("same", "per-player"):
+        try:
+            scheme = make_scheme(flow.scheme, time=time, players=len(flow.blocks), **flow.params)
+        except BeaError:
+            continue
+        if dict(scheme.blocks) == dict(flow.blocks) and all(
+                sympy.simplify(tau * H - flow.time[b]) == 0 for b, tau in scheme.times.items()):
+            return scheme
+    return None
+
+
+def load(source) -> ModifiedFlow:
+    """A saved flow: a dict, or the path of a JSON file (:meth:`ModifiedFlow.save`, ``bea derive --format json``),
+    restored exactly (:meth:`ModifiedFlow.from_json`).
+
+    >>> import bea
+    >>> flow = bea.derive("heavy-ball", 2)
+    >>> load(flow.to_json()).terms == flow.terms
+    True
+    """
+    import json
+    from pathlib import Path
+
+    if isinstance(source, dict):
+        return ModifiedFlow.from_json(source)
+    if not isinstance(source, (str, Path)):
+        raise BeaError(f"load takes a dict or the path of a JSON file, got {type(source).__name__}")
+    try:
+        data = json.loads(Path(source).read_text())
+    except OSError as error:
+        raise BeaError(f"cannot read {source}: {error.strerror or error}") from None
+    except json.JSONDecodeError as error:
+        raise BeaError(f"{source} is not JSON: {error.msg} at line {error.lineno}") from None
+    return ModifiedFlow.from_json(data)

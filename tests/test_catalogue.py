@@ -138,7 +138,7 @@ def test_cli_list_and_show(capsys):
 def test_docs_papers_md_is_generated_from_the_catalogue():
     from bea.papers import markdown
     path = Path(__file__).parent.parent / "docs" / "papers.md"
-    assert path.read_text() == markdown() + "\n", "regenerate with: bea paper doc > docs/papers.md"
+    assert path.read_text() == markdown() + "\n", "regenerate with: bea paper doc --output docs/papers.md"
 
 
 def test_quoted_decimals_round_and_floats_agree_to_nine_digits():

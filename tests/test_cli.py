@@ -198,3 +198,78 @@ def test_pf_command_tracks_the_iterates(capsys):
     assert max(row["difference"] for row in data["steps"]) < 1e-12
     status, out, _ = run(capsys, "pf", "--problem", "quadratic", "--h", "3/20", "--steps", "2")
     assert status == 0 and "|difference|" in out and "j" in out.splitlines()[1]   # complex: h lambda = 1.5
+
+
+# -- the command line's conventions (issue 19) -------------------------------------------------------
+def test_version_schemes_and_problems(capsys):
+    import json
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"bea {bea.__version__}"
+    assert main(["schemes", "--format", "json"]) == 0
+    listed = {s["name"]: s for s in json.loads(capsys.readouterr().out)}
+    assert set(listed) == set(bea.SCHEMES)
+    assert listed["heavy-ball"]["params"] == {"beta": bea.params.MOMENTUM.description}
+    assert listed["alternating"]["players"] == [2] and "inner" not in listed["alternating"]["description"]
+    assert main(["schemes"]) == 0
+    assert "Polyak's heavy ball" in capsys.readouterr().out
+    assert main(["problems"]) == 0
+    assert "dirac-gan" in capsys.readouterr().out
+
+
+def test_decimal_learning_rates_are_read_exactly(capsys):
+    assert main(["derive", "--scheme", "simultaneous", "--order", "2", "--param", "v_phi=1e-3", "v_theta=0.5"]) == 0
+    assert "v_phi=1/1000, v_theta=1/2" in capsys.readouterr().out
+    assert main(["spectral", "--field", "f=-theta", "--at", "theta=1", "--h", "1e-3", "--format", "json"]) == 0
+    with pytest.raises(SystemExit):
+        main(["spectral", "--help"])
+    assert "1e-3 is 1/1000" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_module_scheme_from_the_working_directory(tmp_path, monkeypatch, capsys):
+    (tmp_path / "myschemes.py").write_text(
+        "import bea\n\n@bea.scheme(blocks={'theta': 'f'})\ndef heun(y, F, h):\n"
+        "    k1 = h * F.f(y)\n    k2 = h * F.f(y + k1)\n    return y + (k1 + k2) / 2\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["derive", "--scheme", "myschemes:heun", "--order", "3"]) == 0
+    assert "theta: h^2: 1/12 f[f,f] - 1/6 f[f[f]]" in capsys.readouterr().out
+    assert main(["derive", "--scheme", "nosuchmodule:heun", "--order", "3"]) == 2
+
+
+def test_paper_doc_prints_or_writes(tmp_path, capsys):
+    from bea.papers import markdown
+
+    assert main(["paper", "doc"]) == 0 and capsys.readouterr().out == markdown() + "\n"
+    target = tmp_path / "papers.md"
+    assert main(["paper", "doc", "--output", str(target)]) == 0 and target.read_text() == markdown() + "\n"
+    assert main(["paper", "doc", "--output", str(tmp_path / "no" / "dir.md")]) == 2
+    assert main(["paper", "list", "--format", "latex"]) == 2
+
+
+@pytest.mark.parametrize("scheme,params", [("heavy-ball", {}), ("alternating", {"m": 2}), ("gauss4", {}),
+                                           ("sgd", {"n": 2}), ("lookahead", {})])
+def test_a_flow_saves_and_loads_exactly(tmp_path, scheme, params):
+    """JSON coefficients read back as the same expressions: beta stays the symbol beta (sympy.sympify would read
+    SymPy's beta function), sqrt(3) stays exact; bea.load restores the flow, its printing and its scheme."""
+    import json
+
+    import sympy
+
+    flow = bea.derive(scheme, 3, **params)
+    path = tmp_path / "flow.json"
+    flow.save(path)
+    loaded = bea.load(path)
+    assert loaded.terms == flow.terms and loaded.to_text() == flow.to_text() and loaded.params == flow.params
+    assert bea.load(json.loads(path.read_text())).to_latex() == flow.to_latex()
+    assert loaded.source is not None and loaded.source.name == scheme
+    if scheme == "heavy-ball":
+        assert loaded.terms[0].coefficient.free_symbols == {sympy.Symbol("beta")}    # not SymPy's beta function
+    with pytest.raises(bea.BeaError, match="not JSON"):
+        (tmp_path / "bad.json").write_text("{")
+        bea.load(tmp_path / "bad.json")
+    with pytest.raises(bea.BeaError, match="no 'terms'"):
+        bea.load({"scheme": "euler", "order": 1, "params": {}, "blocks": {"theta": ["f"]}, "time": {"theta": "h"}})
+    with pytest.raises(bea.BeaError):
+        bea.load({"scheme": "euler", "order": 1, "params": {}, "blocks": {"theta": ["f"]}, "time": {"theta": "h"},
+                  "terms": [{"block": "theta", "power": 0, "tree": "f", "coefficient": "__import__('os')"}]})

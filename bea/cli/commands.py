@@ -22,6 +22,17 @@ def derived(args, progress, run=derive, params=None):
                budget=budget(args), **extra, **params)
 
 
+def listing_command(args) -> str:
+    """``bea schemes`` and ``bea problems``."""
+    if args.command == "schemes":
+        from ..schemes.builtins import scheme_infos
+
+        return formatted(scheme_infos(), args.format, summary=True)
+    from ..concrete.library import PROBLEMS
+
+    return formatted(list(PROBLEMS.values()), args.format, summary=True)
+
+
 def validate_command(args) -> str:
     from ..concrete.library import PROBLEMS
     from ..analysis.validate import validate
@@ -194,8 +205,18 @@ def cancel_command(args) -> str:
 def paper_command(args) -> str:
     from ..papers import CATALOGUE, entry, markdown
 
+    if args.output and args.action != "doc":
+        raise BeaError("--output goes with `bea paper doc`")
     if args.action == "doc":
-        return markdown()
+        if not args.output:
+            return markdown()
+        from pathlib import Path
+
+        try:
+            Path(args.output).write_text(markdown() + "\n")
+        except OSError as error:
+            raise BeaError(f"cannot write {args.output}: {error.strerror or error}") from None
+        return f"wrote {args.output}"
     if args.action == "list":
         if args.id:
             raise BeaError("`bea paper list` takes no id; use `bea paper show ID`")
@@ -292,4 +313,5 @@ def _symbolic_params(items: list[str]) -> dict:
 COMMANDS = {"derive": derive_command, "principal": derive_command, "modify": derive_command, "map": map_command, "order": order_command, "spectral": spectral_command, "drift": drift_command,
             "loss-change": loss_change_command, "loss": loss_command, "paper": paper_command,
             "validate": validate_command, "stability": stability_command, "pf": pf_command,
-            "eos": eos_command, "cancel": cancel_command, "average": average_command}
+            "eos": eos_command, "cancel": cancel_command, "average": average_command, "schemes": listing_command,
+            "problems": listing_command}

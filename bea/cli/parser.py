@@ -12,6 +12,7 @@ from ..schemes.builtins import SCHEMES, TIMES
 __all__ = ["parser", "FORMATS", "EOS_TOOLS"]
 
 FORMATS = ("text", "latex", "json")
+_EXACT = "; 3/20, 0.15 and 1e-3 are read exactly as written (1e-3 is 1/1000)"
 EOS_TOOLS = ("constants", "predicted", "two-cycle", "rotation", "iterates", "alignment", "amplification",
              "weight-decay")
 
@@ -53,7 +54,8 @@ def _orderings_option(sub: argparse.ArgumentParser) -> None:
 def _param_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--param", action="extend", nargs="+", default=[], metavar="NAME=VALUE",
-        help="a parameter value: integer, rational (3/2) or symbol; unset parameters stay symbolic",
+        help="a parameter value: an integer, a rational (3/2), a decimal as ML code writes it (1e-3, read exactly "
+             "as 1/1000) or a symbol; unset parameters stay symbolic",
     )
 
 
@@ -75,12 +77,17 @@ def _gradient_descent_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--players", type=int, choices=(1,), help=argparse.SUPPRESS)     # what problem() reads
     sub.add_argument("--tableau", help=argparse.SUPPRESS)
     _problem_options(sub, "the point (default: the problem's starting point), e.g. --at theta=1")
-    sub.add_argument("--h", required=True, help="the step size (learning rate)")
+    sub.add_argument("--h", required=True, help=f"the step size (learning rate){_EXACT}")
 
 
 def parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="bea", description="Backward error analysis of optimisers.")
+    parser.add_argument("--version", action="version", version=f"bea {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, help_text in (("schemes", "list the built-in schemes: parameters, players and what each does"),
+                            ("problems", "list the problem library (what --problem takes)")):
+        listing = commands.add_parser(name, help=help_text, description=help_text)
+        listing.add_argument("--format", default="text", choices=("text", "json"))
     for name, help_text in (
         ("derive", "derive the modified vector field of a scheme"),
         ("principal", "derive only the principal (chain) terms of the modified field"),
@@ -158,7 +165,9 @@ def parser() -> argparse.ArgumentParser:
 
     help_text = "the papers' equations: printed as data, derived by bea, compared exactly"
     paper = commands.add_parser("paper", help=help_text, description=help_text)
-    paper.add_argument("action", choices=("list", "show", "doc"), help="list the entries, show one, or write docs/papers.md")
+    paper.add_argument("action", choices=("list", "show", "doc"),
+                       help="list the entries, show one, or print the Markdown of docs/papers.md (doc)")
+    paper.add_argument("--output", metavar="FILE", help="doc: write the Markdown to FILE instead of printing it")
     paper.add_argument("id", nargs="?", help="the entry to show (see `bea paper list`)")
     paper.add_argument("--format", default="text", choices=FORMATS)
 
@@ -174,7 +183,7 @@ def parser() -> argparse.ArgumentParser:
     stab = commands.add_parser("stability", help=help_text, description=help_text)
     _scheme_options(stab, required=True)
     _problem_options(stab, "the point (usually an equilibrium), e.g. --at phi=0 theta=0", at_required=True)
-    stab.add_argument("--h", help="the step size (left symbolic when not given)")
+    stab.add_argument("--h", help=f"the step size, left symbolic when not given{_EXACT}")
     stab.add_argument("--format", default="text", choices=FORMATS)
 
     help_text = "spectral diagnostics of gradient descent at a point: regimes, stability coefficients, sharpness, DAL"
@@ -198,7 +207,7 @@ def parser() -> argparse.ArgumentParser:
     change.add_argument("--var", default="theta", metavar="X,Y", help="the variables (default theta)")
     change.add_argument("--at", action="extend", nargs="+", default=[], required=True, metavar="X=VALUE")
     change.add_argument("--order", type=int, default=3, help="the powers of h: 1 .. ORDER (default 3)")
-    change.add_argument("--h", help="a step size: the second-order change per eigendirection there")
+    change.add_argument("--h", help=f"a step size: the second-order change per eigendirection there{_EXACT}")
     _param_option(change)
     change.add_argument("--format", default="text", choices=("text", "json"))
 
@@ -210,7 +219,7 @@ def parser() -> argparse.ArgumentParser:
                       "(constants, predicted, two-cycle, rotation, iterates)")
     edge.add_argument("--var", default="theta", metavar="X,Y", help="the variables (default theta)")
     edge.add_argument("--at", action="extend", nargs="+", default=[], metavar="X=VALUE", help="the point")
-    edge.add_argument("--h", help="the step size (learning rate)")
+    edge.add_argument("--h", help=f"the step size (learning rate){_EXACT}")
     edge.add_argument("--steps", type=int, help="the number of steps (predicted, iterates)")
     edge.add_argument("--flow", default="gd", choices=("gd", "ngf", "igr", "pf"),
                       help="rotation: one gradient step, or the flow for time h (default %(default)s)")
@@ -238,11 +247,17 @@ def parser() -> argparse.ArgumentParser:
     _param_option(pf)
     _variant_options(pf)
     _problem_options(pf, "the point (default: the problem's starting point)")
-    pf.add_argument("--h", required=True, help="the step size")
+    pf.add_argument("--h", required=True, help=f"the step size{_EXACT}")
     pf.add_argument("--method", default="jordan", choices=["jordan", "schur", "eig"])
     pf.add_argument("--steps", type=int, default=0, help="follow the PF for this many steps and compare")
     pf.add_argument("--format", default="text", choices=("text", "json"))
     return parser
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
 
 
 # -- parsing values ------------------------------------------------------------------------

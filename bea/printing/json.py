@@ -215,6 +215,14 @@ class JsonPrinter(Printer):
         return {"h": p.h, "dagger": p.dagger.tolist(), "theta": p.theta.tolist(), "x": p.x.tolist(), "y": p.y.tolist(),
                 "loss": p.loss.tolist(), "sharpness": p.sharpness.tolist(), "delta": p.delta.tolist()}
 
+    def _print_SchemeInfo(self, info) -> dict:
+        return {"name": info.name, "players": list(info.players), "params": dict(info.params),
+                "description": info.description}
+
+    def _print_ProblemSpec(self, spec) -> dict:
+        return {"name": spec.name, "description": spec.description, "games_only": spec.games_only,
+                "params": {k: str(v) for k, v in spec.params.items()}}
+
     def _print_Entry(self, e) -> dict:
         out = {"id": e.id, "source": e.source, "covers": list(e.covers), "statement": e.statement, "status": e.status,
                "note": e.note, "convention": e.convention, "command": e.command}

@@ -309,6 +309,12 @@ class TextPrinter(Printer):
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
                 f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
 
+    def _print_SchemeInfo(self, info) -> str:
+        players = "1 player; --players 2 adds v_phi, v_theta" if info.players == (1, 2) else \
+            f"{info.players[0]} player{'s' if info.players[0] > 1 else ''}"
+        params = ", ".join(info.params) or "no parameters"
+        return f"{info.name:24s} {info.description} [{players}; parameters: {params}]"
+
     def _print_ProblemSpec(self, spec) -> str:
         return f"{spec.name:18s} {spec.description}{' (two-player schemes)' if spec.games_only else ''}"
 

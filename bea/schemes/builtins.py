@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,12 @@ import sympy
 from ..algebra.blocks import Blocks
 from .define import SchemeDefinition, check_blocks, coefficient, repeat, scheme, solve
 from ..errors import ParameterError, SchemeError
+from ..printable import Printable
 from .params import COUNT, MOMENTUM, NUMERIC_COUNT, RATE, REQUIRED, ParamKind
 from .runge_kutta import (IMPLICIT_TABLEAUX, PARTITIONED, TABLEAUX, Tableau, additive_step, read_tableau,
                           read_tableaux, runge_kutta_step)
 
-__all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "make_scheme", "load_scheme"]
+__all__ = ["Scheme", "SCHEMES", "TIMES", "TABLEAU", "make_scheme", "load_scheme", "SchemeInfo", "scheme_infos"]
 
 TIMES = ("same", "per-player")
 TABLEAU = ParamKind("a Butcher tableau (a JSON file with keys a and b)", lambda v: False, symbolic=False,
@@ -207,6 +209,29 @@ SCHEMES: dict[str, dict[int, SchemeDefinition]] = {
 }
 
 
+@dataclass(frozen=True)
+class SchemeInfo(Printable):
+    """What ``bea schemes`` lists: a built-in scheme's name, its forms (1 or 2 players), its parameters
+    (``{name: kind}``) and the first line of its description."""
+
+    name: str
+    players: tuple
+    params: dict
+    description: str
+
+
+def scheme_infos() -> list[SchemeInfo]:
+    """Every built-in scheme (:data:`SCHEMES`), in order."""
+    out = []
+    for name, variants in SCHEMES.items():
+        definition = variants[min(variants)]             # the one-field form's parameters; --players 2 adds the rates
+        params = {p: kind.description for p, (kind, _) in definition.params.items()}
+        text = " ".join((definition.update.__doc__ or "").replace("``", "").split())
+        sentence = text.split(". ")[0].rstrip(".")
+        out.append(SchemeInfo(name, tuple(sorted(variants)), params, sentence))
+    return out
+
+
 # -- a scheme with its parameters fixed ---------------------------------------------------------
 @dataclass(frozen=True)
 class Scheme:
@@ -340,6 +365,24 @@ def _check_symbols(name: str, values: dict, blocks: dict) -> None:
                                  f"{name!r}{given}; choose another name")
 
 
+@contextmanager
+def _working_directory_on_path():
+    """The current directory first on ``sys.path`` while importing, as ``python -m`` has it: ``module:name``
+    finds ``module.py`` in the folder the command runs in."""
+    import os
+    import sys
+
+    here = os.getcwd()
+    added = here not in sys.path
+    if added:
+        sys.path.insert(0, here)
+    try:
+        yield
+    finally:
+        if added and here in sys.path:
+            sys.path.remove(here)
+
+
 def load_scheme(reference: str) -> SchemeDefinition:
     """A user's scheme from ``path/to/file.py:name`` or ``package.module:name``."""
     location, _, attribute = reference.rpartition(":")
@@ -359,9 +402,12 @@ def load_scheme(reference: str) -> SchemeDefinition:
             raise SchemeError(f"cannot load {location!r}: {type(error).__name__}: {error}") from None
     else:
         try:
-            module = importlib.import_module(location)
+            with _working_directory_on_path():
+                module = importlib.import_module(location)
         except ImportError as error:
             raise SchemeError(f"cannot import the module {location!r}: {error}") from None
+        except Exception as error:  # the user's module raised while loading
+            raise SchemeError(f"cannot load the module {location!r}: {type(error).__name__}: {error}") from None
     found = getattr(module, attribute, None)
     if not isinstance(found, SchemeDefinition):
         what = "nothing" if found is None else f"a {type(found).__name__}"
