@@ -67,6 +67,7 @@ _PUBLIC = {
     "Stability": ("analysis.stability", "Stability"),
     "MethodStability": ("analysis.stability", "MethodStability"),
     # concrete problems and the papers
+    "step": ("concrete.step", "step"),
     "problems": ("concrete.library", None),
     "get_problem": ("concrete.library", "get_problem"),
     "paper": ("papers", "entry"),

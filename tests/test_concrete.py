@@ -135,3 +135,34 @@ def test_the_field_and_jacobian_at_a_point_agree_with_the_expression_substituted
     assert sympy.expand(value - symbolic.xreplace(point)) == sympy.zeros(len(state), 1)
     assert sympy.expand(jacobian - symbolic.jacobian(state).xreplace(point)) == sympy.zeros(len(state), len(state))
     assert flow.evaluate(fields, variables, at={"x": "1/3", "y": "-2/5"}) == value
+
+
+def test_one_step_of_a_scheme_on_a_concrete_problem():
+    """bea.step runs the scheme's own update on numbers: against the updates written out by hand."""
+    import numpy as np
+
+    x, y = sympy.symbols("x y")
+    fields, variables = {"f": [-x**2 + y], "g": [x * y - 1]}, {"phi": [x], "theta": [y]}
+    z = np.array([0.5, 2.0])
+    h = 0.1
+
+    def f(s):
+        return -s[0] ** 2 + s[1]
+
+    def g(s):
+        return s[0] * s[1] - 1
+    out = bea.step("alternating", fields, variables, z, h, v_phi=2, v_theta="1/2", m=1, k=1)
+    phi = z[0] + 2 * h * f(z)
+    assert np.allclose(out, [phi, z[1] + 0.5 * h * g([phi, z[1]])], rtol=1e-15)
+    previous = np.array([0.4, 2.1])
+    hb = bea.step("heavy-ball", {"f": [-x]}, {"theta": [x]}, [1.0], h, history=[[0.9]], beta="9/10")
+    assert np.allclose(hb, [1.0 - h * 1.0 + 0.9 * (1.0 - 0.9)], rtol=1e-15)
+    two = bea.step("simultaneous-heavy-ball", fields, variables, z, h, history=[previous], v_phi=1, v_theta=1,
+                   beta_phi="1/2", beta_theta=0)
+    assert np.allclose(two, [z[0] + h * f(z) + 0.5 * (z[0] - previous[0]), z[1] + h * g(z)], rtol=1e-15)
+    with pytest.raises(bea.BeaError, match="history"):
+        bea.step("heavy-ball", {"f": [-x]}, {"theta": [x]}, [1.0], h, beta="1/2")
+    with pytest.raises(bea.BeaError, match="beta"):
+        bea.step("heavy-ball", {"f": [-x]}, {"theta": [x]}, [1.0], h, history=[[1.0]])
+    with pytest.raises(bea.BeaError, match="2 finite numbers"):
+        bea.step("simultaneous", fields, variables, [1.0], h, v_phi=1, v_theta=1)
