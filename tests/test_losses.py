@@ -55,7 +55,7 @@ def test_potential_gradient_is_the_product_rule(children):
 
 
 def test_mixed_blocks_potential_gradient():
-    """Common payoff: grad_phi of grad_theta E . grad_theta E = 2 grad_phitheta E grad_theta E."""
+    """Common payoff: grad_phi of grad_theta E . grad_theta E = 2 grad_(phi,theta) E grad_theta E."""
     system = gradient_system("common-payoff", {"phi": ("f",), "theta": ("g",)})
     grad = potential_gradient(Potential("E", (parse_tree("g"),), (False,)), "phi", system)
     assert grad == {parse_tree("f[g]"): 2}
@@ -136,3 +136,10 @@ def test_cli_loss_and_gradient(capsys):
     assert r"\nabla^{2}_{\theta} E" in capsys.readouterr().out
     assert main(["loss", "--scheme", "euler", "--order", "2", "--system", "zero-sum"]) == 2
     assert "does not fit" in capsys.readouterr().err
+
+
+def test_mixed_derivatives_keep_their_block_names_apart():
+    """Issue 19: the text notation wrote grad_phitheta; it is grad_(phi,theta) (LaTeX keeps nabla_{phi theta})."""
+    loss = bea.modified_loss(bea.derive("simultaneous", 2), "general")
+    assert "grad_(theta,phi) E_theta grad_phi E_phi" in loss.to_text() and "phitheta" not in loss.to_text()
+    assert r"\nabla_{\phi\theta}" in bea.derive("simultaneous", 2).to_latex(gradient="zero-sum")

@@ -144,13 +144,15 @@ class Notation:
     grad: str                                       # the gradient operator
     group: Callable[[str], str]                     # a super- or subscript
     exact: bool = False                             # print derived coefficients from their ring (text)
+    mixed: Callable[[list], str] = lambda names: "".join(names)     # the blocks of a mixed derivative
 
     def nabla(self, blocks: list[str]) -> str:
-        """``grad^k_theta`` when all blocks agree, ``grad_{phi theta}`` otherwise."""
+        """``grad^k_theta`` when all blocks agree, ``grad_(phi,theta)`` (text) or ``\\nabla_{\\phi\\theta}`` (LaTeX)
+        otherwise."""
         k, names = len(blocks), [self.block(b) for b in blocks]
         if len(set(blocks)) == 1:
             return f"{self.grad}{'^' + self.group(str(k)) if k > 1 else ''}_{self.group(names[0])}"
-        return f"{self.grad}_{self.group(''.join(names))}"
+        return f"{self.grad}_{self.group(self.mixed(names))}"
 
 
 def _loss_latex(loss: str) -> str:
@@ -165,7 +167,8 @@ def _big_o_text(power: int) -> str:
 
 TEXT = Notation(coefficient=str, block=str, loss=str, frozen=lambda x: f"{x}(t-1)",
                 inner=lambda a, b: f"{a} . {b}", norm_squared=lambda x: f"|{x}|^2", big_o=_big_o_text,
-                tree=lambda tree, block_of=None: tree.text, grad="grad", group=lambda x: x, exact=True)
+                tree=lambda tree, block_of=None: tree.text, grad="grad", group=lambda x: x, exact=True,
+                mixed=lambda names: f"({','.join(names)})")
 LATEX = Notation(coefficient=sympy.latex, block=block_latex, loss=_loss_latex,
                  frozen=lambda x: f"\\left.{x}\\right|_{{t-1}}", inner=lambda a, b: f"{a}^\\top {b}",
                  norm_squared=lambda x: f"\\|{x}\\|^2", big_o=lambda p: f"O({sympy.latex(sympy.Symbol('h')**p)})",
