@@ -166,3 +166,11 @@ def test_one_step_of_a_scheme_on_a_concrete_problem():
         bea.step("heavy-ball", {"f": [-x]}, {"theta": [x]}, [1.0], h, history=[[1.0]])
     with pytest.raises(bea.BeaError, match="2 finite numbers"):
         bea.step("simultaneous", fields, variables, [1.0], h, v_phi=1, v_theta=1)
+
+
+def test_the_validation_table_in_latex_writes_powers_of_ten():
+    """Issue 19: ``3.434e-5`` in LaTeX sets its ``-`` as a binary minus; the table writes ``3.434 \\times 10^{-5}``."""
+    import re
+
+    latex = bea.validate("euler", 2, "quadratic").to_latex()
+    assert r"\times 10^{-" in latex and not re.search(r"\de[-+]?\d", latex)

@@ -107,7 +107,7 @@ class LatexPrinter(Printer):
 
     def _print_Validation(self, v) -> str:
         rows = " \\\\ ".join(
-            f"{sympy.latex(h)} & {mpmath.nstr(e, 4)} & {'' if i == 0 else observed_order(v.observed[i - 1])}"
+            f"{sympy.latex(h)} & {_scientific(e)} & {'' if i == 0 else observed_order(v.observed[i - 1])}"
             for i, (h, e) in enumerate(zip(v.steps, v.errors)))
         return f"\\begin{{array}}{{rrr}} h & \\text{{local error}} & \\text{{order}} \\\\ \\hline {rows} \\end{{array}}"
 
@@ -130,3 +130,10 @@ def _tilde(label: str) -> str:
     """``f`` -> ``\\tilde{f}``; ``f12`` -> ``\\tilde{f}_{12}`` (the modifying field of a label)."""
     name, _, index = label_latex(label).partition("_")
     return f"\\tilde{{{name}}}" + (f"_{index}" if index else "")
+
+
+def _scientific(x) -> str:
+    """A measured number to 4 digits as LaTeX: ``3.434 \\times 10^{-5}``, never ``3.434e-5`` (whose ``-`` TeX
+    sets as a binary minus)."""
+    mantissa, _, exponent = mpmath.nstr(x, 4, min_fixed=-3, max_fixed=4).partition("e")
+    return mantissa if not exponent else f"{mantissa} \\times 10^{{{int(exponent)}}}"
