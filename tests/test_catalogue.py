@@ -154,3 +154,12 @@ def test_quoted_decimals_round_and_floats_agree_to_nine_digits():
     assert agree(0, 1e-13) and not agree(0, 1e-9)
     with pytest.raises(ValueError, match="decimal"):
         Quoted("about 0.2")
+
+
+def test_no_math_inside_text_in_the_catalogues_latex():
+    """Issue 19: MathJax does not typeset math inside \\text{}; quantity names are math (key_latex), words text."""
+    import re
+
+    for e in CATALOGUE.values():
+        for inner in re.findall(r"\\text\{([^}]*)\}", e.result["latex"] + e.printed_latex):
+            assert not any(c in inner for c in "\\_^{"), (e.id, inner)

@@ -25,7 +25,7 @@ from ..analysis.losses import ModifiedLoss, Potential, modified_loss
 from ..engine.derive import derive
 from ..errors import BeaError
 from ..printable import Printable
-from ..printing.notation import text_safe
+from ..printing.notation import key_latex, text_safe
 
 __all__ = ["Entry", "Quoted", "FLOAT_DIGITS", "UnknownEntry", "field_entry", "loss_entry", "value_entry", "P", "agree", "key",
            "field_values", "field_of_loss", "SINGLE", "ZERO_SUM", "PER_PLAYER", "SAME", "h", "v_phi", "v_theta",
@@ -215,11 +215,19 @@ def value_entry(id, source, statement, convention, command, printed, derived, la
 
     def derived_values():
         values = derived()
-        body = " \\\\\n".join(f"\\text{{{text_safe(k)}}} &= {sympy.latex(sympy.sympify(v))}" for k, v in values.items()
-                              if not isinstance(v, bool))
+        body = " \\\\\n".join(f"{key_latex(k)} &= {_value_latex(v)}" for k, v in values.items() if not isinstance(v, bool))
         return values, "\\begin{aligned}\n" + body + "\n\\end{aligned}"
 
     return Entry(id, source, statement, convention, command, latex, printed, derived_values)
+
+
+def _value_latex(value) -> str:
+    """A derived value as LaTeX: words (``toward``) as text, floats to 10 digits, exact values by SymPy."""
+    if isinstance(value, str):
+        return f"\\text{{{text_safe(value)}}}"
+    if isinstance(value, float):
+        return sympy.latex(sympy.Float(value, 10))
+    return sympy.latex(sympy.sympify(value))
 
 
 def _command(cmd, scheme, order, time, params, players) -> str:

@@ -123,6 +123,54 @@ def python_complex(value) -> str:
     return complex_number(value, 12, "j", 1e-14)
 
 
+_GREEK_NAMES = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda", "mu", "nu",
+                "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda",
+                "Sigma", "Phi", "Psi", "Omega"}
+_KEY_TOKENS = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?|\s+|.")
+
+
+def key_latex(name: str) -> str:
+    """A quantity's name (``alpha_max, a beta = -1/2``, ``h^3 (Hess E)^3 grad E``) as LaTeX math: words upright,
+    Greek names as letters, ``_x`` and ``^x`` as sub- and superscripts, spaces kept -- never math inside
+    ``\\text{}``, which MathJax does not typeset there.
+
+    >>> print(key_latex("alpha_max, a beta = -1/2"))
+    \\alpha_{\\mathrm{max}},\\ a\\ \\beta\\ =\\ -1/2
+    >>> print(key_latex("h^3 (Hess E)^3 grad E"))
+    h^{3}\\ (\\mathrm{Hess}\\ E)^{3}\\ \\mathrm{grad}\\ E
+    """
+    tokens = _KEY_TOKENS.findall(name)
+    out, i = [], 0
+
+    def atom(token: str) -> str:
+        if token in _GREEK_NAMES:
+            return f"\\{token}"
+        if token.isalpha() and len(token) > 1:
+            return f"\\mathrm{{{token}}}"
+        if token.isspace():
+            return "\\ "
+        if token in "{}#$%&~\\'":
+            return {"'": "\\text{'}", "{": "\\{", "}": "\\}"}.get(token, "")
+        return token
+
+    while i < len(tokens):
+        token = tokens[i]
+        if token in "_^" and i + 1 < len(tokens) and not tokens[i + 1].isspace():
+            group = tokens[i + 1]
+            if group == "{":                                  # an already braced group: up to its brace
+                j = tokens.index("}", i + 2) if "}" in tokens[i + 2:] else len(tokens)
+                inner = "".join(atom(t) for t in tokens[i + 2:j])
+                out.append(f"{token}{{{inner}}}")
+                i = j + 1
+                continue
+            out.append(f"{token}{{{atom(group)}}}")
+            i += 2
+            continue
+        out.append(atom(token))
+        i += 1
+    return "".join(out)
+
+
 def text_safe(name: str) -> str:
     """A name, safe inside LaTeX's ``\\text{}`` (backslashes dropped, underscores and carets escaped)."""
     return name.replace("\\", "").replace("_", "\\_").replace("^", "\\^{}")
