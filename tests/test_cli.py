@@ -273,3 +273,15 @@ def test_a_flow_saves_and_loads_exactly(tmp_path, scheme, params):
     with pytest.raises(bea.BeaError):
         bea.load({"scheme": "euler", "order": 1, "params": {}, "blocks": {"theta": ["f"]}, "time": {"theta": "h"},
                   "terms": [{"block": "theta", "power": 0, "tree": "f", "coefficient": "__import__('os')"}]})
+
+
+def test_long_latex_is_broken_into_lines():
+    """Issue 19: alternating order 3 in zero-sum notation printed 800-character rows (207 ex); each power of h is
+    now broken every two terms (\\Big( ... \\Big) across rows), and coefficient sums use \\left( \\right)."""
+    latex = bea.derive("alternating", 3).to_latex(gradient="zero-sum")
+    rows = latex.split("\\\\")
+    assert "\\Big(" in latex and "\\Big)" in latex and "\\left(\\frac" in latex
+    assert max(len(r) for r in rows) < 450 and len(rows) >= 10
+    assert all(r.count("\\nabla_{") + r.count("\\nabla^{") <= 12 for r in rows)
+    loss = bea.cancel("simultaneous", 3, "zero-sum", time="per-player", frozen=True).to_latex()
+    assert max(len(r) for r in loss.split("\\\\")) < 300

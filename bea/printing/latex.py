@@ -5,7 +5,7 @@ from __future__ import annotations
 import mpmath
 import sympy
 
-from .notation import LATEX, block_latex, label_latex, observed_order, signed_sum, text_safe, tree_latex
+from .notation import LATEX, block_latex, label_latex, observed_order, signed_sum, signed_terms, text_safe, tree_latex
 from .printer import Printer
 from .terms import grouped, loss_rows, spelling
 
@@ -52,17 +52,20 @@ class LatexPrinter(Printer):
                 parts = [spell(t) for t in group]
                 factor = "" if power == 0 else ("h" if power == 1 else f"h^{{{power}}}")
                 if not factor:
-                    lines.append(signed_sum(parts, sympy.latex))
+                    lines += _broken(signed_terms(parts, sympy.latex), "", "")
                 elif len(group) == 1:
                     lines.append(signed_sum([(parts[0][0], f"{factor} {parts[0][1]}")], sympy.latex))
-                else:
+                elif len(group) <= _PER_LINE:
                     lines.append(f"{factor} \\left({signed_sum(parts, sympy.latex)}\\right)")
+                else:
+                    lines += _broken(signed_terms(parts, sympy.latex), f"{factor} \\Big(", "\\Big)")
             lhs, start = head(block)
             first, rest = (lines[0], lines[1:]) if lines else ("0", [])
             if start:
                 first = f"{start} {'' if first.startswith('-') else '+ '}{first}" if lines else start
             rows.append(f"{lhs} &= {first}")
-            rows += [f"&\\quad {'' if line.startswith('-') else '+ '}{line}" for line in rest]
+            rows += [line[1:] if line.startswith("\t") else f"&\\quad {'' if line.startswith('-') else '+ '}{line}"
+                     for line in rest]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def _print_Term(self, term) -> str:
@@ -72,8 +75,7 @@ class LatexPrinter(Printer):
     def _print_ModifiedLoss(self, loss) -> str:
         rows = []
         for block, body, rest in loss_rows(loss, LATEX):
-            rows.append(f"\\tilde{{E}}_{{{block_latex(block)}}} &= {body}")
-            rows += [f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient: }} {part}" for power, part in rest]
+            rows += _loss_lines(block_latex(block), body, rest)
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def _print_IterateAverage(self, a) -> str:
@@ -89,9 +91,7 @@ class LatexPrinter(Printer):
             for block, body, rest in loss_rows(loss, LATEX):
                 if block != c.flow.block_of(label):
                     continue
-                name = f"{label_latex(label)}" if shared else block_latex(block)
-                rows.append(f"\\tilde{{E}}_{{{name}}} &= {body}")
-                rows += [f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient: }} {part}" for power, part in rest]
+                rows += _loss_lines(label_latex(label) if shared else block_latex(block), body, rest)
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def _print_Stability(self, s) -> str:
@@ -137,3 +137,28 @@ def _scientific(x) -> str:
     sets as a binary minus)."""
     mantissa, _, exponent = mpmath.nstr(x, 4, min_fixed=-3, max_fixed=4).partition("e")
     return mantissa if not exponent else f"{mantissa} \\times 10^{{{int(exponent)}}}"
+
+
+_PER_LINE = 2
+"""Terms on one line of a long power of ``h``: a derivation's LaTeX breaks its sums so that it fits a page."""
+
+
+def _broken(pieces: list, opening: str, closing: str) -> list:
+    """A long sum as lines of :data:`_PER_LINE` terms: the first as a line of the block, the others as
+    continuation rows (marked with a leading tab) indented under it, ``opening``/``closing`` around the whole."""
+    chunks = [" ".join(pieces[i:i + _PER_LINE]) for i in range(0, len(pieces), _PER_LINE)] or ["0"]
+    chunks[0] = f"{opening}{chunks[0]}" if opening else chunks[0]
+    chunks[-1] = f"{chunks[-1]}{closing}"
+    return [chunks[0]] + [f"\t&\\qquad {chunk}" for chunk in chunks[1:]]
+
+
+def _loss_lines(name: str, body: list, rest: list) -> list:
+    """The rows of one modified loss ``E~_name``, broken every :data:`_PER_LINE` potentials, then its parts that
+    are not gradients, each under its power of ``h``."""
+    first, *more = _broken(body, "", "")
+    rows = [f"\\tilde{{E}}_{{{name}}} &= {first}"] + [line[1:] for line in more]
+    for power, part in rest:
+        rows.append(f"&\\text{{no loss at }} h^{{{power}}}\\text{{; not a gradient:}}")
+        head, *tail = _broken(part, "", "")
+        rows += [f"&\\qquad {head}"] + [line[1:] for line in tail]
+    return rows

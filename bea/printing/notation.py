@@ -27,7 +27,7 @@ from ..algebra.coefficient import ExactCoefficient
 from ..algebra.trees import Tree
 
 __all__ = ["Notation", "TEXT", "LATEX", "tree_latex", "label_latex", "block_latex", "signed_sum",
-           "complex_number", "python_complex", "observed_order", "text_safe", "differential", "potential"]
+           "complex_number", "python_complex", "observed_order", "text_safe", "signed_terms", "key_latex", "differential", "potential"]
 
 _GREEK = {"phi", "theta", "psi", "eta", "mu", "nu", "lambda", "omega", "alpha", "beta", "gamma", "sigma"}
 
@@ -72,13 +72,20 @@ def signed_sum(terms: Iterable[tuple[sympy.Expr, str]], show: Callable[[sympy.Ex
     """Join ``coefficient * thing`` pairs into ``a X - b Y + (c + d) Z``.
 
     ``show`` prints a coefficient (a SymPy expression, or for text an
-    :class:`~bea.algebra.coefficient.ExactCoefficient`); sums are parenthesised; unit coefficients
-    are omitted.
+    :class:`~bea.algebra.coefficient.ExactCoefficient`); sums are parenthesised (``\\left( \\right)`` when
+    ``show`` is ``sympy.latex``, so the brackets grow with the fractions inside); unit coefficients are omitted.
 
     >>> a = sympy.Symbol("a")
     >>> signed_sum([(1, "X"), (-a / 2, "Y"), (a + 1, "Z")], str)
     'X - a/2 Y + (a + 1) Z'
     """
+    return " ".join(signed_terms(terms, show, times)) or "0"
+
+
+def signed_terms(terms: Iterable[tuple[sympy.Expr, str]], show: Callable[[sympy.Expr], str], times: str = " ") -> list:
+    """The pieces of :func:`signed_sum`, each with its sign (``X``, ``- a/2 Y``, ``+ (a + 1) Z``): a long sum
+    can be broken between them."""
+    opening, closing = ("\\left(", "\\right)") if show is sympy.latex else ("(", ")")
     out = []
     for coeff, thing in terms:
         coeff = coeff if isinstance(coeff, ExactCoefficient) else sympy.sympify(coeff)
@@ -87,14 +94,14 @@ def signed_sum(terms: Iterable[tuple[sympy.Expr, str]], show: Callable[[sympy.Ex
         if magnitude == 1:
             body = thing
         elif magnitude.is_Add:
-            body = f"({show(magnitude)}){times}{thing}"
+            body = f"{opening}{show(magnitude)}{closing}{times}{thing}"
         else:
             body = f"{show(magnitude)}{times}{thing}"
         if out:
             out.append(f"- {body}" if negative else f"+ {body}")
         else:
             out.append(f"-{body}" if negative else body)
-    return " ".join(out) if out else "0"
+    return out
 
 
 def complex_number(value, digits: int = 10, unit: str = " i", tolerance: float = 1e-15) -> str:

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from ..analysis.gradient import gradient_system
 from ..result import H
-from .notation import Notation, differential, potential, signed_sum
+from .notation import Notation, differential, potential, signed_terms
 
 __all__ = ["grouped", "spelling", "loss_rows"]
 
@@ -34,16 +34,17 @@ def spelling(flow, gradient, notation: Notation):
 
 
 def loss_rows(loss, notation):
-    """``(block, loss body, [(power, remainder body)])`` of a modified loss, in print order."""
+    """``(block, loss body, [(power, remainder body)])`` of a modified loss, in print order; each body is the
+    list of its signed pieces (:func:`~bea.printing.notation.signed_terms`), so a printer may break it."""
     system = loss.system
     for block, rows in loss.terms.items():
-        body = signed_sum([(c * H**p, potential(q, system, notation)) for p, c, q in rows], notation.coefficient)
+        body = signed_terms([(c * H**p, potential(q, system, notation)) for p, c, q in rows], notation.coefficient)
         stop = loss.valid_to.get(block)
         if stop is not None:
-            body += f" + {notation.big_o(stop)}"
+            body.append(f"+ {notation.big_o(stop)}")
         rest = []
         for power in sorted({p for p, _, _ in loss.remainder.get(block, ())}):
             parts = [(c * H**p * system.tree_sign(t), differential(t, system, notation))
                      for p, c, t in loss.remainder[block] if p == power]
-            rest.append((power, signed_sum(parts, notation.coefficient)))
-        yield block, body, rest
+            rest.append((power, signed_terms(parts, notation.coefficient)))
+        yield block, body or ["0"], rest

@@ -108,9 +108,9 @@ class TextPrinter(Printer):
         lines = [f"# modified losses ({loss.system.name} gradient system{', frozen factors at t-1' if loss.frozen else ''})"
                  f"{' of ' + loss.scheme if loss.scheme else ''} to order {loss.order}"]
         for block, body, rest in loss_rows(loss, TEXT):
-            lines.append(f"E~_{block} = {body}")
+            lines.append(f"E~_{block} = {' '.join(body)}")
             for power, part in rest:
-                lines.append(f"  no modified loss at h^{power} ({block}); the part that is not a gradient: {part}")
+                lines.append(f"  no modified loss at h^{power} ({block}); the part that is not a gradient: {' '.join(part)}")
         lines.append("exact: every power is a gradient" if loss.exact else
                      "frozen factors make it a loss at theta_{t-1}" if loss.frozen else
                      "no modified loss exists from the power shown on; the loss above holds to that order")
@@ -132,9 +132,9 @@ class TextPrinter(Printer):
             for block, body, rest in loss_rows(loss, TEXT):
                 if block != c.flow.block_of(label):
                     continue
-                lines.append(f"{'for ' + label + ': ' if shared else ''}E~_{block} = {body}")
+                lines.append(f"{'for ' + label + ': ' if shared else ''}E~_{block} = {' '.join(body)}")
                 for power, part in rest:
-                    lines.append(f"  no loss at h^{power} ({label}); the part that is not a gradient: {part}")
+                    lines.append(f"  no loss at h^{power} ({label}); the part that is not a gradient: {' '.join(part)}")
         lines.append("exact: every power of every field is a gradient" if c.exact else
                      "frozen factors make each a loss at theta_{t-1}" if any(l.frozen for l in c.losses.values()) else
                      "some cancellation is not a gradient from the power shown on (the part above is the certificate)")
