@@ -228,6 +228,25 @@ def wider_ring(ring, value=None):
     return FractionRing(ring.symbols, number_field.field) if ring.symbols else number_field
 
 
+def natural_form(expr: sympy.Expr) -> sympy.Expr:
+    """A factored rational function written as a reader would: a denominator factor with a negative constant
+    term turned round, ``-1/(beta - 1)`` as ``1/(1 - beta)`` and ``(beta + 1)/(2 (beta - 1)^3)`` as
+    ``-(beta + 1)/(2 (1 - beta)^3)`` (the same value; numerators are left as SymPy orders them).
+
+    >>> beta = sympy.Symbol("beta")
+    >>> natural_form(sympy.factor(-1 / (beta - 1))), natural_form(sympy.factor((beta + 1) / (2 * (beta - 1)**3)))
+    (1/(1 - beta), -(beta + 1)/(2*(1 - beta)**3))
+    """
+    coeff, factors = expr.as_coeff_mul()
+    sign, out, turned = sympy.Integer(1), [], False
+    for factor in factors:
+        base, exponent = factor.as_base_exp()
+        if base.is_Add and exponent.is_Integer and exponent < 0 and base.as_coeff_Add()[0] < 0:
+            base, sign, turned = -base, sign * sympy.Integer(-1) ** exponent, True
+        out.append(sympy.Pow(base, exponent))
+    return sympy.Mul(sign * coeff, *out) if turned else expr
+
+
 def widening(ring, run, limit: int = 8):
     """``(run(ring), ring)``, with the ring widened (:func:`wider_ring`) each time a coefficient
     does not fit (a :class:`NotInRing` that says so); other errors pass through."""
@@ -312,7 +331,7 @@ class FractionRing:
         return self.one / x
 
     def to_sympy(self, x) -> sympy.Expr:
-        return sympy.factor(x.as_expr())
+        return natural_form(sympy.factor(x.as_expr()))
 
 
 class AlgebraicRing:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from ..algebra.rings import natural_form
 from ..algebra.trees import Tree, trees_up_to
 from ..errors import BeaError
 from ..printable import Printable
@@ -240,6 +241,6 @@ def _project(target: dict, candidates: list) -> tuple[list, list]:
     G = sympy.Matrix.hstack(*columns)
     x = (G.T * G).inv() * (G.T * b)
     rest = b - G * x
-    solution = [(p, sympy.factor(c)) for p, c in zip(basis, x) if sympy.simplify(c) != 0]
-    remainder = [(t, sympy.factor(r)) for t, r in zip(trees, rest) if sympy.simplify(r) != 0]
+    solution = [(p, natural_form(sympy.factor(c))) for p, c in zip(basis, x) if sympy.simplify(c) != 0]
+    remainder = [(t, natural_form(sympy.factor(r))) for t, r in zip(trees, rest) if sympy.simplify(r) != 0]
     return solution, remainder
