@@ -3,7 +3,7 @@
 Damian, Nichani & Lee's quantities at a reference point ``theta*`` for gradient descent with step
 ``eta`` on a loss ``L`` (their text file lacks its formulas; these are the published forms, arXiv
 2209.15594 Secs 3-4): the sharpness ``S = lambda_max(Hess L)`` with eigenvector ``u``, its gradient
-``grad S = D^3 L(u, u)`` and the part orthogonal to ``u``, ``grad S_perp``;
+``grad S = D^3 L(u, u)`` and the part orthogonal to ``u``, ``grad S_perp``::
 
     alpha = -grad L . grad S_perp    (progressive sharpening: the rate S grows along -grad L),
     beta = |grad S_perp|^2,   delta = sqrt(2 alpha / beta),   epsilon = eta sqrt(alpha);
