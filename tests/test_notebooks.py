@@ -28,3 +28,15 @@ def test_notebook_runs(path, monkeypatch):
     assert time.perf_counter() - start < 120
     images = sum("image/png" in out.get("data", {}) for cell in notebook.cells for out in cell.get("outputs", []))
     assert images >= 1
+
+
+def test_the_notebooks_use_only_the_public_api():
+    """Issue 19: a notebook is what a user writes -- `import bea` (and `bea.jax`), never bea's internal modules."""
+    import re
+
+    for path in NOTEBOOKS:
+        source = "\n".join("".join(cell["source"]) for cell in nbformat.read(path, as_version=4).cells
+                           if cell["cell_type"] == "code")
+        internal = re.findall(r"(?:from|import)\s+(bea\.[\w.]+)", source)
+        assert all(name == "bea.jax" for name in internal), (path.name, internal)
+        assert not re.search(r"\bbea\.(analysis|engine|algebra|schemes|concrete|models|printing|papers)\.", source), path.name
