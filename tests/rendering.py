@@ -101,6 +101,7 @@ def samples() -> dict:
     import sympy
 
     import bea
+    from bea.analysis.gradient import SYSTEMS
     from bea.papers.catalogue import CATALOGUE
 
     x, y = sympy.symbols("x y")
@@ -113,13 +114,22 @@ def samples() -> dict:
         for players in variants:
             flow = bea.derive(name, 3, players=players if len(variants) > 1 else None, **needs.get(name, {}))
             out["flow"].append((f"{name} ({players} player)", flow.to_latex()))
+            for system in SYSTEMS:                                               # every notation that fits
+                try:
+                    latex = flow.to_latex(gradient=system)
+                except bea.BeaError:
+                    continue
+                out["gradient"].append((f"{name} ({players} player) in {system} notation", latex))
+            if name in ("euler", "alternating", "heavy-ball"):
+                out["flow"].append((f"{name} ({players} player), Jupyter", flow._repr_latex_().strip("$")))
     for scheme, systems, params in (("euler", ["single"], {}), ("sgd", ["sgd"], {"n": 2}),
                                     ("simultaneous", ["general", "common-payoff", "zero-sum"], {}),
                                     ("alternating", ["general", "common-payoff", "zero-sum"], {})):
         flow = bea.derive(scheme, 3, **params)
         for system in systems:
-            out["gradient"].append((f"{scheme} in {system} notation", flow.to_latex(gradient=system)))
-            out["loss"].append((f"{scheme} {system} loss", bea.modified_loss(flow, system).to_latex()))
+            loss = bea.modified_loss(flow, system)
+            out["loss"] += [(f"{scheme} {system} loss", loss.to_latex()),
+                            (f"{scheme} {system} loss, Jupyter", loss._repr_latex_().strip("$"))]
     out["loss"].append(("sgd frozen", bea.modified_loss(bea.derive("sgd", 3, n=2), "sgd", frozen=True).to_latex()))
     out["loss"].append(("heavy ball", bea.modified_loss(bea.derive("heavy-ball", 3), "single").to_latex()))
     for scheme, params in (("euler", {}), ("sgd", {"n": 2}), ("alternating", {"terms": "interaction"})):
