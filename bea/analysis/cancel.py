@@ -60,17 +60,28 @@ def cancel(scheme, order: int, system, terms: str = "all", *, frozen: bool = Fal
     """The regularised losses ``E_l + R_l`` whose scheme step follows the flow of the original losses with the
     ``terms`` drift removed, through ``h**order`` (see the module docstring).
 
-    Arguments:
-        scheme: the scheme, as for :func:`bea.derive` (so are ``order``, ``time``, ``players``).
-        order: the powers ``h^0 .. h^(order-1)``.
-        system: the gradient system (``single``, ``sgd``, ``general``, ``common-payoff``, ``zero-sum``).
-        terms: ``all``, ``interaction`` (trees with a field other than the root's: [Ros23, Sec 4.6]) or ``self``.
-        frozen: write what is not a gradient with factors frozen at the last iterate ([Ros23, Ch. 5]).
-        budget: as :func:`bea.derive` (default: its budget).
-        **params: the scheme's parameters.
-        losses: ``{label: name}`` of the fields' losses (``sgd``, ``general``).
+    Parameters
+    ----------
+    scheme
+        the scheme, as for :func:`bea.derive` (so are ``order``, ``time``, ``players``).
+    order
+        the powers ``h^0 .. h^(order-1)``.
+    system
+        the gradient system (``single``, ``sgd``, ``general``, ``common-payoff``, ``zero-sum``).
+    terms
+        ``all``, ``interaction`` (trees with a field other than the root's: [Ros23, Sec 4.6]) or ``self``.
+    frozen
+        write what is not a gradient with factors frozen at the last iterate ([Ros23, Ch. 5]).
+    budget
+        as :func:`bea.derive` (default: its budget).
+    **params
+        the scheme's parameters.
+    losses
+        ``{label: name}`` of the fields' losses (``sgd``, ``general``).
 
-    Returns:
+    Returns
+    -------
+    Cancellation
         :class:`Cancellation`.
 
     >>> c = cancel("simultaneous", 2, "zero-sum", "interaction", time="per-player")

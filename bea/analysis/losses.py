@@ -149,15 +149,22 @@ def modified_loss(flow, system: str | GradientSystem, frozen: bool = False, *, l
                   progress=False) -> ModifiedLoss:
     """The modified losses ``E~_b`` with ``f~_b = -grad_b E~_b``, power by power, of a derived flow.
 
-    Arguments:
-        flow: a :class:`~bea.result.ModifiedFlow` from :func:`bea.derive` (all terms, not principal).
-        system: a gradient system's name (``single``, ``sgd``, ``general``, ``common-payoff``,
-            ``zero-sum``; :mod:`bea.analysis.gradient`) or a GradientSystem.
-        frozen: write what is not a gradient with factors frozen at ``theta_{t-1}`` ([Ros23, Ch. 5]),
-            so that every power has a loss.
-        losses: ``{label: name}`` of the fields' losses (``sgd``, ``general``).
+    Parameters
+    ----------
+    flow
+        a :class:`~bea.result.ModifiedFlow` from :func:`bea.derive` (all terms, not principal).
+    system
+        a gradient system's name (``single``, ``sgd``, ``general``, ``common-payoff``,
+        ``zero-sum``; :mod:`bea.analysis.gradient`) or a GradientSystem.
+    frozen
+        write what is not a gradient with factors frozen at ``theta_{t-1}`` ([Ros23, Ch. 5]),
+        so that every power has a loss.
+    losses
+        ``{label: name}`` of the fields' losses (``sgd``, ``general``).
 
-    Returns:
+    Returns
+    -------
+    ModifiedLoss
         :class:`ModifiedLoss`; where a power of the field is not a gradient, no loss is given from
         that power on (``valid_to``) and the part that is not a gradient is the certificate.
 

@@ -122,14 +122,19 @@ def order(method, max_order: int | None = None, *, time: str = "same", players: 
           budget: float | None = DEFAULT_SECONDS, **params) -> Order:
     """The order of accuracy of a method, with its failing order conditions.
 
-    Arguments:
-        method: a scheme (as for :func:`bea.derive`: ``time``, ``players``, ``budget`` and its
-            parameters) or a map :class:`BSeries`.
-        max_order: trees of up to ``max_order + 1`` nodes are compared, so an order up to
-            ``max_order`` is found exactly and a higher one is reported as ``>= max_order + 1``
-            (default: 6 for a scheme, for a series what its order allows).
+    Parameters
+    ----------
+    method
+        a scheme (as for :func:`bea.derive`: ``time``, ``players``, ``budget`` and its
+        parameters) or a map :class:`BSeries`.
+    max_order
+        trees of up to ``max_order + 1`` nodes are compared, so an order up to
+        ``max_order`` is found exactly and a higher one is reported as ``>= max_order + 1``
+        (default: 6 for a scheme, for a series what its order allows).
 
-    Returns:
+    Returns
+    -------
+    Order
         :class:`Order`.  A scheme that reads past iterates (heavy ball, ...) is judged by its
         modified field on the slow manifold: the order is the first power of ``h`` with a correction.
 

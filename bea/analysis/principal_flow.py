@@ -53,20 +53,30 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
     field summed to all orders, ``PF(y) = (1/T) phi(M_y - I) c_y`` with ``phi(z) = log(1 + z)/z``
     (see the module docstring).
 
-    Arguments:
-        fields, variables: as for :meth:`bea.ModifiedFlow.lambdify` (``{label: [expr, ...]}``,
-            ``{block: [symbol, ...]}``); one block or two.
-        h: the step size (exact; a float reads as the decimal it prints as).
-        method: ``jordan`` (exact, SymPy's Jordan form; defective and singular Jacobians too),
-            ``schur`` (``scipy.linalg.logm`` of the augmented map), ``eig`` (eigendecomposition,
-            the logarithm continued along trajectories) -- :mod:`bea.analysis.pf_methods`.
-        learning_rates: ``(v_phi, v_theta)`` under the same-physical-time convention.
-        scheme: default gradient descent (``euler``) for one block, ``simultaneous`` for two.
-        nonprincipal: ``p`` adds the non-principal terms of the modified field up to order ``p``
-            (``p = 3``: [RWQD23, Def 3.3]).
-        **params: the scheme's parameters (numbers).
+    Parameters
+    ----------
+    fields, variables
+        as for :meth:`bea.ModifiedFlow.lambdify` (``{label: [expr, ...]}``,
+        ``{block: [symbol, ...]}``); one block or two.
+    h
+        the step size (exact; a float reads as the decimal it prints as).
+    method
+        ``jordan`` (exact, SymPy's Jordan form; defective and singular Jacobians too),
+        ``schur`` (``scipy.linalg.logm`` of the augmented map), ``eig`` (eigendecomposition,
+        the logarithm continued along trajectories) -- :mod:`bea.analysis.pf_methods`.
+    learning_rates
+        ``(v_phi, v_theta)`` under the same-physical-time convention.
+    scheme
+        default gradient descent (``euler``) for one block, ``simultaneous`` for two.
+    nonprincipal
+        ``p`` adds the non-principal terms of the modified field up to order ``p``
+        (``p = 3``: [RWQD23, Def 3.3]).
+    **params
+        the scheme's parameters (numbers).
 
-    Returns:
+    Returns
+    -------
+    PrincipalFlow
         :class:`PrincipalFlow`: ``pf.field(y)``, ``pf.trajectory(y0, steps)``, ``pf.iterates``,
         ``pf.eigenvalues``, ``pf.sample(y0, steps)``.
 

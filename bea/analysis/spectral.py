@@ -258,14 +258,20 @@ def constraint_gradient(lam, u, g, hessian_times: Callable, third: Callable, com
 def spectral(fields, variables, at, h, weight_decay=0) -> Spectral:
     """Spectral diagnostics of gradient descent on a concrete problem at the point ``at``.
 
-    Arguments:
-        fields, variables: one block, one field, as for :meth:`bea.ModifiedFlow.lambdify`:
-            ``{"f": [expr, ...]}`` with ``f = -grad E`` (its Jacobian must be symmetric) and
-            ``{"theta": [symbol, ...]}``.
-        at: ``{variable: value}`` for every variable (exact; floats read as decimals).
-        h: the step size; weight_decay: ``w >= 0`` (``E + w/2 |theta|^2``).
+    Parameters
+    ----------
+    fields, variables
+        one block, one field, as for :meth:`bea.ModifiedFlow.lambdify`:
+        ``{"f": [expr, ...]}`` with ``f = -grad E`` (its Jacobian must be symmetric) and
+        ``{"theta": [symbol, ...]}``.
+    at
+        ``{variable: value}`` for every variable (exact; floats read as decimals).
+    h
+        the step size; weight_decay: ``w >= 0`` (``E + w/2 |theta|^2``).
 
-    Returns:
+    Returns
+    -------
+    Spectral
         :class:`Spectral`.  The Hessian and third derivatives are exact at the point; eigenpairs are
         computed at 50 digits and returned as float64; boundaries of the regimes are decided exactly.
 

@@ -364,7 +364,9 @@ def one_step_map(scheme, order: int, *, time: str = "same", players: int | None 
     :meth:`BSeries.modified_field` uses.  Schemes that read past iterates (heavy ball, Nesterov,
     optimistic) have no one-step map of ``y`` alone and are refused.
 
-    Returns:
+    Returns
+    -------
+    BSeries
         :class:`BSeries` with ``kind="map"``.
 
     >>> import bea

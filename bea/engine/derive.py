@@ -40,26 +40,39 @@ def derive(scheme, order: int, *, time: str = "same", players: int | None = None
     ``O(h**(order+1))``): the backward error analysis of [HLW06, Sec IX.1], here for optimisers
     ([RWQD23, Sec 2], [Ros23, Ch. 4]).
 
-    Arguments:
-        scheme: a built-in name (``bea.SCHEMES``), ``"path.py:function"``, ``"module:function"``
-            or a scheme made with ``@bea.scheme``.
-        order: ``p >= 1``; the powers ``h^0 .. h^(p-1)`` are derived (2: the IGR flow, 3: the
-            third-order flow).
-        time: ``"same"`` (``T = h`` for every block) or ``"per-player"`` (``T_b = v_b h``).
-        players: 1 or 2, for the schemes that have both forms (``rk4``, ``heavy-ball``, ...).
-        progress: print a timed line for each phase on stderr.
-        budget: seconds; work estimated (:mod:`bea.engine.budget`) to take longer is refused
-            before it starts.  ``None``: no limit.
-        average_orderings: average over every ordering of the fields that share a block (sgd's
-            batches drawn in a random order, [SDBD21]; :func:`bea.engine.orderings.average_orderings`).
-        **params: the scheme's parameters (``v_phi=2``, ``m="3/2"``, ``k="k"``); unset ones stay
-            symbolic.
+    Parameters
+    ----------
+    scheme
+        a built-in name (``bea.SCHEMES``), ``"path.py:function"``, ``"module:function"``
+        or a scheme made with ``@bea.scheme``.
+    order
+        ``p >= 1``; the powers ``h^0 .. h^(p-1)`` are derived (2: the IGR flow, 3: the
+        third-order flow).
+    time
+        ``"same"`` (``T = h`` for every block) or ``"per-player"`` (``T_b = v_b h``).
+    players
+        1 or 2, for the schemes that have both forms (``rk4``, ``heavy-ball``, ...).
+    progress
+        print a timed line for each phase on stderr.
+    budget
+        seconds; work estimated (:mod:`bea.engine.budget`) to take longer is refused
+        before it starts.  ``None``: no limit.
+    average_orderings
+        average over every ordering of the fields that share a block (sgd's
+        batches drawn in a random order, [SDBD21]; :func:`bea.engine.orderings.average_orderings`).
+    **params
+        the scheme's parameters (``v_phi=2``, ``m="3/2"``, ``k="k"``); unset ones stay
+        symbolic.
 
-    Returns:
+    Returns
+    -------
+    ModifiedFlow
         :class:`~bea.result.ModifiedFlow`.  Normalisation: a term is ``c h^p F(t)`` with
         ``p = |t| - 1`` and ``c`` the whole factor (no symmetry factor is hidden in the tree):
         Euler's ``f[f,f]`` term is ``1/12 h^2 f''(f, f)``.
 
+    Examples
+    --------
     >>> flow = derive("euler", order=2)
     >>> [(t.tree, t.coefficient) for t in flow.terms]
     [(Tree('f'), 1), (Tree('f[f]'), -1/2)]
@@ -112,7 +125,9 @@ def modify(scheme, order: int, *, terms: str = "all", time: str = "same", player
 
     Arguments and budget as :func:`derive`.
 
-    Returns:
+    Returns
+    -------
+    ModifiedFlow
         :class:`~bea.result.ModifiedFlow` with ``kind == "modifying"``: a term ``c h^p F(t)`` belongs to the
         field of its tree's root label ``t.tree.label`` (several fields may share a block, as in sgd).
 
