@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sympy
 
+from ...analysis.cancel import regularised
+from ...analysis.losses import potential
+from ...concrete.library import get_problem
 from ...engine.derive import derive
 from ..entry import R, PER_PLAYER, Entry, field_values, h, v_phi, v_theta, value_entry
 
@@ -73,6 +76,33 @@ def entries() -> list[Entry]:
         return {"phi'": sympy.expand(phi_dot), "theta'": sympy.expand(theta_dot),
                 "d(theta^2 + phi^2)/dt": sympy.expand(2 * theta * theta_dot + 2 * phi * phi_dot)}
 
+    cg, cz = sympy.symbols("c_gamma c_zeta")
+    lprime = sympy.Rational(1, 2)                                  # l'(0) for the library's l = -log(1 + e^-t)
+
+    def b63_printed():
+        """B.223-B.224 with gamma = c_gamma h, zeta = c_zeta h, and the stability condition of B.6.3 / Sec 4.5.1."""
+        return {"J[0,0]": (h * v_phi / 2 - 2 * cg * h) * lprime**2, "J[0,1]": lprime, "J[1,0]": -lprime,
+                "J[1,1]": (h * v_theta / 2 - 2 * cz * h) * lprime**2,
+                "gamma above which the symmetric part is negative definite": h * v_phi / 4,
+                "zeta above which the symmetric part is negative definite": h * v_theta / 4}
+
+    def b63_derived():
+        """The engine's modified flow of simultaneous updates on the regularised losses (bea.regularised: the
+        substitution law), its Jacobian at the equilibrium, and the thresholds SymPy solves from its symmetric part."""
+        game = get_problem("dirac-gan").instance({"phi": ("f",), "theta": ("g",)})
+        flow = regularised("simultaneous", 2, "zero-sum", {"f": [(cg, potential("E", "g"))], "g": [(cz, potential("E", "f"))]},
+                           time="per-player")
+        J = flow.jacobian(game.fields, game.variables, {"phi": 0, "theta": 0})
+        out = {f"J[{i},{j}]": J[i, j] for i in range(2) for j in range(2)}
+        positive = sympy.Symbol("h", positive=True)
+        for i, (c, name) in enumerate(((cg, "gamma"), (cz, "zeta"))):
+            condition = sympy.solve(((J + J.T) / 2)[i, i].subs(h, positive) < 0, c)
+            if not (isinstance(condition, sympy.StrictGreaterThan) and condition.lhs == c):
+                out[f"{name} above which the symmetric part is negative definite"] = sympy.nan
+                continue
+            out[f"{name} above which the symmetric part is negative definite"] = condition.rhs * h
+        return out
+
     return [
         value_entry("thesis-b.3", "thesis App B.3 (Eqs B.164-B.165)", "Runge-Kutta 4 for two players with different "
                     "learning rates: first-order drift from the interaction terms only",
@@ -95,4 +125,13 @@ def entries() -> list[Entry]:
                     r"\dot{\phi} = l'\theta + \frac{h}{2} [-\theta^3 l' l'' + \phi l'^2 + \phi^2 \theta l' l''], \quad "
                     r"\dot{\theta} = -l'\phi - \frac{h}{2} [-\theta l'^2 - \theta^2 \phi l' l'' + \phi^3 l' l''], \quad "
                     r"\frac{d(\theta^2 + \phi^2)}{dt} = h\theta^2 l'^2 + h\phi^2 l'^2"),
+        value_entry("thesis-b.6.3", "thesis App B.6.3 (Eqs B.223-B.224) and Sec 4.5.1", "Dirac-GAN with explicit "
+                    "regularisation E_phi = -E + gamma |grad_theta E|^2, E_theta = E + zeta |grad_phi E|^2: the modified "
+                    "Jacobian at the equilibrium, negative definite iff gamma > h v_phi/4 and zeta > h v_theta/4",
+                    PER_PLAYER + "; gamma = c_gamma h, zeta = c_zeta h (O(h), as the thesis takes them); l = "
+                    "-log(1 + e^-t), l'(0) = 1/2; the condition read off the symmetric part of the Jacobian",
+                    "bea cancel --scheme simultaneous --order 2 --system zero-sum --terms interaction --time per-player",
+                    b63_printed, b63_derived,
+                    r"\tilde{J} = \begin{bmatrix} (hv_\phi/2 - 2\gamma)l'(0)^2 & l'(0) \\ -l'(0) & (hv_\theta/2 - 2\zeta)"
+                    r"l'(0)^2 \end{bmatrix}, \quad \gamma > \frac{h v_\phi}{4}, \ \zeta > \frac{h v_\theta}{4}"),
     ]

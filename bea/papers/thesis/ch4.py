@@ -9,6 +9,7 @@ import numpy as np
 import sympy
 
 from ...algebra.trees import parse_tree
+from ...analysis.cancel import cancel
 from ...analysis.gradient import gradient_system
 from ...analysis.principal_flow import principal_flow
 from ...analysis.stability import equilibrium_jacobian
@@ -291,6 +292,32 @@ def _log_jordan(M: sympy.Matrix) -> sympy.Matrix:
     return sympy.Matrix([[sympy.log(a), b / a], [0, sympy.log(a)]])
 
 
+def _sec463() -> Entry:
+    """Sec 4.6.3: the coefficients that cancel the interaction terms (Eqs 4.40-4.41), from bea.cancel."""
+    def printed():
+        return {"simultaneous c1": v_phi * h / 4, "simultaneous c2": v_theta * h / 4,
+                "alternating c1": v_phi * h / 4, "alternating c2": v_theta * h / 4 * (1 - 2 * v_phi / v_theta)}
+
+    def derived():
+        out = {}
+        for scheme in ("simultaneous", "alternating"):
+            c = cancel(scheme, 2, "zero-sum", "interaction", time="per-player")
+            for name, label in (("c1", "f"), ("c2", "g")):
+                rows = c.regulariser(label)
+                out[f"{scheme} {name}"] = sum((coefficient * h**power for power, coefficient, _ in rows), sympy.Integer(0))
+        return out
+
+    return value_entry("thesis-sec4.6.3", "thesis Sec 4.6.3 (Eqs 4.40-4.41)", "the explicit regularisers "
+                       "E_phi = -E + c1 |grad_theta E|^2, E_theta = E + c2 |grad_phi E|^2 that cancel the interaction "
+                       "terms: c1 = v_phi h/4, c2 = v_theta h/4 (simultaneous), c2 = v_theta h/4 (1 - 2 v_phi/v_theta) "
+                       "(alternating)", ZERO_SUM + "; " + PER_PLAYER + "; the coefficients of bea.cancel's regularisers",
+                       "bea cancel --scheme alternating --order 2 --system zero-sum --terms interaction --time per-player",
+                       printed, derived,
+                       r"E_\phi = -E + c_1 \|\nabla_\theta E\|^2, \ E_\theta = E + c_2 \|\nabla_\phi E\|^2; \ "
+                       r"c_1 = \frac{v_\phi h}{4}, \ c_2 = \frac{v_\theta h}{4} \ \text{or} \ "
+                       r"\frac{v_\theta h}{4}\left(1 - \frac{2 v_\phi}{v_\theta}\right)")
+
+
 def entries() -> list[Entry]:
     """The Ch. 4 entries, in the thesis's order."""
-    return _two_player_fields() + _k_matrices() + _eq427_428() + _losses() + [_table41()] + _game_pf()
+    return _two_player_fields() + _k_matrices() + _eq427_428() + _losses() + [_table41(), _sec463()] + _game_pf()

@@ -33,6 +33,25 @@ def _sgd_expectation_513(n: int) -> dict:
     return {"theta": rows}
 
 
+def _smith_510(n: int) -> dict:
+    """Thesis Eq 5.10 (Smith et al.'s expectation over orderings): E_bar + h/(4n) sum_k |grad E_k|^2."""
+    rows = [(0, R(1, n), P(f"E{i}")) for i in range(1, n + 1)]
+    rows += [(1, R(1, 4 * n), P(f"E{i}", f"f{i}")) for i in range(1, n + 1)]
+    return {"theta": rows}
+
+
+def _smith_511(n: int) -> dict:
+    """Thesis Eqs 5.11-5.12: E_bar + h/4 |grad E_bar|^2 + h/(4n) sum_k |grad E_k - grad E_bar|^2, expanded in the
+    potentials grad E_i . grad E_j (E_bar the mean of the E_i)."""
+    pairs = [(i, j) for i in range(1, n + 1) for j in range(1, n + 1)]
+    rows = [(0, R(1, n), P(f"E{i}")) for i in range(1, n + 1)]
+    rows += [(1, R(1, 4 * n**2), P(f"E{i}", f"f{j}")) for i, j in pairs]                 # h/4 |grad E_bar|^2
+    rows += [(1, R(1, 4 * n), P(f"E{k}", f"f{k}")) for k in range(1, n + 1)]             # h/(4n) sum |grad E_k|^2
+    rows += [(1, -R(2, 4 * n**2), P(f"E{i}", f"f{j}")) for i, j in pairs]                # -2 grad E_k . grad E_bar
+    rows += [(1, R(1, 4 * n**2), P(f"E{i}", f"f{j}")) for i, j in pairs]                 # + |grad E_bar|^2
+    return {"theta": rows}
+
+
 def averaged_over_orderings(n: int):
     """The SGD modified field averaged over all orderings of the n batches (exact; the engine's
     :func:`bea.engine.orderings.average_orderings`)."""
@@ -46,20 +65,20 @@ def entries() -> list[Entry]:
         """n full-batch gradient descent steps, T = n h."""
         return repeat(n, lambda z: z + h * F.f(z), y)
 
-    def printed_for(rows_of):
+    def printed_for(rows_of, label=""):
         def printed():
             out = {}
             for n in (2, 3, 4):
                 blocks = make_scheme("sgd", n=n).blocks
-                out.update(field_of_loss(rows_of(n), gradient_system("sgd", blocks), 2, f"n={n}: "))
+                out.update(field_of_loss(rows_of(n), gradient_system("sgd", blocks), 2, f"{label}n={n}: "))
             return out
         return printed
 
-    def derived_for(flow_of):
+    def derived_for(flow_of, label=""):
         def derived():
             values = {}
             for n in (2, 3, 4):
-                values.update(field_values(flow_of(n), prefix=f"n={n}: "))
+                values.update(field_values(flow_of(n), prefix=f"{label}n={n}: "))
             return values
         return derived
 
@@ -89,6 +108,17 @@ def entries() -> list[Entry]:
                   r"\nabla_{\theta} E(\theta_{t-1}) - \frac{h}{2n} \left[\sum_{k=0}^{n-1} \nabla_{\theta} E(\theta; X^{t+k})^T "
                   r"\nabla_{\theta} E(\theta_{t-1}; X^{t+k}) \right]",
                   lambda: modified_loss(averaged_over_orderings(3), "sgd", frozen=True).to_latex()),
+        Entry("thesis-eq5.10", "thesis Eqs 5.10-5.12 (Smith et al.)", "SGD's modified loss averaged over the orderings of "
+              "the batches, E_bar + h/(4n) sum_k |grad E_k|^2, and its split into full-batch and variance terms "
+              "(n = 2, 3, 4); no frozen factors", sgd_conv.replace("; factors frozen at theta_{t-1}", ""),
+              "bea loss --scheme sgd --param n=3 --order 2 --system sgd --average-orderings",
+              r"\mathbb{E}_\sigma [E_{sgd}] = E + \frac{h}{4n} \sum_{k=0}^{n-1} \|\nabla_{\theta} E(\theta; X^k)\|^2 "
+              r"= E + \frac{h}{4} \|\nabla_{\theta} E\|^2 + \frac{h}{4n} \sum_{k=0}^{n-1} \|\nabla_{\theta} E(\theta; X^k) "
+              r"- \nabla_{\theta} E\|^2",
+              lambda: {**printed_for(_smith_510, "Eq 5.10 ")(), **printed_for(_smith_511, "Eqs 5.11-5.12 ")()},
+              lambda: ({**derived_for(averaged_over_orderings, "Eq 5.10 ")(),
+                        **derived_for(averaged_over_orderings, "Eqs 5.11-5.12 ")()},
+                       modified_loss(averaged_over_orderings(3), "sgd").to_latex())),
         field_entry("thesis-eq5.22", "thesis Eqs 5.22-5.23", "first-order drift of simultaneous gradient descent in a "
                     "general game: self and interaction terms", "general game f = -grad_phi E_phi, g = -grad_theta E_theta; "
                     "v_phi = v_theta = 1", "simultaneous", 2,
