@@ -42,12 +42,18 @@ ERRATA = {
     # Sun et al. Eq 18 / Table 9: 4/(3 dt^2) is Nesterov's bound only as the damping d -> 0; at Table 9's momentum
     # 0.9 the exact interval gives alpha_max = 1e9/7 = 1.43e8 (their experiment found 1.42e8), not 1.33e8.
     "sun-eq18",
+    # Thesis A.160-A.161: subtracting A.159's theta + beta v - h grad E leaves -beta v, printed + beta v (the
+    # h grad E term, -h beta/(1 - beta), is right).
+    "thesis-eqA.160",
+    # Thesis A.165: A.164 (-h g^2 + h^2/2 lambda g^2 per direction) is right; A.165 prints (1 - h/(2 lambda)) g^2
+    # for -h (1 - h lambda/2) g^2.
+    "thesis-eqA.165",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 47 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 49 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 

@@ -51,6 +51,8 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-eq4.74": _eqs("thesis", "4.74"),
     "thesis-thmA.1.2": ["thesis Thm A.1.2", "thesis A.30", "thesis Thm 4.8.1", *_eqs("thesis", "4.57")],
     "thesis-eqA.42": ["thesis A.42"],
+    "thesis-eqA.160": ["thesis App A.10", *(f"thesis A.{n}" for n in range(154, 162))],
+    "thesis-eqA.165": ["thesis App A.2.1", *(f"thesis A.{n}" for n in range(162, 166))],
     "thesis-thm5.2.2": ["thesis Thm 5.2.2", *_eqs("thesis", "5.7", "5.8")],
     "thesis-eq5.9": _eqs("thesis", "5.9"),
     "thesis-eq5.10": _eqs("thesis", "5.10", "5.11", "5.12"),

@@ -1,12 +1,14 @@
-"""Thesis App. A [Ros23]: the principal terms of the Euler update for any field (Thm A.1.2) and the
-recursion for their coefficients (Eq A.42).
+"""Thesis App. A [Ros23]: the principal terms of the Euler update for any field (Thm A.1.2), the recursion for
+their coefficients (Eq A.42), the drift of heavy ball from its flow (A.154-A.161) and the loss change over one
+gradient-descent step (A.162-A.165).
 """
 
 from __future__ import annotations
 
 import sympy
 
-from ..entry import Entry, value_entry
+from ...analysis.drift import loss_change, momentum_drift
+from ..entry import Entry, h, value_entry
 from ..tmlr import chain_coefficients, chain_terms
 
 __all__ = ["entries"]
@@ -29,6 +31,30 @@ def entries() -> list[Entry]:
             c.append(-total)
         return {f"c_{n}": value for n, value in enumerate(c)}
 
+    beta, a = sympy.Rational(9, 10), sympy.Rational(3, 2)
+    step = sympy.Rational(1, 10)
+
+    def a160_derived():
+        """Heavy ball against the flow of -grad E/(1 - beta) (bea.momentum_drift: the flow integrated by SciPy)
+        on the linear loss E = a theta, where the drift has no h^2 term: its coefficients of v and of h grad E."""
+        theta = sympy.Symbol("theta")
+        fields, variables = {"f": [-a + 0 * theta]}, {"theta": [theta]}
+        drift = [momentum_drift(fields, variables, {theta: 1}, step, beta, [v]).drift[0] for v in (0, 1)]
+        return {"coefficient of v_{t-1}": drift[1] - drift[0], "coefficient of h grad E": drift[0] / float(step * a)}
+
+    lam, x0 = 3, sympy.Rational(1, 2)
+
+    def a165_printed():
+        g = lam * x0                                        # one eigendirection: g . u = lambda x
+        return {"A.164: E(theta+) - E(theta)": -h * g**2 + h**2 / 2 * lam * g**2,
+                "A.165: E(theta+) - E(theta)": (1 - h / (2 * lam)) * g**2}
+
+    def a165_derived():
+        x = sympy.Symbol("x")
+        change = loss_change("euler", lam * x**2 / 2, {"theta": [x]}, {x: x0}, 2)
+        total = sum(c * h**k for k, c in enumerate(change.coefficients, start=1))
+        return {"A.164: E(theta+) - E(theta)": total, "A.165: E(theta+) - E(theta)": total}
+
     return [
         value_entry("thesis-thmA.1.2", "thesis Thm A.1.2 (Eq A.30; also Thm 4.8.1, Eq 4.57)",
                     "principal terms of the Euler update for any field: (-1)^n/(n+1) (df/dtheta)^n f, to order 20",
@@ -43,4 +69,20 @@ def entries() -> list[Entry]:
                     lambda: a42(20),
                     lambda: {f"c_{n}": c for n, c in enumerate(chain_coefficients(20, gradient=False))},
                     r"c_n = - \sum_{k=2}^{n+1} \frac{1}{k!} \sum_{l_1+l_2+\dots+l_k=n-k+1} c_{l_1} c_{l_2} \dots c_{l_k}"),
+        value_entry("thesis-eqA.160", "thesis App A.10 (Eqs A.154-A.161)", "the drift of one heavy-ball step from the "
+                    "flow of -grad E/(1 - beta): h^2/(2 (1 - beta)^2) Hess E grad E + beta v_{t-1} - h beta/(1 - beta) "
+                    "grad E (as printed)", "heavy ball theta_t = theta_{t-1} + beta v_{t-1} - h grad E (A.157); on E = "
+                    "(3/2) theta (no h^2 term), beta = 9/10, h = 1/10; the drift from SciPy's integration of the flow",
+                    "bea drift --field f=-3/2 --at theta=1 --h 1/10 --beta 9/10 --velocity 1",
+                    lambda: {"coefficient of v_{t-1}": beta, "coefficient of h grad E": -beta / (1 - beta)},
+                    a160_derived,
+                    r"\frac{h^2}{2(1-\beta)^2}\nabla^2_\theta E \nabla_\theta E + \beta v_{t-1} - \frac{h\beta}{1-\beta}"
+                    r"\nabla_\theta E"),
+        value_entry("thesis-eqA.165", "thesis App A.2.1 (Eqs A.162-A.165)", "the change of the loss over one gradient "
+                    "descent step, per Hessian eigendirection", "E = 3 theta^2/2 at theta = 1/2 (one direction, "
+                    "lambda = 3, g . u = 3/2); bea's exact series of E(theta+) - E(theta) through h^2",
+                    "bea loss-change --loss 3*x^2/2 --var x --at x=1/2 --order 2",
+                    a165_printed, a165_derived,
+                    r"E(\theta_{t+1}) \approx E(\theta_t) - h \sum_i (\nabla E^T u_i)^2 + \frac{h^2}{2} \sum_i \lambda_i "
+                    r"(\nabla E^T u_i)^2 \approx E(\theta_t) + \sum_i (1 - h/(2\lambda_i)) (\nabla E^T u_i)^2"),
     ]
