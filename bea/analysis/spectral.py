@@ -118,8 +118,11 @@ class Spectral(Printable):
     def pf_exponents(self) -> np.ndarray:
         """``log(1 - h lambda_i)/h``: the principal flow's rate per direction, the eigenvalues of its Jacobian
         at a critical point [RWQD23, Eq 16] (complex for ``h lambda > 1``; the iterates are ``(1 - h lambda)^k``)."""
-        with np.errstate(divide="ignore"):
-            return alpha_pf(self.h * self.eigenvalues) * self.eigenvalues
+        alpha = alpha_pf(self.h * self.eigenvalues)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = alpha * self.eigenvalues
+        # at h lambda = 1 the step map is singular: the rate is -inf (complex infinity times lambda is no number)
+        return np.where(np.isinf(alpha.real), complex(-np.inf, 0), rates)
 
     @property
     def regimes(self) -> list[str]:

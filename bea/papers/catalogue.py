@@ -30,6 +30,7 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-thm3.1": ["tmlr Thm 3.1", *_eqs("tmlr", "9")],
     "tmlr-def3.1": ["tmlr Def 3.1", *_eqs("tmlr", "12"), "tmlr Thm 3.2"],
     "tmlr-rem3.1": ["tmlr Remark 3.1"],
+    "tmlr-sec3.1": ["tmlr Sec 3.1 (real stable, complex stable and unstable complex cases)"],
     "tmlr-eq16": _eqs("tmlr", "16"),
     "tmlr-sec3.2-jacobians": ["tmlr Sec 3.2 (the Jacobian eigenvalues after Eq 16)"],
     "thesis-thm4.2.1": ["thesis Thm 4.2.1", *_eqs("thesis", "4.15", "4.16")],

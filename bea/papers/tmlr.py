@@ -7,6 +7,7 @@ from __future__ import annotations
 import sympy
 
 from ..analysis.principal_flow import principal_flow
+from ..analysis.spectral import spectral
 from ..engine.derive import derive, principal
 from .entry import SINGLE, Entry, R, field_entry, h, value_entry
 
@@ -57,7 +58,44 @@ def entries() -> list[Entry]:
                     lambda: {"NGF": -_lam, "IGR": -_lam - h**2 / 2 * _lam**2},
                     _sec32_derived,
                     r"-\lambda_i^* \quad\text{and}\quad -\lambda_i^* - \frac{h^2}{2}\lambda_i^{*2}"),
+        value_entry("tmlr-sec3.1", "TMLR Sec 3.1", "the three cases of the PF's coefficient alpha_PF(h lambda) = "
+                    "log(1 - h lambda)/(h lambda) against the NGF's -1: real stable (h lambda < 1: alpha_PF real, "
+                    "negative), complex stable (1 < h lambda < 2: complex, negative real part), unstable complex "
+                    "(h lambda > 2: positive real part, the opposite sign of the NGF's)", SINGLE + "; a quadratic with "
+                    "h lambda = -1/2, 1/2, 3/2, 5/2 (h = 1); alpha_PF read off bea.spectral's PF exponents",
+                    "bea spectral --field f=-x/2 --field f=-3*y/2 --field f=-5*z/2 --field f=w/2 --var theta=x,y,z,w "
+                    "--at x=1 y=1 z=1 w=1 --h 1", _sec31_printed, _sec31_derived,
+                    r"\lambda_i < 1/h: \alpha_{PF} \in \mathbb{R}, < 0; \quad 1/h < \lambda_i < 2/h: "
+                    r"\mathrm{Re}\,\alpha_{PF} < 0; \quad 2/h < \lambda_i: \mathrm{Re}\,\alpha_{PF} > 0"),
     ]
+    return out
+
+
+_SEC31 = (R(-1, 2), R(1, 2), R(3, 2), R(5, 2))             # h lambda in each case (h = 1); -1/2: lambda < 1/h too
+
+
+def _sec31_printed() -> dict:
+    out = {}
+    for z in _SEC31:
+        out[f"h lambda = {z}: sign of Re alpha_PF"] = -1 if z < 2 else 1
+        out[f"h lambda = {z}: alpha_PF is real"] = bool(z < 1)
+        out[f"h lambda = {z}: the NGF's sign, -1, agrees"] = bool(z < 2)
+    return out
+
+
+def _sec31_derived() -> dict:
+    """alpha_PF(h lambda_i) = (log(1 - h lambda_i)/h) / lambda_i from the engine's PF exponents (TMLR Eq 16)."""
+    variables = sympy.symbols("x y z w")
+    E = sum(z * v**2 / 2 for z, v in zip(_SEC31, variables))
+    s = spectral({"f": [-E.diff(v) for v in variables]}, {"theta": list(variables)}, dict.fromkeys(variables, 1), 1)
+    out = {}
+    for lam, rate in zip(s.eigenvalues, s.pf_exponents):
+        alpha = complex(rate) / float(lam)
+        z = sympy.nsimplify(float(lam))
+        sign = 1 if alpha.real > 0 else -1
+        out[f"h lambda = {z}: sign of Re alpha_PF"] = sign
+        out[f"h lambda = {z}: alpha_PF is real"] = bool(abs(alpha.imag) < 1e-12)
+        out[f"h lambda = {z}: the NGF's sign, -1, agrees"] = bool(sign == -1)
     return out
 
 
