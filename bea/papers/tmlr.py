@@ -67,8 +67,32 @@ def entries() -> list[Entry]:
                     "--at x=1 y=1 z=1 w=1 --h 1", _sec31_printed, _sec31_derived,
                     r"\lambda_i < 1/h: \alpha_{PF} \in \mathbb{R}, < 0; \quad 1/h < \lambda_i < 2/h: "
                     r"\mathrm{Re}\,\alpha_{PF} < 0; \quad 2/h < \lambda_i: \mathrm{Re}\,\alpha_{PF} > 0"),
+        value_entry("tmlr-eq18", "TMLR Eqs 18-19", "the drift-adjusted learning rate DAL, h = 2/|Hess E g_hat|, and "
+                    "DAL-p, 2/|Hess E g_hat|^p", SINGLE + "; E = x^4/4 + x y + y^2 at (1, 1/2), p = 1 and 1/2; the "
+                    "printed formula exactly (g_hat = grad E/|grad E|) against bea.spectral's DAL (floats, 9 digits)",
+                    "bea spectral --field f=-x^3-y --field f=-x-2*y --var theta=x,y --at x=1 y=1/2 --h 1/10",
+                    _eq18_printed, _eq18_derived,
+                    r"h(\theta) = \frac{2}{\|\nabla^2_\theta E \hat{g}(\theta)\|}, \quad h_p(\theta) = "
+                    r"\frac{2}{\|\nabla^2_\theta E \hat{g}(\theta)\|^p}"),
     ]
     return out
+
+
+_X, _Y = sympy.symbols("x y")
+_E18 = _X**4 / 4 + _X * _Y + _Y**2
+_AT18 = {_X: 1, _Y: R(1, 2)}
+
+
+def _eq18_printed() -> dict:
+    g = sympy.Matrix([_E18.diff(v) for v in (_X, _Y)]).xreplace(_AT18)
+    H = sympy.hessian(_E18, (_X, _Y)).xreplace(_AT18)
+    drift = (H * g).norm() / g.norm()
+    return {"DAL": 2 / drift, "DAL-0.5": 2 / sympy.sqrt(drift)}
+
+
+def _eq18_derived() -> dict:
+    s = spectral({"f": [-_E18.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}, _AT18, R(1, 10))
+    return {"DAL": s.dal(1), "DAL-0.5": s.dal(0.5)}
 
 
 _SEC31 = (R(-1, 2), R(1, 2), R(3, 2), R(5, 2))             # h lambda in each case (h = 1); -1/2: lambda < 1/h too

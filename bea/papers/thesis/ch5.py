@@ -33,6 +33,11 @@ def _sgd_expectation_513(n: int) -> dict:
     return {"theta": rows}
 
 
+def _mean_loss(n: int) -> dict:
+    """Thesis Eq 5.6: the mean of the batch losses."""
+    return {"theta": [(0, R(1, n), P(f"E{i}")) for i in range(1, n + 1)]}
+
+
 def _smith_510(n: int) -> dict:
     """Thesis Eq 5.10 (Smith et al.'s expectation over orderings): E_bar + h/(4n) sum_k |grad E_k|^2."""
     rows = [(0, R(1, n), P(f"E{i}")) for i in range(1, n + 1)]
@@ -65,12 +70,12 @@ def entries() -> list[Entry]:
         """n full-batch gradient descent steps, T = n h."""
         return repeat(n, lambda z: z + h * F.f(z), y)
 
-    def printed_for(rows_of, label=""):
+    def printed_for(rows_of, label="", order=2):
         def printed():
             out = {}
             for n in (2, 3, 4):
                 blocks = make_scheme("sgd", n=n).blocks
-                out.update(field_of_loss(rows_of(n), gradient_system("sgd", blocks), 2, f"{label}n={n}: "))
+                out.update(field_of_loss(rows_of(n), gradient_system("sgd", blocks), order, f"{label}n={n}: "))
             return out
         return printed
 
@@ -89,6 +94,12 @@ def entries() -> list[Entry]:
                      latex_printed, printed, lambda: (derived(), latex_of()))
 
     return [
+        Entry("thesis-lemma5.2.1", "thesis Lemma 5.2.1 (Eq 5.6)", "to first order n SGD steps follow the gradient flow "
+              "of the mean batch loss (n = 2, 3, 4)", sgd_conv.replace("; factors frozen at theta_{t-1}", ""),
+              "bea loss --scheme sgd --param n=3 --order 1 --system sgd",
+              r"\tilde{E}(\theta) = E(\theta; \{X^t, \dots, X^{t+n-1}\})",
+              printed_for(_mean_loss, order=1), lambda: (derived_for(lambda n: derive("sgd", 1, n=n))(),
+                                                          modified_loss(derive("sgd", 1, n=3), "sgd").to_latex())),
         ch5_entry("thesis-thm5.2.2", "thesis Thm 5.2.2 (Eqs 5.7-5.8)", "modified loss of n SGD steps (n = 2, 3, 4), "
                   "compared through its gradient at theta_{t-1}", printed_for(_sgd_loss_522),
                   derived_for(lambda n: derive("sgd", 2, n=n)),
