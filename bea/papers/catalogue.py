@@ -33,6 +33,7 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-sec3.1": ["tmlr Sec 3.1 (real stable, complex stable and unstable complex cases)"],
     "tmlr-eq16": _eqs("tmlr", "16"),
     "tmlr-sec3.2-jacobians": ["tmlr Sec 3.2 (the Jacobian eigenvalues after Eq 16)"],
+    "tmlr-rem6.1": ["tmlr Remark 6.1", *_eqs("tmlr", "17")],
     "tmlr-eq18": _eqs("tmlr", "18", "19"),
     "thesis-thm4.2.1": ["thesis Thm 4.2.1", *_eqs("thesis", "4.15", "4.16")],
     "thesis-thm4.2.2": ["thesis Thm 4.2.2", *_eqs("thesis", "4.19", "4.20")],

@@ -74,8 +74,22 @@ def entries() -> list[Entry]:
                     _eq18_printed, _eq18_derived,
                     r"h(\theta) = \frac{2}{\|\nabla^2_\theta E \hat{g}(\theta)\|}, \quad h_p(\theta) = "
                     r"\frac{2}{\|\nabla^2_\theta E \hat{g}(\theta)\|^p}"),
+        value_entry("tmlr-rem6.1", "TMLR Remark 6.1 (Eq 17)", "where Hess E grad E = 0 the PF is the NGF",
+                    SINGLE + "; E = x + y^2/2 at (0, 0) (grad E = (1, 0), Hess E grad E = 0), h = 3/2 (h lambda = 3/2 "
+                    "on the curved direction); the PF's field from bea.principal_flow",
+                    "bea pf --field f=-1 --field f=-y --var theta=x,y --at x=0 y=0 --h 3/2",
+                    lambda: {"PF x": -1, "PF y": 0}, _rem61_derived,
+                    r"\nabla^2_\theta E \nabla_\theta E = \sum_i \lambda_i \nabla_\theta E^T u_i u_i = 0 \implies "
+                    r"\mathrm{PF} = -\nabla_\theta E"),
     ]
     return out
+
+
+def _rem61_derived() -> dict:
+    """The PF's field at the point; an imaginary part (the PF is complex where h lambda > 1) would show as a
+    difference, since it is added to the real part by its size."""
+    field = principal_flow({"f": [-1 + 0 * _X, -_Y]}, {"theta": [_X, _Y]}, R(3, 2), method="jordan").field([0.0, 0.0])
+    return {"PF x": float(field[0].real) + abs(field[0].imag), "PF y": float(field[1].real) + abs(field[1].imag)}
 
 
 _X, _Y = sympy.symbols("x y")
