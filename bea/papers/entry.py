@@ -129,12 +129,13 @@ exact printed value to this many significant digits (or within ``10^-12`` of zer
 
 def agree(p, d) -> bool:
     """Printed ``p`` and derived ``d`` agree: a :class:`Quoted` decimal when ``d`` rounds to it; booleans
-    and strings when equal; a float on either side to :data:`FLOAT_DIGITS` digits; else exactly (SymPy)."""
+    and strings when equal; a float (or complex float) on either side to :data:`FLOAT_DIGITS` digits; else
+    exactly (SymPy)."""
     if isinstance(p, Quoted):
         return p.agrees(d)
     if isinstance(p, (bool, str)) or isinstance(d, (bool, str)):
         return p == d
-    if isinstance(p, float) or isinstance(d, float):
+    if isinstance(p, (float, complex)) or isinstance(d, (float, complex)):
         p, d = complex(sympy.N(p, 30)), complex(sympy.N(d, 30))
         return abs(p - d) <= max(10.0 ** -FLOAT_DIGITS * max(abs(p), abs(d)), 1e-12)
     return sympy.simplify(sympy.sympify(p) - sympy.sympify(d)) == 0
@@ -143,7 +144,7 @@ def agree(p, d) -> bool:
 def _show(x) -> str:
     if isinstance(x, (Quoted, str)):
         return str(x)
-    return f"{x:.12g}" if isinstance(x, float) else str(sympy.sympify(x))
+    return f"{x:.12g}" if isinstance(x, (float, complex)) else str(sympy.sympify(x))
 
 
 # -- building blocks --------------------------------------------------------------------------
@@ -227,6 +228,8 @@ def _value_latex(value) -> str:
         return f"\\text{{{text_safe(value)}}}"
     if isinstance(value, float):
         return sympy.latex(sympy.Float(value, 10))
+    if isinstance(value, complex):
+        return sympy.latex(sympy.Float(value.real, 10) + sympy.I * sympy.Float(value.imag, 10))
     return sympy.latex(sympy.sympify(value))
 
 

@@ -74,6 +74,14 @@ def entries() -> list[Entry]:
                     _eq18_printed, _eq18_derived,
                     r"h(\theta) = \frac{2}{\|\nabla^2_\theta E \hat{g}(\theta)\|}, \quad h_p(\theta) = "
                     r"\frac{2}{\|\nabla^2_\theta E \hat{g}(\theta)\|^p}"),
+        value_entry("tmlr-eq15", "TMLR Eq 15", "the loss along a flow of the form sum_i alpha(h lambda_i) (grad E . u_i) u_i "
+                    "changes at the rate dE/dt = sum_i alpha(h lambda_i) (grad E . u_i)^2, for the PF alpha_PF(z) = "
+                    "log(1 - z)/z (complex where h lambda > 1)", SINGLE + "; E = x^2/2 + 3 y^2/2 + x y/2 at (1, -1/2), h = "
+                    "1/2 (h lambda = 0.44 and 1.56) and h = 1 (0.88 and 3.12); the sum exactly over the exact "
+                    "eigenpairs, against grad E . PF from bea.principal_flow (complex floats, 9 digits)",
+                    "bea pf --field f=-x-y/2 --field f=-3*y-x/2 --var theta=x,y --at x=1 y=-1/2 --h 1/2",
+                    _eq15_printed, _eq15_derived,
+                    r"\frac{dE}{dt} = \sum_{i=0}^{D-1} \alpha(h\lambda_i) (\nabla_\theta E^T u_i)^2"),
         value_entry("tmlr-rem6.1", "TMLR Remark 6.1 (Eq 17)", "where Hess E grad E = 0 the PF is the NGF",
                     SINGLE + "; E = x + y^2/2 at (0, 0) (grad E = (1, 0), Hess E grad E = 0), h = 3/2 (h lambda = 3/2 "
                     "on the curved direction); the PF's field from bea.principal_flow",
@@ -82,6 +90,39 @@ def entries() -> list[Entry]:
                     r"\nabla^2_\theta E \nabla_\theta E = \sum_i \lambda_i \nabla_\theta E^T u_i u_i = 0 \implies "
                     r"\mathrm{PF} = -\nabla_\theta E"),
     ]
+    return out
+
+
+def _eq15_loss():
+    x, y = sympy.symbols("x y")
+    return x, y, x**2 / 2 + 3 * y**2 / 2 + x * y / 2
+
+
+def _eq15_printed() -> dict:
+    """sum_i alpha_PF(h lambda_i) (g . u_i)^2 from the exact eigenpairs of the Hessian (SymPy), at each h."""
+    x, y, E = _eq15_loss()
+    at = {x: 1, y: R(-1, 2)}
+    g = sympy.Matrix([E.diff(v) for v in (x, y)]).xreplace(at)
+    H = sympy.hessian(E, (x, y))
+    out = {}
+    for step in (R(1, 2), 1):
+        total = 0
+        for lam, _, vectors in H.eigenvects():
+            u = vectors[0] / vectors[0].norm()
+            z = step * lam
+            total += sympy.log(1 - z) / z * (g.dot(u)) ** 2        # principal branch: log(-r) = log r + i pi
+        out[f"dE/dt along the PF, h = {step}"] = complex(sympy.N(total, 30))
+    return out
+
+
+def _eq15_derived() -> dict:
+    x, y, E = _eq15_loss()
+    out = {}
+    for step in (R(1, 2), 1):
+        pf = principal_flow({"f": [-E.diff(x), -E.diff(y)]}, {"theta": [x, y]}, step, method="eig")
+        g = [float(E.diff(v).subs({x: 1, y: R(-1, 2)})) for v in (x, y)]
+        field = pf.field([1.0, -0.5])
+        out[f"dE/dt along the PF, h = {step}"] = complex(g[0] * field[0] + g[1] * field[1])
     return out
 
 
