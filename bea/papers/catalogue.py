@@ -34,6 +34,8 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-eq15": _eqs("tmlr", "15"),
     "tmlr-eq16": _eqs("tmlr", "16"),
     "tmlr-sec3.2-jacobians": ["tmlr Sec 3.2 (the Jacobian eigenvalues after Eq 16)"],
+    "tmlr-cor4.1": ["tmlr Cor 4.1", "tmlr Cor 4.2", "tmlr Cor 4.3", "thesis Remark 3.4.2", "thesis Remark 3.4.3",
+                    "thesis Remark 3.4.4"],
     "tmlr-rem6.1": ["tmlr Remark 6.1", *_eqs("tmlr", "17")],
     "tmlr-eq18": _eqs("tmlr", "18", "19"),
     "thesis-thm4.2.1": ["thesis Thm 4.2.1", *_eqs("thesis", "4.15", "4.16")],

@@ -4,6 +4,7 @@ principal terms and the principal flow of gradient descent."""
 
 from __future__ import annotations
 
+import numpy as np
 import sympy
 
 from ..analysis.principal_flow import principal_flow
@@ -82,6 +83,15 @@ def entries() -> list[Entry]:
                     "bea pf --field f=-x-y/2 --field f=-3*y-x/2 --var theta=x,y --at x=1 y=-1/2 --h 1/2",
                     _eq15_printed, _eq15_derived,
                     r"\frac{dE}{dt} = \sum_{i=0}^{D-1} \alpha(h\lambda_i) (\nabla_\theta E^T u_i)^2"),
+        value_entry("tmlr-cor4.1", "TMLR Cor 4.1-4.3", "how grad E . u_i changes along the PF, the NGF and the IGR flow: "
+                    "at the rates log(1 - h lambda_i)/h, -lambda_i and -(lambda_i + h lambda_i^2/2)", SINGLE + "; E = "
+                    "x^2/2 + 3 y^2/2 (eigendirections the axes) at (1, 1), h = 1/2 (h lambda = 1/2 and 3/2); d grad E/dt "
+                    "= Hess E theta' with theta' the engine's fields (NGF, IGR: bea.derive, exact; PF: "
+                    "bea.principal_flow, complex floats)", "bea derive --scheme euler --order 2 --gradient single",
+                    _cor41_printed, _cor41_derived,
+                    r"\frac{d\nabla_\theta E}{dt} = \sum_i \frac{\log(1-h\lambda_i)}{h} (\nabla_\theta E^T u_i) u_i, "
+                    r"\ \sum_i -\lambda_i (\nabla_\theta E^T u_i) u_i, \ \sum_i -\left(\lambda_i + \frac{h}{2}\lambda_i^2"
+                    r"\right) (\nabla_\theta E^T u_i) u_i"),
         value_entry("tmlr-rem6.1", "TMLR Remark 6.1 (Eq 17)", "where Hess E grad E = 0 the PF is the NGF",
                     SINGLE + "; E = x + y^2/2 at (0, 0) (grad E = (1, 0), Hess E grad E = 0), h = 3/2 (h lambda = 3/2 "
                     "on the curved direction); the PF's field from bea.principal_flow",
@@ -123,6 +133,38 @@ def _eq15_derived() -> dict:
         g = [float(E.diff(v).subs({x: 1, y: R(-1, 2)})) for v in (x, y)]
         field = pf.field([1.0, -0.5])
         out[f"dE/dt along the PF, h = {step}"] = complex(g[0] * field[0] + g[1] * field[1])
+    return out
+
+
+_COR41 = (1, 3)                                               # lambda on the x and y axes; h = 1/2
+
+
+def _cor41_printed() -> dict:
+    step, out = R(1, 2), {}
+    for axis, lam in zip("xy", _COR41):
+        out[f"PF rate along {axis}"] = complex(sympy.N(sympy.log(1 - step * lam) / step, 30))
+        out[f"NGF rate along {axis}"] = -lam
+        out[f"IGR rate along {axis}"] = -(lam + step * lam**2 / 2)
+    return out
+
+
+def _cor41_derived() -> dict:
+    """d(grad E . u_i)/dt / (grad E . u_i) with d grad E/dt = Hess E theta'."""
+    x, y = sympy.symbols("x y")
+    E = _COR41[0] * x**2 / 2 + _COR41[1] * y**2 / 2
+    fields, variables, at = {"f": [-E.diff(x), -E.diff(y)]}, {"theta": [x, y]}, {x: 1, y: 1}
+    H = sympy.hessian(E, (x, y))
+    g = [E.diff(v).subs(at) for v in (x, y)]
+    out = {}
+    for name, order in (("NGF", 1), ("IGR", 2)):
+        velocity = derive("euler", order).evaluate(fields, variables).subs(at).subs(sympy.Symbol("h"), R(1, 2))
+        rates = H * velocity
+        for i, axis in enumerate("xy"):
+            out[f"{name} rate along {axis}"] = sympy.simplify(rates[i] / g[i])
+    pf = principal_flow(fields, variables, R(1, 2), method="jordan").field([1.0, 1.0])
+    rates = np.asarray(H.tolist(), dtype=float) @ pf
+    for i, axis in enumerate("xy"):
+        out[f"PF rate along {axis}"] = complex(rates[i] / float(g[i]))
     return out
 
 
