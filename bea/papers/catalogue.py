@@ -29,6 +29,7 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-eq8": _eqs("tmlr", "8"),
     "tmlr-thm3.1": ["tmlr Thm 3.1", *_eqs("tmlr", "9"), "tmlr Cor 3.1", *_eqs("tmlr", "10", "11")],
     "tmlr-def3.1": ["tmlr Def 3.1", *_eqs("tmlr", "12"), "tmlr Thm 3.2"],
+    "tmlr-table1": ["tmlr Table 1", "tmlr Sec 3.1 (the alpha functions)"],
     "tmlr-rem3.1": ["tmlr Remark 3.1"],
     "tmlr-sec3.1": ["tmlr Sec 3.1 (real stable, complex stable and unstable complex cases)"],
     "tmlr-eq15": _eqs("tmlr", "15"),

@@ -41,6 +41,14 @@ def entries() -> list[Entry]:
                     lambda: {f"z^{p}": c for p, c in enumerate(chain_coefficients(20, gradient=True))},
                     r"\dot{\theta} = \sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i)}{h\lambda_i} "
                     r"(\nabla_{\theta} E^T u_i) u_i"),
+        value_entry("tmlr-table1", "TMLR Table 1", "the coefficient functions of the flows in the Hessian's "
+                    "eigenbasis, theta' = sum_i alpha(h lambda_i) (grad E . u_i) u_i: alpha_NGF(z) = -1, alpha_IGR(z) = "
+                    "-(1 + z/2), alpha_PF(z) = log(1 - z)/z", SINGLE + "; one eigendirection, E = lambda theta^2/2, "
+                    "alpha = field/(lambda theta) with z = h lambda: NGF and IGR from bea.derive, the PF from "
+                    "bea.principal_flow's exact one-step map (log M/h), symbolically and at z = 3/2 (complex floats)",
+                    "bea derive --scheme euler --order 2 --gradient single", _table1_printed, _table1_derived,
+                    r"\alpha_{NGF}(h\lambda_i) = -1, \quad \alpha_{IGR}(h\lambda_i) = -\left(1 + \frac{h}{2}\lambda_i"
+                    r"\right), \quad \alpha_{PF}(h\lambda_i) = \frac{\log(1-h\lambda_i)}{h\lambda_i}"),
         value_entry("tmlr-rem3.1", "TMLR Remark 3.1", "the PF on E = theta^T A theta/2 + b^T theta: exact on "
                     "gradient descent, and its closed-form solution (per eigendirection, c = theta^T u, beta = b^T u)",
                     SINGLE + "; one eigendirection with eigenvalue lambda",
@@ -257,6 +265,31 @@ def _sec32_derived() -> dict:
     for name, order in (("NGF", 1), ("IGR", 2)):
         jacobian = derive("euler", order).jacobian({"f": [-_lam * theta]}, {"theta": [theta]}, {"theta": 0})
         out[name] = sympy.expand(jacobian[0, 0])
+    return out
+
+
+_Z = sympy.Symbol("z")
+
+
+def _table1_printed() -> dict:
+    return {"alpha_NGF(z)": sympy.Integer(-1), "alpha_IGR(z)": -(1 + _Z / 2), "alpha_PF(z)": sympy.log(1 - _Z) / _Z,
+            "alpha_PF(3/2)": complex(sympy.N(sympy.log(1 - R(3, 2)) / R(3, 2), 30))}
+
+
+def _table1_derived() -> dict:
+    """alpha(z) = field / grad E on E = lambda theta^2/2, lambda = z/h; the PF's field is log(M) theta / h
+    with M the engine's exact one-step map of gradient descent."""
+    theta = sympy.Symbol("theta")
+    fields, variables = {"f": [-_lam * theta]}, {"theta": [theta]}
+    out = {}
+    for name, order in (("NGF", 1), ("IGR", 2)):
+        field = derive("euler", order).evaluate(fields, variables)[0]
+        out[f"alpha_{name}(z)"] = sympy.simplify((field / (_lam * theta)).subs(_lam, _Z / h))
+    M, _ = principal_flow(fields, variables, R(1, 10)).affine_map([0], exact=True, h=h)
+    out["alpha_PF(z)"] = sympy.simplify((sympy.log(M[0, 0]) / (h * _lam)).subs(_lam, _Z / h))
+    step, lam = R(1, 2), 3                                      # z = 3/2: the complex regime
+    pf = principal_flow({"f": [-lam * theta]}, variables, step, method="jordan").field([1.0])
+    out["alpha_PF(3/2)"] = complex(pf[0] / lam)
     return out
 
 
