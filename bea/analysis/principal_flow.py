@@ -108,10 +108,12 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
         raise ParameterError(f"the step size h must be a positive number, got {h!r}")
     extra = None
     if nonprincipal is not None:
+        if isinstance(nonprincipal, bool) or not isinstance(nonprincipal, int) or nonprincipal < 1:
+            raise ParameterError(f"nonprincipal must be an order >= 1, got {nonprincipal!r}")
         full = derive(definition, nonprincipal, time=time, **machine.params)
         extra = [t for t in full.terms if not t.tree.is_chain]
     return PrincipalFlow(machine, Problem(machine.blocks, fields, variables), step, step * times.pop(), method, extra,
-                         progress)
+                         progress, nonprincipal)
 
 
 @dataclass
@@ -125,6 +127,7 @@ class PrincipalFlow(Printable):
     method: str
     nonprincipal_terms: list | None = None
     progress: object = field(default=None, repr=False)
+    nonprincipal: int | None = None
 
     def __post_init__(self):
         self.progress = progress_for(self.progress or False, "pf")
@@ -267,10 +270,10 @@ class PrincipalFlow(Printable):
             flow, discrete = self.trajectory(y, steps), self.iterates(y, steps)
             rows = tuple((a, b, float(np.abs(a - b).max())) for a, b in zip(flow, discrete))
         return PrincipalFlowSample(self.scheme.name, self.h, self.method, at, tuple(self.field(y)),
-                                   tuple(self.eigenvalues(y)), self.converges(y), rows)
+                                   tuple(self.eigenvalues(y)), self.converges(y), rows, self.nonprincipal)
 
     def __repr__(self) -> str:
-        extra = f", non-principal terms to order {len({t.power for t in self.nonprincipal_terms}) + 1}" if self.nonprincipal_terms else ""
+        extra = f", non-principal terms to order {self.nonprincipal}" if self.nonprincipal is not None else ""
         return (f"<PrincipalFlow of {self.scheme.name} on {len(self.problem.state)} variables, h = {self.h}, "
                 f"T = {self.T}, method={self.method}{extra}>")
 
@@ -288,5 +291,6 @@ class PrincipalFlowSample(Printable):
     eigenvalues: tuple
     converges: bool
     steps: tuple = ()
+    nonprincipal: int | None = None
 
 

@@ -80,7 +80,7 @@ def pf_command(args) -> str:
     instance = spec.instance(make_scheme(scheme, players=args.players, **scheme_params).blocks, **problem_params)
     at = point_with(instance.point, [] if args.field else args.at)
     pf = principal_flow(instance.fields, instance.variables, step_size(args.h), method=args.method,
-                        scheme=scheme, progress=progress_lines("pf"), **scheme_params)
+                        scheme=scheme, nonprincipal=args.nonprincipal, progress=progress_lines("pf"), **scheme_params)
     return formatted(pf.sample({v: at[v] for vs in instance.variables.values() for v in vs}, args.steps), args.format)
 
 

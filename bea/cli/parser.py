@@ -250,6 +250,8 @@ def parser() -> argparse.ArgumentParser:
     pf.add_argument("--h", required=True, help=f"the step size{_EXACT}")
     pf.add_argument("--method", default="jordan", choices=["jordan", "schur", "eig"])
     pf.add_argument("--steps", type=int, default=0, help="follow the PF for this many steps and compare")
+    pf.add_argument("--nonprincipal", type=int, metavar="P",
+                    help="add the non-principal terms of the modified field up to order P (3: RWQD23 Def 3.3)")
     pf.add_argument("--format", default="text", choices=("text", "json"))
     return parser
 

@@ -31,6 +31,7 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-def3.1": ["tmlr Def 3.1", *_eqs("tmlr", "12"), "tmlr Thm 3.2"],
     "tmlr-table1": ["tmlr Table 1", "tmlr Sec 3.1 (the alpha functions)"],
     "tmlr-rem3.1": ["tmlr Remark 3.1"],
+    "tmlr-def3.3": ["tmlr Def 3.2", "tmlr Def 3.3", *_eqs("tmlr", "14")],
     "tmlr-sec3.1": ["tmlr Sec 3.1 (real stable, complex stable and unstable complex cases)"],
     "tmlr-eq15": _eqs("tmlr", "15"),
     "tmlr-eq16": _eqs("tmlr", "16"),

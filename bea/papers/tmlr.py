@@ -67,6 +67,14 @@ def entries() -> list[Entry]:
                     lambda: {"NGF": -_lam, "IGR": -_lam - h**2 / 2 * _lam**2},
                     _sec32_derived,
                     r"-\lambda_i^* \quad\text{and}\quad -\lambda_i^* - \frac{h^2}{2}\lambda_i^{*2}"),
+        value_entry("tmlr-def3.3", "TMLR Defs 3.2-3.3 (Eq 14)", "the PF with the third-order non-principal term: "
+                    "PF - h^2/12 grad E^T (grad^3 E) grad E", SINGLE + "; E = x^3/3 + x y^2/2 + y^2/2 at (1/2, 1/4), h = "
+                    "1/4; the printed term from E's derivatives against the difference of bea.principal_flow's fields "
+                    "with and without nonprincipal=3 (floats, 9 digits)",
+                    "bea pf --field f=-x^2-y^2/2 --field f=-x*y-y --var theta=x,y --at x=1/2 y=1/4 --h 1/4 "
+                    "--nonprincipal 3", _def33_printed, _def33_derived,
+                    r"\dot{\theta} = \sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i)}{h\lambda_i} (\nabla_{\theta} E^T u_i) u_i "
+                    r"- \frac{h^2}{12} \nabla_{\theta} E^T (\nabla_{\theta}^3 E) \nabla_{\theta} E"),
         value_entry("tmlr-sec3.1", "TMLR Sec 3.1", "the three cases of the PF's coefficient alpha_PF(h lambda) = "
                     "log(1 - h lambda)/(h lambda) against the NGF's -1: real stable (h lambda < 1: alpha_PF real, "
                     "negative), complex stable (1 < h lambda < 2: complex, negative real part), unstable complex "
@@ -186,6 +194,27 @@ def _rem61_derived() -> dict:
 _X, _Y = sympy.symbols("x y")
 _E18 = _X**4 / 4 + _X * _Y + _Y**2
 _AT18 = {_X: 1, _Y: R(1, 2)}
+
+
+_E33 = _X**3 / 3 + _X * _Y**2 / 2 + _Y**2 / 2
+_AT33 = {_X: R(1, 2), _Y: R(1, 4)}
+
+
+def _def33_printed() -> dict:
+    """-h^2/12 sum_ij d_i E d_j E d_ijk E, the printed term, at the point (h = 1/4)."""
+    v = (_X, _Y)
+    g = [_E33.diff(a) for a in v]
+    term = [-R(1, 4)**2 / 12 * sum(g[i] * g[j] * _E33.diff(v[i], v[j], v[k]) for i in range(2) for j in range(2))
+            for k in range(2)]
+    return {f"third-order term {a}": float(t.xreplace(_AT33)) for a, t in zip("xy", term)}
+
+
+def _def33_derived() -> dict:
+    fields, variables = {"f": [-_E33.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}
+    at = [float(_AT33[_X]), float(_AT33[_Y])]
+    with_term = principal_flow(fields, variables, R(1, 4), nonprincipal=3).field(at)
+    without = principal_flow(fields, variables, R(1, 4)).field(at)
+    return {f"third-order term {a}": complex(d) for a, d in zip("xy", with_term - without)}
 
 
 def _eq18_printed() -> dict:

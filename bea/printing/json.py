@@ -137,6 +137,8 @@ class JsonPrinter(Printer):
         out = {"scheme": s.scheme, "h": str(s.h), "method": s.method, "at": {str(k): str(v) for k, v in s.at.items()},
                "field": [python_complex(z) for z in s.field], "eigenvalues": [python_complex(z) for z in s.eigenvalues],
                "converges": s.converges}
+        if s.nonprincipal is not None:
+            out["nonprincipal"] = s.nonprincipal
         if s.steps:
             out["steps"] = [{"n": n, "pf": [python_complex(z) for z in a], "discrete": [float(z) for z in b],
                              "difference": d} for n, (a, b, d) in enumerate(s.steps)]

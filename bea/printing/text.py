@@ -187,7 +187,8 @@ class TextPrinter(Printer):
         return "\n".join(lines)
 
     def _print_PrincipalFlowSample(self, s) -> str:
-        lines = [f"# principal flow of {s.scheme} with h = {s.h} ({s.method}) at "
+        extra = f" + non-principal terms to order {s.nonprincipal}" if s.nonprincipal is not None else ""
+        lines = [f"# principal flow{extra} of {s.scheme} with h = {s.h} ({s.method}) at "
                  + ", ".join(f"{k} = {v}" for k, v in s.at.items()),
                  "field: " + ", ".join(python_complex(z) for z in s.field),
                  "eigenvalues of (1/T) log M: " + ", ".join(python_complex(z) for z in s.eigenvalues)
@@ -307,7 +308,8 @@ class TextPrinter(Printer):
 
     def _print_PrincipalFlow(self, pf) -> str:
         return (f"PF(y) = (1/T) phi(M_y - I) c_y, phi(z) = log(1+z)/z; T = {pf.T}, h = {pf.h} "
-                f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}")
+                f"({pf.scheme.name}, {pf.method}) on {', '.join(map(str, pf.problem.state))}"
+                + (f"; + non-principal terms to order {pf.nonprincipal}" if pf.nonprincipal is not None else ""))
 
     def _print_SchemeInfo(self, info) -> str:
         players = "1 player; --players 2 adds v_phi, v_theta" if info.players == (1, 2) else \
