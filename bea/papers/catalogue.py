@@ -39,6 +39,7 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-cor4.1": ["tmlr Cor 4.1", "tmlr Cor 4.2", "tmlr Cor 4.3", "thesis Remark 3.4.2", "thesis Remark 3.4.3",
                     "thesis Remark 3.4.4"],
     "tmlr-rem6.1": ["tmlr Remark 6.1", *_eqs("tmlr", "17")],
+    "tmlr-thm6.1": ["tmlr Thm 6.1", "thesis Thm 3.7.1", "thesis A.152", "thesis A.153"],
     "tmlr-eq18": _eqs("tmlr", "18", "19"),
     "thesis-thm4.2.1": ["thesis Thm 4.2.1", *_eqs("thesis", "4.15", "4.16")],
     "thesis-thm4.2.2": ["thesis Thm 4.2.2", *_eqs("thesis", "4.19", "4.20")],

@@ -216,14 +216,17 @@ def value_entry(id, source, statement, convention, command, printed, derived, la
 
     def derived_values():
         values = derived()
-        body = " \\\\\n".join(f"{key_latex(k)} &= {_value_latex(v)}" for k, v in values.items() if not isinstance(v, bool))
+        body = " \\\\\n".join(f"{key_latex(k)} &= {_value_latex(v)}" for k, v in values.items())
         return values, "\\begin{aligned}\n" + body + "\n\\end{aligned}"
 
     return Entry(id, source, statement, convention, command, latex, printed, derived_values)
 
 
 def _value_latex(value) -> str:
-    """A derived value as LaTeX: words (``toward``) as text, floats to 10 digits, exact values by SymPy."""
+    """A derived value as LaTeX: words (``toward``) and truth values as text, floats to 10 digits, exact values
+    by SymPy."""
+    if isinstance(value, bool):
+        return f"\\text{{{'true' if value else 'false'}}}"
     if isinstance(value, str):
         return f"\\text{{{text_safe(value)}}}"
     if isinstance(value, float):

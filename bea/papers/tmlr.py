@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from ..analysis.drift import one_step_drift
 from ..analysis.principal_flow import principal_flow
 from ..analysis.spectral import spectral
 from ..engine.derive import derive, principal
@@ -84,6 +85,15 @@ def entries() -> list[Entry]:
                     "--at x=1 y=1 z=1 w=1 --h 1", _sec31_printed, _sec31_derived,
                     r"\lambda_i < 1/h: \alpha_{PF} \in \mathbb{R}, < 0; \quad 1/h < \lambda_i < 2/h: "
                     r"\mathrm{Re}\,\alpha_{PF} < 0; \quad 2/h < \lambda_i: \mathrm{Re}\,\alpha_{PF} > 0"),
+        value_entry("tmlr-thm6.1", "TMLR Thm 6.1 (thesis Eqs A.152-A.153)", "the drift of one gradient-descent step "
+                    "from the NGF is h^2/2 Hess E grad E at a point theta' near theta_{t-1}", SINGLE + "; E = x^4/4 + x y "
+                    "+ y^2 from (1, 1/2), h = 1/10 and 1/4; bea.one_step_drift integrates the NGF (SciPy, rtol 1e-13) and "
+                    "checks each component against h^2/2 (Hess E grad E)_i on the flow's path (the mean-value form "
+                    "holds per component: one theta' per component)",
+                    "bea drift --field f=-x^3-y --field f=-x-2*y --var theta=x,y --at x=1 y=1/2 --h 1/10",
+                    lambda: {f"mean-value form per component, h = {s}": True for s in ("1/10", "1/4")},
+                    _thm61_derived,
+                    r"\theta(h) - \theta_t = \frac{h^2}{2}\nabla^2_{\theta}E(\theta')\nabla_{\theta}E(\theta')"),
         value_entry("tmlr-eq18", "TMLR Eqs 18-19", "the drift-adjusted learning rate DAL, h = 2/|Hess E g_hat|, and "
                     "DAL-p, 2/|Hess E g_hat|^p", SINGLE + "; E = x^4/4 + x y + y^2 at (1, 1/2), p = 1 and 1/2; the "
                     "printed formula exactly (g_hat = grad E/|grad E|) against bea.spectral's DAL (floats, 9 digits)",
@@ -227,6 +237,12 @@ def _eq18_printed() -> dict:
 def _eq18_derived() -> dict:
     s = spectral({"f": [-_E18.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}, _AT18, R(1, 10))
     return {"DAL": s.dal(1), "DAL-0.5": s.dal(0.5)}
+
+
+def _thm61_derived() -> dict:
+    fields = {"f": [-_E18.diff(v) for v in (_X, _Y)]}
+    return {f"mean-value form per component, h = {s}": one_step_drift(fields, {"theta": [_X, _Y]}, _AT18, s).holds
+            for s in ("1/10", "1/4")}
 
 
 _SEC31 = (R(-1, 2), R(1, 2), R(3, 2), R(5, 2))             # h lambda in each case (h = 1); -1/2: lambda < 1/h too
