@@ -26,7 +26,7 @@ def _eqs(source: str, *numbers: str) -> list[str]:
 CONTENTS: dict[str, list[str]] = {
     "tmlr-eq3": _eqs("tmlr", "3"),
     "thesis-eq2.36": _eqs("thesis", "2.36"),
-    "tmlr-eq8": _eqs("tmlr", "8"),
+    "tmlr-eq8": [*_eqs("tmlr", "8"), "thesis A.29"],
     "tmlr-thm3.1": ["tmlr Thm 3.1", *_eqs("tmlr", "9"), "tmlr Cor 3.1", *_eqs("tmlr", "10", "11")],
     "tmlr-def3.1": ["tmlr Def 3.1", *_eqs("tmlr", "12"), "tmlr Thm 3.2"],
     "tmlr-table1": ["tmlr Table 1", "tmlr Sec 3.1 (the alpha functions)"],
@@ -58,6 +58,7 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-sec4.6.3": ["thesis Sec 4.6.3", *_eqs("thesis", "4.40", "4.41")],
     "thesis-def4.8.1": ["thesis Def 4.8.1", *_eqs("thesis", "4.67")],
     "thesis-eq4.74": _eqs("thesis", "4.74"),
+    "thesis-eqA.28": ["thesis A.22", "thesis A.28"],
     "thesis-thmA.1.2": ["thesis Thm A.1.2", "thesis A.30", "thesis Thm 4.8.1", *_eqs("thesis", "4.57")],
     "thesis-eqA.42": ["thesis A.42"],
     "thesis-eqA.160": ["thesis App A.10", *(f"thesis A.{n}" for n in range(154, 162))],

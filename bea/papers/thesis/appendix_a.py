@@ -8,7 +8,7 @@ from __future__ import annotations
 import sympy
 
 from ...analysis.drift import loss_change, momentum_drift
-from ..entry import Entry, h, value_entry
+from ..entry import Entry, R, field_entry, h, value_entry
 from ..tmlr import chain_coefficients, chain_terms
 
 __all__ = ["entries"]
@@ -56,6 +56,14 @@ def entries() -> list[Entry]:
         return {"A.164: E(theta+) - E(theta)": total, "A.165: E(theta+) - E(theta)": total}
 
     return [
+        field_entry("thesis-eqA.28", "thesis App A.1 (Eqs A.22 and A.28)", "the first two corrections of explicit Euler "
+                    "for any field: f_1 = -(1/2) f'f (A.22) and f_2 = (1/3) f'f'f + (1/12) f''(f, f) (A.28); the proof of "
+                    "Thm A.1.2 quotes the latter's 1/3 as c_3 where it is c_2",
+                    "explicit Euler theta+ = theta + h f, any field f; coefficients of F(tree) with their powers of h",
+                    "euler", 3, {("theta", 0, "f"): 1, ("theta", 1, "f[f]"): -R(1, 2), ("theta", 2, "f[f[f]]"): R(1, 3),
+                                 ("theta", 2, "f[f,f]"): R(1, 12)},
+                    r"f_1 = -\frac{1}{2}\frac{df}{d\theta}f, \quad f_2 = \frac{1}{3} \left(\frac{df}{d\theta} \right)^2 f "
+                    r"+ \frac{1}{12} f^T \frac{df}{d^2\theta} f"),
         value_entry("thesis-thmA.1.2", "thesis Thm A.1.2 (Eq A.30; also Thm 4.8.1, Eq 4.57)",
                     "principal terms of the Euler update for any field: (-1)^n/(n+1) (df/dtheta)^n f, to order 20",
                     "explicit Euler theta+ = theta + h f; coefficient of f'^n f including its power of h",
