@@ -48,12 +48,15 @@ ERRATA = {
     # Thesis A.165: A.164 (-h g^2 + h^2/2 lambda g^2 per direction) is right; A.165 prints (1 - h/(2 lambda)) g^2
     # for -h (1 - h lambda/2) g^2.
     "thesis-eqA.165",
+    # Thesis Eq 2.52: for the zero-sum game J + J^T = diag(-2 Hess_phi E, 2 Hess_theta E); the printed matrix is
+    # the symmetric part (J + J^T)/2 (the signs of its eigenvalues, all the text uses, are the same).
+    "thesis-eq2.50",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 59 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 60 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -75,6 +78,11 @@ def test_derived_forms_of_the_errata():
     table = entry("thesis-table4.1").result["derived"]
     assert sympy.expand(table["Cor 4.5.2 theta"] - (v_theta**2 * h**2 / 4 - v_phi * v_theta * h**2 / 2)) == 0
     assert entry("thesis-thmA.1.2").result["derived"]["h^3 f'^3 f"] == -h**3 / 4
+    game = entry("thesis-eq2.50").result
+    for i in range(4):
+        for j in range(4):
+            name = f"J + J^T zero-sum (2.52)[{i},{j}]"
+            assert game["derived"][name] == 2 * game["printed"][name]
     b5 = entry("thesis-b.5").result["derived"]
     assert b5["L1: coefficient of |grad_theta E|^2"] == zeta / 2
     # 5.36: the derived loss has self term h/4 |grad_phi E_phi|^2

@@ -45,6 +45,7 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-thm4.2.2": ["thesis Thm 4.2.2", *_eqs("thesis", "4.19", "4.20")],
     "thesis-eq4.25": _eqs("thesis", "4.25"),
     "thesis-eq4.26": _eqs("thesis", "4.26"),
+    "thesis-eq2.50": _eqs("thesis", "2.49", "2.50", "2.51", "2.52"),
     "thesis-eq4.27": _eqs("thesis", "4.27"),
     "thesis-eq4.28": [*_eqs("thesis", "4.28"), "thesis Sec 4.3 (the traces and determinant after Eq 4.28)"],
     "thesis-cor4.4.1": ["thesis Cor 4.4.1", *_eqs("thesis", "4.29", "4.30")],

@@ -97,6 +97,50 @@ def _linear_game_jacobian(scheme, **params):
     return flow.jacobian(fields, {"phi": [phi], "theta": [theta]}, {"phi": 0, "theta": 0})
 
 
+_A, _B, _C, _D = sympy.symbols("a b c d")                    # phi = (a, b), theta = (c, d): 2-D players
+_E_PHI = _A**2 * _C + 2 * _A * _B * _D + _B**2 / 2 + 3 * _A * _D**2 - _B * _C
+_E_THETA = _C**2 * _B + _C * _D * _A - _D**2 + 2 * _B**2 * _D + _A * _C
+_AT_GAME = {_A: R(1, 2), _B: R(-1, 3), _C: R(2, 3), _D: R(1, 4)}
+_PHI, _THETA = [_A, _B], [_C, _D]
+
+
+def _mixed(E, rows, cols) -> sympy.Matrix:
+    """``[d^2 E / d rows_i d cols_j]``: d/d(cols) of d E/d(rows)."""
+    return sympy.Matrix([[E.diff(r, c) for c in cols] for r in rows])
+
+
+def _game_jacobian_printed() -> dict:
+    """Eqs 2.49-2.52 as printed, from the losses' derivatives at the point."""
+    J = sympy.BlockMatrix([[-_mixed(_E_PHI, _PHI, _PHI), -_mixed(_E_PHI, _PHI, _THETA)],
+                           [-_mixed(_E_THETA, _THETA, _PHI), -_mixed(_E_THETA, _THETA, _THETA)]]).as_explicit()
+    Z = sympy.BlockMatrix([[-_mixed(_E_PHI, _PHI, _PHI), -_mixed(_E_PHI, _PHI, _THETA)],
+                           [_mixed(_E_PHI, _THETA, _PHI), _mixed(_E_PHI, _THETA, _THETA)]]).as_explicit()
+    sym = sympy.diag(-_mixed(_E_PHI, _PHI, _PHI), _mixed(_E_PHI, _THETA, _THETA))
+    grad = lambda E, vs: sympy.Matrix([E.diff(v) for v in vs])                       # noqa: E731
+    rate = -grad(_E_PHI, _PHI).dot(grad(_E_PHI, _PHI)) - grad(_E_THETA, _THETA).dot(grad(_E_PHI, _THETA))
+    out = {"dE_phi/dt (2.49)": rate.xreplace(_AT_GAME)}
+    for name, M in (("J (2.50)", J), ("J zero-sum (2.51)", Z), ("J + J^T zero-sum (2.52)", sym)):
+        out.update({f"{name}[{i},{j}]": M.xreplace(_AT_GAME)[i, j] for i in range(4) for j in range(4)})
+    return out
+
+
+def _game_jacobian_derived() -> dict:
+    """The Jacobians of the engine's order-1 simultaneous flow (the game's flow, Eqs 2.47-2.48) on the general
+    game and on the zero-sum game E_phi = -E_theta = E_phi; dE_phi/dt = grad E_phi . (the flow's field)."""
+    variables = {"phi": _PHI, "theta": _THETA}
+    at = {str(v): value for v, value in _AT_GAME.items()}
+    flow = derive("simultaneous", 1, v_phi=1, v_theta=1)
+    general = {"f": [-_E_PHI.diff(v) for v in _PHI], "g": [-_E_THETA.diff(v) for v in _THETA]}
+    zero_sum = {"f": [-_E_PHI.diff(v) for v in _PHI], "g": [_E_PHI.diff(v) for v in _THETA]}
+    field = flow.evaluate(general, variables)
+    rate = sum(_E_PHI.diff(v) * field[i] for i, v in enumerate(_PHI + _THETA))
+    out = {"dE_phi/dt (2.49)": sympy.simplify(rate.xreplace(_AT_GAME))}
+    J, Z = flow.jacobian(general, variables, at), flow.jacobian(zero_sum, variables, at)
+    for name, M in (("J (2.50)", J), ("J zero-sum (2.51)", Z), ("J + J^T zero-sum (2.52)", Z + Z.T)):
+        out.update({f"{name}[{i},{j}]": sympy.nsimplify(M[i, j]) for i in range(4) for j in range(4)})
+    return out
+
+
 def _eq427_428() -> list[Entry]:
     e1, e2 = sympy.symbols("epsilon1 epsilon2")
     sim = [[-e1 - h / 2 * e1**2 + h / 2, 1 + h / 2 * e1 - h / 2 * e2], [-1 - h / 2 * e1 + h / 2 * e2, e2 + h / 2 - h / 2 * e2**2]]
@@ -119,6 +163,21 @@ def _eq427_428() -> list[Entry]:
 
     numbers = {"Tr J_sim": Quoted("0.19"), "Tr J_alt": Quoted("-0.0016"), "det J_alt": Quoted("0.981")}
     return [
+        value_entry("thesis-eq2.50", "thesis Eqs 2.49-2.52", "the game flow's loss change dE_phi/dt = -|grad_phi E_phi|^2 "
+                    "- grad_theta E_theta . grad_theta E_phi (2.49), its Jacobian (2.50), the zero-sum Jacobian (2.51) and "
+                    "its symmetric part, printed J + J^T = diag(-Hess_phi E, Hess_theta E) (2.52: the sum is twice that; "
+                    "(J + J^T)/2 is the printed matrix, the eigenvalue signs it is used for are unchanged)",
+                    "2-D players phi = (a, b), theta = (c, d); E_phi = a^2 c + 2 a b d + b^2/2 + 3 a d^2 - b c, E_theta = "
+                    "c^2 b + c d a - d^2 + 2 b^2 d + a c (non-symmetric mixed blocks), zero-sum with E = E_phi, at (1/2, "
+                    "-1/3, 2/3, 1/4); the Jacobians of bea's order-1 simultaneous flow (the game's flow, Eqs 2.47-2.48), exact",
+                    "bea stability --scheme simultaneous --order 1 --field f=-2*a*c-2*b*d-3*d^2 --field f=-2*a*d-b+c "
+                    "--field g=-2*c*b-d*a-a --field g=-c*a+2*d-2*b^2 --var phi=a,b --var theta=c,d "
+                    "--at a=1/2 b=-1/3 c=2/3 d=1/4 --param v_phi=1 v_theta=1",
+                    _game_jacobian_printed, _game_jacobian_derived,
+                    r"\mathbf{J} = \begin{bmatrix} -\frac{dE_\phi}{d\phi d\phi} & -\frac{dE_\phi}{d\theta d\phi} \\ "
+                    r"-\frac{dE_\theta}{d\phi d\theta} & -\frac{dE_\theta}{d\theta d\theta} \end{bmatrix}, \quad "
+                    r"\mathbf{J} + \mathbf{J}^T = \begin{bmatrix} -\nabla_\phi^2 E & \mathbf{0} \\ \mathbf{0} & "
+                    r"\nabla_\theta^2 E \end{bmatrix}"),
         value_entry("thesis-eq4.27", "thesis Eq 4.27", "modified Jacobian of simultaneous updates on the game of Eq 4.23",
                     conv, "bea stability --scheme simultaneous --order 2 --problem linear-game --param v_phi=1 v_theta=1 "
                     "--at phi=0 theta=0", lambda: matrix(sim), derived_sim,
