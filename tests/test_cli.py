@@ -201,6 +201,28 @@ def test_pf_command_tracks_the_iterates(capsys):
     assert status == 0 and "|difference|" in out and "j" in out.splitlines()[1]   # complex: h lambda = 1.5
 
 
+
+def test_stability_prints_long_radical_eigenvalues_as_numbers(capsys):
+    """A 4 x 4 Jacobian's eigenvalues are quartic radicals: the text shows them as numbers (each a root of
+    the characteristic polynomial), the JSON keeps the exact form."""
+    import numpy as np
+    import sympy
+
+    argv = ["stability", "--scheme", "simultaneous", "--order", "1", "--field", "f=-2*a*c-2*b*d-3*d^2",
+            "--field", "f=-2*a*d-b+c", "--field", "g=-2*c*b-d*a-a", "--field", "g=-c*a+2*d-2*b^2",
+            "--var", "phi=a,b", "--var", "theta=c,d", "--at", "a=1/2", "b=-1/3", "c=2/3", "d=1/4",
+            "--param", "v_phi=1", "v_theta=1"]
+    status, out, _ = run(capsys, *argv)
+    lines = [line for line in out.splitlines() if line.startswith("eigenvalue")]
+    assert status == 0 and len(lines) == 4 and "sqrt" not in out
+    rows = [line.strip(" []").split(", ") for line in out.splitlines()[1:5]]
+    J = sympy.Matrix([[sympy.Rational(x) for x in row] for row in rows])
+    roots = np.roots([float(c) for c in J.charpoly().all_coeffs()])
+    shown = [complex(line.split("=")[1].split("(")[0].replace(" i", "j").replace(" ", "")) for line in lines]
+    assert all(min(abs(r - z) for r in roots) < 1e-8 for z in shown)
+    status, out, _ = run(capsys, *argv, "--format", "json")
+    assert status == 0 and all("sqrt" in v or "CRootOf" in v for v in json.loads(out)["eigenvalues"])
+
 # -- the command line's conventions (issue 19) -------------------------------------------------------
 def test_version_schemes_and_problems(capsys):
     import json

@@ -148,7 +148,7 @@ class TextPrinter(Printer):
         numeric = (lambda v: "") if s.symbols else (lambda v: f" = {complex_number(v)}")
         lines.append(f"trace = {s.trace}{numeric(s.trace)}")
         lines.append(f"determinant = {s.determinant}{numeric(s.determinant)}")
-        lines += [f"eigenvalue {v}{numeric(v)}" for v in s.eigenvalues]
+        lines += [f"eigenvalue {_exact_or_numeric(v, s.symbols)}" for v in s.eigenvalues]
         lines.append(f"verdict: {s.verdict} ({s.reason})")
         if s.method is not None:
             lines.append(self.doprint(s.method))
@@ -327,3 +327,18 @@ class TextPrinter(Printer):
                           f"convention: {e.convention}",
                           f"printed: {e.printed_latex}", f"derived: {e.result['latex']}", f"note: {e.note}",
                           f"command: {e.command}"])
+
+
+_EXACT_WIDTH = 80
+
+
+def _exact_or_numeric(value, symbolic: bool) -> str:
+    """An eigenvalue: exact and numeric; a number whose exact radical form is longer than ``_EXACT_WIDTH``
+    characters numeric only (``--format json`` and ``latex`` keep the exact form)."""
+    text = str(value)
+    if symbolic:
+        return text
+    if len(text) > _EXACT_WIDTH:
+        return f"= {complex_number(value)}  (exact radical form: --format json)"
+    return f"{text} = {complex_number(value)}"
+
