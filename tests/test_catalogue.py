@@ -51,12 +51,15 @@ ERRATA = {
     # Thesis Eq 2.52: for the zero-sum game J + J^T = diag(-2 Hess_phi E, 2 Hess_theta E); the printed matrix is
     # the symmetric part (J + J^T)/2 (the signs of its eigenvalues, all the text uses, are the same).
     "thesis-eq2.50",
+    # Thesis Eqs 3.17-3.18: each printed '=' drops terms (3.17 the cross terms (g.u_i)(g.u_j) u_i^T D^3E u_j, 3.18
+    # the eigenvectors' derivatives); the two omissions cancel: the chain end to end is exact.
+    "thesis-eq3.17",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 60 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 61 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -83,6 +86,10 @@ def test_derived_forms_of_the_errata():
         for j in range(4):
             name = f"J + J^T zero-sum (2.52)[{i},{j}]"
             assert game["derived"][name] == 2 * game["printed"][name]
+    chain = entry("thesis-eq3.17").result
+    for name, printed in chain["printed"].items():
+        if "end to end" in name or "approx" in name:
+            assert abs(chain["derived"][name] - printed) < 1e-9, name
     b5 = entry("thesis-b.5").result["derived"]
     assert b5["L1: coefficient of |grad_theta E|^2"] == zeta / 2
     # 5.36: the derived loss has self term h/4 |grad_phi E_phi|^2

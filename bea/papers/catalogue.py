@@ -32,6 +32,7 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-table1": ["tmlr Table 1", "tmlr Sec 3.1 (the alpha functions)"],
     "tmlr-rem3.1": ["tmlr Remark 3.1"],
     "tmlr-def3.3": ["tmlr Def 3.2", "tmlr Def 3.3", *_eqs("tmlr", "14")],
+    "thesis-eq3.17": _eqs("thesis", "3.17", "3.18"),
     "tmlr-sec3.1": ["tmlr Sec 3.1 (real stable, complex stable and unstable complex cases)"],
     "tmlr-eq15": _eqs("tmlr", "15"),
     "tmlr-eq16": _eqs("tmlr", "16"),

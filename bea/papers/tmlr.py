@@ -76,6 +76,22 @@ def entries() -> list[Entry]:
                     "--nonprincipal 3", _def33_printed, _def33_derived,
                     r"\dot{\theta} = \sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i)}{h\lambda_i} (\nabla_{\theta} E^T u_i) u_i "
                     r"- \frac{h^2}{12} \nabla_{\theta} E^T (\nabla_{\theta}^3 E) \nabla_{\theta} E"),
+        value_entry("thesis-eq3.17", "thesis Eqs 3.17-3.18", "the third-order term grad E^T (grad^3 E) grad E in the "
+                    "Hessian's eigenbasis: printed = sum_i (u_i^T grad^3 E u_i) (g . u_i)^2 (3.17, first '='), approx "
+                    "sum_i grad lambda_i (g . u_i)^2, which 3.18 writes as sum_i grad(lambda_i (g . u_i)^2) - sum_i 2 "
+                    "lambda_i^2 (g . u_i) u_i. Each '=' drops terms (3.17: the cross terms i != j; 3.18: the eigenvectors' "
+                    "derivatives), the 'approx' is exact for simple eigenvalues, and the chain end to end is exact "
+                    "(sum_i lambda_i (g . u_i)^2 = g^T Hess E g)", SINGLE + "; E = x^3/3 + x y^2/2 + y^2/2 at (1/2, "
+                    "1/4) (lambda = 1.60, 0.90), h = 1/4; grad E^T (grad^3 E) grad E from bea.principal_flow's "
+                    "non-principal term (-12/h^2 times the difference with nonprincipal=3), eigenpairs from "
+                    "bea.spectral, their gradients by Richardson-extrapolated central differences of bea.spectral "
+                    "(floats, 9 digits)",
+                    "bea spectral --field f=-x^2-y^2/2 --field f=-x*y-y --var theta=x,y --at x=1/2 y=1/4 --h 1/4",
+                    _eq317_printed, _eq317_derived,
+                    r"\nabla_{\theta} E^T \nabla_{\theta}^3 E \nabla_{\theta} E = \sum_{i} (u_i^T \nabla_{\theta}^3 E u_i) "
+                    r"(\nabla_{\theta} E^T u_i)^2 \approx \sum_{i} \nabla_{\theta} \lambda_i (\nabla_{\theta} E^T u_i)^2 = "
+                    r"\sum_{i} \nabla_{\theta} (\lambda_i (\nabla_{\theta} E^T u_i)^2) - \sum_{i} 2\lambda_i^2 "
+                    r"(\nabla_{\theta} E^T u_i) u_i"),
         value_entry("tmlr-sec3.1", "TMLR Sec 3.1", "the three cases of the PF's coefficient alpha_PF(h lambda) = "
                     "log(1 - h lambda)/(h lambda) against the NGF's -1: real stable (h lambda < 1: alpha_PF real, "
                     "negative), complex stable (1 < h lambda < 2: complex, negative real part), unstable complex "
@@ -219,12 +235,70 @@ def _def33_printed() -> dict:
     return {f"third-order term {a}": float(t.xreplace(_AT33)) for a, t in zip("xy", term)}
 
 
-def _def33_derived() -> dict:
+def _def33_derived_vector() -> np.ndarray:
+    """bea.principal_flow's field with the non-principal terms to order 3 minus the PF's, at the point (h = 1/4)."""
     fields, variables = {"f": [-_E33.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}
     at = [float(_AT33[_X]), float(_AT33[_Y])]
     with_term = principal_flow(fields, variables, R(1, 4), nonprincipal=3).field(at)
-    without = principal_flow(fields, variables, R(1, 4)).field(at)
-    return {f"third-order term {a}": complex(d) for a, d in zip("xy", with_term - without)}
+    return with_term - principal_flow(fields, variables, R(1, 4)).field(at)
+
+
+def _def33_derived() -> dict:
+    return {f"third-order term {a}": complex(d) for a, d in zip("xy", _def33_derived_vector())}
+
+
+def _spectral33(dx=0, dy=0):
+    fields = {"f": [-_E33.diff(v) for v in (_X, _Y)]}
+    return spectral(fields, {"theta": [_X, _Y]}, {"x": _AT33[_X] + dx, "y": _AT33[_Y] + dy}, R(1, 4))
+
+
+def _gradient33(quantity) -> np.ndarray:
+    """``[d quantity/dx, d quantity/dy]`` (rows: the derivative direction) of ``quantity(Spectral)`` at the
+    point, by central differences at steps 1/1000 and 1/2000, Richardson-extrapolated (error O(step^4))."""
+    def central(step, axis):
+        shift = (step, 0) if axis == 0 else (0, step)
+        plus, minus = quantity(_spectral33(*shift)), quantity(_spectral33(-shift[0], -shift[1]))
+        return (plus - minus) / (2 * float(step))
+    return np.array([(4 * central(R(1, 2000), a) - central(R(1, 1000), a)) / 3 for a in (0, 1)])
+
+
+def _eq317_terms() -> dict:
+    s = _spectral33()
+    dots = s.eigenvectors.T @ s.gradient                     # g . u_i >= 0 (bea.spectral's signs)
+    v = (_X, _Y)
+    third = np.array([[[float(_E33.diff(v[i], v[j], v[k]).xreplace(_AT33)) for k in range(2)] for j in range(2)]
+                      for i in range(2)])
+    u = s.eigenvectors
+    return {"s": s, "dots": dots, "uTu": [np.einsum("a,abk,b->k", u[:, i], third, u[:, i]) for i in range(2)],
+            "grad lambda": _gradient33(lambda t: t.eigenvalues).T,
+            "grad lambda (g.u)^2": _gradient33(lambda t: t.eigenvalues * (t.eigenvectors.T @ t.gradient) ** 2).T}
+
+
+def _eq317_printed() -> dict:
+    """Each printed right-hand side."""
+    t = _eq317_terms()
+    s, dots = t["s"], t["dots"]
+    first = sum(dots[i] ** 2 * t["uTu"][i] for i in range(2))
+    rewritten = sum(t["grad lambda (g.u)^2"][i] - 2 * s.eigenvalues[i] ** 2 * dots[i] * s.eigenvectors[:, i]
+                    for i in range(2))
+    out = {f"3.17 '=': grad E^T grad^3 E grad E {a}": float(first[k]) for k, a in enumerate("xy")}
+    out.update({f"3.17 'approx': grad lambda_{i} {a}": float(t["uTu"][i][k]) for i in range(2) for k, a in enumerate("xy")})
+    out.update({f"3.18 '=': sum_i grad lambda_i (g . u_i)^2 {a}": float(rewritten[k]) for k, a in enumerate("xy")})
+    out.update({f"3.17-3.18 end to end: grad E^T grad^3 E grad E {a}": float(rewritten[k]) for k, a in enumerate("xy")})
+    return out
+
+
+def _eq317_derived() -> dict:
+    """Each left-hand side: the non-principal term from the engine's field; grad lambda_i by differences."""
+    t = _eq317_terms()
+    term = -12 / R(1, 4) ** 2 * _def33_derived_vector()                      # the difference is -(h^2/12) D^3E(g, g)
+    diagonal = sum(t["grad lambda"][i] * t["dots"][i] ** 2 for i in range(2))
+    out = {f"3.17 '=': grad E^T grad^3 E grad E {a}": complex(term[k]) for k, a in enumerate("xy")}
+    out.update({f"3.17 'approx': grad lambda_{i} {a}": float(t["grad lambda"][i][k]) for i in range(2)
+                for k, a in enumerate("xy")})
+    out.update({f"3.18 '=': sum_i grad lambda_i (g . u_i)^2 {a}": float(diagonal[k]) for k, a in enumerate("xy")})
+    out.update({f"3.17-3.18 end to end: grad E^T grad^3 E grad E {a}": complex(term[k]) for k, a in enumerate("xy")})
+    return out
 
 
 def _eq18_printed() -> dict:
