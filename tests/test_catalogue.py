@@ -54,12 +54,15 @@ ERRATA = {
     # Thesis Eqs 3.17-3.18: each printed '=' drops terms (3.17 the cross terms (g.u_i)(g.u_j) u_i^T D^3E u_j, 3.18
     # the eigenvectors' derivatives); the two omissions cancel: the chain end to end is exact.
     "thesis-eq3.17",
+    # Thesis A.2.3 (after A.171): |Hess E g_hat| is printed |sum_i lambda_i g_hat . u_i|; it is
+    # (sum_i lambda_i^2 (g_hat . u_i)^2)^(1/2) (A.170-A.171 themselves are right).
+    "thesis-eqA.171",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 61 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 62 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -90,6 +93,11 @@ def test_derived_forms_of_the_errata():
     for name, printed in chain["printed"].items():
         if "end to end" in name or "approx" in name:
             assert abs(chain["derived"][name] - printed) < 1e-9, name
+    x, y = sympy.symbols("x y")
+    loss, at = x**4 / 4 + x * y + y**2, {x: 1, y: R(1, 2)}
+    g = sympy.Matrix([loss.diff(v) for v in (x, y)]).xreplace(at)
+    norm = ((sympy.hessian(loss, (x, y)).xreplace(at) * g).norm() / g.norm()).evalf(20)
+    assert abs(entry("thesis-eqA.171").result["derived"]["|Hess E g_hat|"] - float(norm)) < 1e-12
     b5 = entry("thesis-b.5").result["derived"]
     assert b5["L1: coefficient of |grad_theta E|^2"] == zeta / 2
     # 5.36: the derived loss has self term h/4 |grad_phi E_phi|^2

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from ..analysis.drift import one_step_drift
+from ..analysis.drift import loss_change, one_step_drift
 from ..analysis.principal_flow import principal_flow
 from ..analysis.spectral import spectral
 from ..engine.derive import derive, principal
@@ -134,6 +134,19 @@ def entries() -> list[Entry]:
                     r"\frac{d\nabla_\theta E}{dt} = \sum_i \frac{\log(1-h\lambda_i)}{h} (\nabla_\theta E^T u_i) u_i, "
                     r"\ \sum_i -\lambda_i (\nabla_\theta E^T u_i) u_i, \ \sum_i -\left(\lambda_i + \frac{h}{2}\lambda_i^2"
                     r"\right) (\nabla_\theta E^T u_i) u_i"),
+        value_entry("thesis-eqA.171", "thesis App A.2.3 (Eqs A.170-A.171)", "the loss after one step to second order, "
+                    "E - h |g|^2 + (h^2/2) g^T Hess E g (A.170), its minimising step 1/(g_hat^T Hess E g_hat) (A.171), and "
+                    "the comparison with DAL: g_hat^T Hess E g_hat = sum_i lambda_i (g_hat . u_i)^2 (right) and |Hess E "
+                    "g_hat| = |sum_i lambda_i g_hat . u_i| (as printed; it is (sum_i lambda_i^2 (g_hat . u_i)^2)^(1/2))",
+                    SINGLE + "; E = x^4/4 + x y + y^2 at (1, 1/2); A.170-A.171 from bea.loss_change's exact series "
+                    "(the step minimising it), the printed formulas exactly from E; the eigen-sums from bea.spectral's "
+                    "eigenpairs against its curvature and DAL (floats, 9 digits)",
+                    "bea loss-change --loss x^4/4+x*y+y^2 --var x,y --at x=1 y=1/2 --order 2",
+                    _a171_printed, _a171_derived,
+                    r"E(\theta - h \nabla E) = E(\theta) - h \nabla E^T \nabla E + \frac{h^2}{2} \nabla E^T \nabla^2 E "
+                    r"\nabla E + \mathcal{O}(h^3), \quad h = \frac{1}{\hat{g}^T \nabla^2 E \hat{g}}, \quad "
+                    r"\hat{g}^T \nabla^2 E \hat{g} = \sum_i \lambda_i (\hat{g}^T u_i)^2, \ \|\nabla^2 E \hat{g}\| = "
+                    r"|\sum_i \lambda_i \hat{g}^T u_i|"),
         value_entry("tmlr-rem6.1", "TMLR Remark 6.1 (Eq 17)", "where Hess E grad E = 0 the PF is the NGF",
                     SINGLE + "; E = x + y^2/2 at (0, 0) (grad E = (1, 0), Hess E grad E = 0), h = 3/2 (h lambda = 3/2 "
                     "on the curved direction); the PF's field from bea.principal_flow",
@@ -317,6 +330,27 @@ def _thm61_derived() -> dict:
     fields = {"f": [-_E18.diff(v) for v in (_X, _Y)]}
     return {f"mean-value form per component, h = {s}": one_step_drift(fields, {"theta": [_X, _Y]}, _AT18, s).holds
             for s in ("1/10", "1/4")}
+
+
+def _a171_printed() -> dict:
+    g = sympy.Matrix([_E18.diff(v) for v in (_X, _Y)]).xreplace(_AT18)
+    H = sympy.hessian(_E18, (_X, _Y)).xreplace(_AT18)
+    s = spectral({"f": [-_E18.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}, _AT18, R(1, 10))
+    dots = s.eigenvectors.T @ s.gradient / np.linalg.norm(s.gradient)
+    return {"A.170: coefficient of h": -g.dot(g), "A.170: coefficient of h^2": g.dot(H * g) / 2,
+            "A.171: the minimising step": g.dot(g) / g.dot(H * g),
+            "g_hat^T Hess E g_hat": float(sum(s.eigenvalues * dots**2)),
+            "|Hess E g_hat|": float(abs(sum(s.eigenvalues * dots)))}
+
+
+def _a171_derived() -> dict:
+    """The loss change's series from the engine; its minimiser; bea.spectral's curvature and 2/DAL."""
+    change = loss_change("euler", _E18, {"theta": [_X, _Y]}, _AT18, 2)
+    first, second = change.coefficients
+    s = spectral({"f": [-_E18.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}, _AT18, R(1, 10))
+    return {"A.170: coefficient of h": first, "A.170: coefficient of h^2": second,
+            "A.171: the minimising step": -first / (2 * second),
+            "g_hat^T Hess E g_hat": 1 / s.taylor_optimal_step, "|Hess E g_hat|": 2 / s.dal(1)}
 
 
 _SEC31 = (R(-1, 2), R(1, 2), R(3, 2), R(5, 2))             # h lambda in each case (h = 1); -1/2: lambda < 1/h too
