@@ -10,6 +10,7 @@ import sympy
 from ..analysis.drift import loss_change, one_step_drift
 from ..analysis.principal_flow import principal_flow
 from ..analysis.spectral import spectral
+from ..concrete.step import step as step_of
 from ..engine.derive import derive, principal
 from .entry import SINGLE, Entry, R, field_entry, h, value_entry
 
@@ -134,6 +135,14 @@ def entries() -> list[Entry]:
                     r"\frac{d\nabla_\theta E}{dt} = \sum_i \frac{\log(1-h\lambda_i)}{h} (\nabla_\theta E^T u_i) u_i, "
                     r"\ \sum_i -\lambda_i (\nabla_\theta E^T u_i) u_i, \ \sum_i -\left(\lambda_i + \frac{h}{2}\lambda_i^2"
                     r"\right) (\nabla_\theta E^T u_i) u_i"),
+        value_entry("thesis-eqA.169", "thesis App A.2.2 (Eqs A.166-A.169)", "one gradient-descent step multiplies "
+                    "grad E . u_i by (1 - h lambda_i)", SINGLE + "; E = x^2/2 + x y + 3 y^2/2 (a quadratic, where the "
+                    "approximations A.166-A.168 are exact and the eigenvectors constant; lambda = 2 -+ sqrt 2) from (1, "
+                    "-1/2), h = 1/5 and 3/5 (h lambda up to 2.05: the factor's sign flips); the step by bea.step, grad E . "
+                    "u_i after it (floats, 9 digits)",
+                    "bea pf --field f=-x-y --field f=-x-3*y --var theta=x,y --at x=1 y=-1/2 --h 1/5 --steps 1",
+                    _a169_printed, _a169_derived,
+                    r"\nabla_{\theta} E(\theta_{t+1})^T u_i = (1 - h \lambda_i) \nabla_{\theta} E(\theta_t)^T u_i"),
         value_entry("thesis-eqA.171", "thesis App A.2.3 (Eqs A.170-A.171)", "the loss after one step to second order, "
                     "E - h |g|^2 + (h^2/2) g^T Hess E g (A.170), its minimising step 1/(g_hat^T Hess E g_hat) (A.171), and "
                     "the comparison with DAL: g_hat^T Hess E g_hat = sum_i lambda_i (g_hat . u_i)^2 (right) and |Hess E "
@@ -330,6 +339,32 @@ def _thm61_derived() -> dict:
     fields = {"f": [-_E18.diff(v) for v in (_X, _Y)]}
     return {f"mean-value form per component, h = {s}": one_step_drift(fields, {"theta": [_X, _Y]}, _AT18, s).holds
             for s in ("1/10", "1/4")}
+
+
+_E169 = _X**2 / 2 + _X * _Y + 3 * _Y**2 / 2
+_START169 = {_X: 1, _Y: R(-1, 2)}
+
+
+def _a169_eigenpairs() -> list:
+    """``(lambda_i, u_i)`` of the quadratic's (constant) Hessian, exact."""
+    return [(value, vectors[0]) for value, _, vectors in sympy.hessian(_E169, (_X, _Y)).eigenvects()]
+
+
+def _a169_printed() -> dict:
+    g = sympy.Matrix([_E169.diff(v) for v in (_X, _Y)]).xreplace(_START169)
+    return {f"h = {step}, lambda = {float(lam):.6f}": float((1 - step * lam) * g.dot(u))
+            for step in (R(1, 5), R(3, 5)) for lam, u in _a169_eigenpairs()}
+
+
+def _a169_derived() -> dict:
+    out = {}
+    for step in (R(1, 5), R(3, 5)):
+        after = step_of("euler", {"f": [-_E169.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]},
+                        [float(_START169[_X]), float(_START169[_Y])], step)
+        g = np.array([float(_E169.diff(v).subs({_X: after[0], _Y: after[1]})) for v in (_X, _Y)])
+        for lam, u in _a169_eigenpairs():
+            out[f"h = {step}, lambda = {float(lam):.6f}"] = float(g @ np.array([float(c) for c in u]))
+    return out
 
 
 def _a171_printed() -> dict:
