@@ -35,6 +35,7 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-eq3.17": _eqs("thesis", "3.17", "3.18"),
     "tmlr-sec3.1": ["tmlr Sec 3.1 (real stable, complex stable and unstable complex cases)"],
     "tmlr-eq15": _eqs("tmlr", "15"),
+    "tmlr-rem3.4": ["tmlr Remark 3.4", "thesis Remark 3.3.4"],
     "tmlr-eq16": _eqs("tmlr", "16"),
     "tmlr-sec3.2-jacobians": ["tmlr Sec 3.2 (the Jacobian eigenvalues after Eq 16)"],
     "tmlr-cor4.1": ["tmlr Cor 4.1", "tmlr Cor 4.2", "tmlr Cor 4.3", "thesis Remark 3.4.2", "thesis Remark 3.4.3",

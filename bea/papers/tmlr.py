@@ -58,6 +58,18 @@ def entries() -> list[Entry]:
                     _rem31_printed, _rem31_derived,
                     r"\theta(t) = \sum_{i=0}^{D-1} e^{\frac{\log(1-h\lambda_i)}{h}t} \theta_0^T u_i u_i + t "
                     r"\sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i)}{h\lambda_i} b^T u_i"),
+        value_entry("tmlr-rem3.4", "TMLR Remark 3.4 (thesis Remark 3.3.4)", "on quadratic losses the PF recovers the "
+                    "classical result: gradient descent converges if lambda_0 < 2/h and diverges otherwise",
+                    SINGLE + "; E = lambda_0 x^2/2 + y^2/20, h = 1/2, h lambda_0 = 1/2, 3/2, 19/10, 21/10, 3 (not the "
+                    "boundary 2, where the iterates neither converge nor diverge); gradient descent's own verdict (the "
+                    "spectral radius of its step, bea stability's method verdict) and the PF's (the real parts of "
+                    "(1/h) log M from bea.principal_flow)",
+                    "bea stability --scheme euler --order 1 --field f=-21/5*x --field f=-y/10 --var theta=x,y "
+                    "--at x=0 y=0 --h 1/2",
+                    lambda: {f"h lambda_0 = {z}: {who}": "converges" if z < 2 else "diverges"
+                             for z in _REM34 for who in ("gradient descent", "PF")},
+                    _rem34_derived,
+                    r"\lambda_0 < 2/h: \text{gradient descent converges; otherwise it diverges}"),
         value_entry("tmlr-eq16", "TMLR Eq 16", "the PF Jacobian at a critical point has eigenvalues log(1-h lambda)/h "
                     "(as series in h lambda, to order 20)", SINGLE, "bea principal --scheme euler --order 20",
                     lambda: _series_of(sympy.log(1 - sympy.Symbol("z")), 21, start=1),
@@ -413,6 +425,21 @@ def _sec31_derived() -> dict:
         out[f"h lambda = {z}: sign of Re alpha_PF"] = sign
         out[f"h lambda = {z}: alpha_PF is real"] = bool(abs(alpha.imag) < 1e-12)
         out[f"h lambda = {z}: the NGF's sign, -1, agrees"] = bool(sign == -1)
+    return out
+
+
+_REM34 = (R(1, 2), R(3, 2), R(19, 10), R(21, 10), R(3))          # h lambda_0, h = 1/2
+
+
+def _rem34_derived() -> dict:
+    x, y = sympy.symbols("x y")
+    out = {}
+    for z in _REM34:
+        fields, variables = {"f": [-2 * z * x, -y / 10]}, {"theta": [x, y]}
+        verdict = derive("euler", 1).stability(fields, variables, {"x": 0, "y": 0, "h": R(1, 2)}).method.verdict
+        out[f"h lambda_0 = {z}: gradient descent"] = {"stable": "converges", "unstable": "diverges"}.get(verdict, verdict)
+        converges = principal_flow(fields, variables, R(1, 2)).converges([0.0, 0.0])
+        out[f"h lambda_0 = {z}: PF"] = "converges" if converges else "diverges"
     return out
 
 
