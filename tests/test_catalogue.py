@@ -8,6 +8,7 @@ import json
 import shlex
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sympy
 from sympy import Rational as R
@@ -57,12 +58,15 @@ ERRATA = {
     # Thesis A.2.3 (after A.171): |Hess E g_hat| is printed |sum_i lambda_i g_hat . u_i|; it is
     # (sum_i lambda_i^2 (g_hat . u_i)^2)^(1/2) (A.170-A.171 themselves are right).
     "thesis-eqA.171",
+    # Thesis A.112: each term of the sum lacks the projection u_i u_i^T that A.111 carries; with it, A.112 is the
+    # PF (A.113, right).
+    "thesis-eqA.112",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 64 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 65 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -98,6 +102,10 @@ def test_derived_forms_of_the_errata():
     g = sympy.Matrix([loss.diff(v) for v in (x, y)]).xreplace(at)
     norm = ((sympy.hessian(loss, (x, y)).xreplace(at) * g).norm() / g.norm()).evalf(20)
     assert abs(entry("thesis-eqA.171").result["derived"]["|Hess E g_hat|"] - float(norm)) < 1e-12
+    linear = entry("thesis-eqA.112").result["derived"]
+    values, vectors = np.linalg.eigh(np.array([[1.0, 0.5], [0.5, 2.0]]))
+    projected = sum(np.log(1 - lam / 4) * 4 * u * (u @ [0.5, 0.5]) for lam, u in zip(values, vectors.T))
+    assert np.allclose([linear["A.112 x"], linear["A.112 y"]], projected, rtol=1e-12, atol=0)
     b5 = entry("thesis-b.5").result["derived"]
     assert b5["L1: coefficient of |grad_theta E|^2"] == zeta / 2
     # 5.36: the derived loss has self term h/4 |grad_phi E_phi|^2

@@ -41,6 +41,7 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-cor4.1": ["tmlr Cor 4.1", "tmlr Cor 4.2", "tmlr Cor 4.3", "thesis Remark 3.4.2", "thesis Remark 3.4.3",
                     "thesis Remark 3.4.4", "thesis Cor 3.2", "thesis Cor 3.3", "thesis Cor 3.4",
                     *_eqs("thesis", "3.14", "3.15", "3.16")],
+    "thesis-eqA.112": ["thesis App A.1.4", "thesis A.112", "thesis A.113"],
     "thesis-eqA.169": ["thesis App A.2.2", *(f"thesis A.{n}" for n in range(166, 170))],
     "thesis-eqA.171": ["thesis App A.2.3", *(f"thesis A.{n}" for n in (170, 171))],
     "tmlr-rem6.1": ["tmlr Remark 6.1", *_eqs("tmlr", "17")],

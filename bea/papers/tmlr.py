@@ -147,6 +147,18 @@ def entries() -> list[Entry]:
                     r"\frac{d\nabla_\theta E}{dt} = \sum_i \frac{\log(1-h\lambda_i)}{h} (\nabla_\theta E^T u_i) u_i, "
                     r"\ \sum_i -\lambda_i (\nabla_\theta E^T u_i) u_i, \ \sum_i -\left(\lambda_i + \frac{h}{2}\lambda_i^2"
                     r"\right) (\nabla_\theta E^T u_i) u_i"),
+        value_entry("thesis-eqA.112", "thesis App A.1.4 (Eqs A.112-A.113)", "near a critical point, the linearised "
+                    "iterates' continuous form gives the PF: A.112 prints theta' = sum_i log(1 - h lambda_i)/h (theta - "
+                    "theta*) (without the projection u_i u_i^T on each term, which A.111 has), A.113 the PF "
+                    "sum_i log(1 - h lambda_i)/(h lambda_i) (grad E . u_i) u_i",
+                    SINGLE + "; E = (x - 1)^2/2 + (x - 1)(y + 1)/2 + (y + 1)^2 (critical point (1, -1), lambda = (3 -+ "
+                    "sqrt 2)/2) at (3/2, -1/2), h = 1/4; the printed right-hand sides against bea.principal_flow's field "
+                    "(exact on quadratics; floats, 9 digits)",
+                    "bea pf --field f=-x-y/2+1/2 --field f=-x/2-2*y-3/2 --var theta=x,y --at x=3/2 y=-1/2 --h 1/4",
+                    _a112_printed, _a112_derived,
+                    r"\dot{\theta} = \sum_{i=0}^{D-1} \frac{\log(1 - h\lambda_i^*)}{h} (\theta - \theta^*), \quad "
+                    r"\dot{\theta} = \sum_{i=0}^{D-1} \frac{\log(1 - h\lambda_i^*)}{h\lambda_i^*} \nabla_{\theta} E^T "
+                    r"u_i^* u_i^{*T}"),
         value_entry("thesis-eqA.169", "thesis App A.2.2 (Eqs A.166-A.169)", "one gradient-descent step multiplies "
                     "grad E . u_i by (1 - h lambda_i)", SINGLE + "; E = x^2/2 + x y + 3 y^2/2 (a quadratic, where the "
                     "approximations A.166-A.168 are exact and the eigenvectors constant; lambda = 2 -+ sqrt 2) from (1, "
@@ -351,6 +363,28 @@ def _thm61_derived() -> dict:
     fields = {"f": [-_E18.diff(v) for v in (_X, _Y)]}
     return {f"mean-value form per component, h = {s}": one_step_drift(fields, {"theta": [_X, _Y]}, _AT18, s).holds
             for s in ("1/10", "1/4")}
+
+
+_E112 = (_X - 1) ** 2 / 2 + (_X - 1) * (_Y + 1) / 2 + (_Y + 1) ** 2
+_AT112 = {_X: R(3, 2), _Y: R(-1, 2)}
+
+
+def _a112_printed() -> dict:
+    """A.112 and A.113's right-hand sides from the Hessian's eigenpairs at the point (h = 1/4)."""
+    step = 0.25
+    values, vectors = np.linalg.eigh(np.array(sympy.hessian(_E112, (_X, _Y)).tolist(), dtype=float))
+    offset = np.array([0.5, 0.5])                                       # theta - theta*
+    g = np.array([float(_E112.diff(v).xreplace(_AT112)) for v in (_X, _Y)])
+    a112 = sum(np.log(1 - step * lam) / step * offset for lam in values)
+    a113 = sum(np.log(1 - step * lam) / (step * lam) * (g @ u) * u for lam, u in zip(values, vectors.T))
+    return {**{f"A.112 {a}": float(a112[k]) for k, a in enumerate("xy")},
+            **{f"A.113 {a}": float(a113[k]) for k, a in enumerate("xy")}}
+
+
+def _a112_derived() -> dict:
+    fields = {"f": [-_E112.diff(v) for v in (_X, _Y)]}
+    field = principal_flow(fields, {"theta": [_X, _Y]}, R(1, 4)).field([float(_AT112[_X]), float(_AT112[_Y])])
+    return {f"A.11{n} {a}": complex(field[k]) for n in (2, 3) for k, a in enumerate("xy")}
 
 
 _E169 = _X**2 / 2 + _X * _Y + 3 * _Y**2 / 2
