@@ -66,6 +66,7 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-def4.8.1": ["thesis Def 4.8.1", *_eqs("thesis", "4.67")],
     "thesis-eq4.74": _eqs("thesis", "4.74"),
     "thesis-eqA.28": ["thesis A.22", "thesis A.28"],
+    "thesis-eqA.40": ["thesis A.38", "thesis A.39", "thesis A.40", "thesis Lemma A.1.3", "thesis A.46"],
     "thesis-thmA.1.2": ["thesis Thm A.1.2", "thesis A.30", "thesis Thm 4.8.1", *_eqs("thesis", "4.57")],
     "thesis-eqA.42": ["thesis A.42"],
     "thesis-eqA.160": ["thesis App A.10", *(f"thesis A.{n}" for n in range(154, 162))],

@@ -8,10 +8,59 @@ from __future__ import annotations
 import sympy
 
 from ...analysis.drift import loss_change, momentum_drift
+from ...engine.derive import derive
 from ..entry import Entry, R, field_entry, h, value_entry
 from ..tmlr import chain_coefficients, chain_terms
 
 __all__ = ["entries"]
+
+_X, _Y, _H = sympy.symbols("x y h")
+_FIELD = [_X * _Y - _Y**2 / 2 + 1, _X**2 / 3 - _X + 2 * _Y]          # a polynomial field on R^2
+_ORDERS = 4
+
+
+def _poly(expr) -> sympy.Poly:
+    return sympy.Poly(expr, _X, _Y, _H, domain="QQ")
+
+
+def _derivative_along(G: list, F: list) -> list:
+    """``(dG/dtheta) F`` for vectors of polynomials."""
+    return [sum((g.diff(v) * Fi for v, Fi in zip((_X, _Y), F)), _poly(0)) for g in G]
+
+
+def _h_coefficient(G: list, p: int) -> list:
+    return [_poly(sum(c * _X**a * _Y**b for (a, b, q), c in g.terms() if q == p)) for g in G]
+
+
+def a40_recursion(orders: int) -> list:
+    """The corrections ``f_1, ..., f_orders`` of explicit Euler on ``_FIELD`` by the thesis's recursion as printed:
+    ``f_n = -sum_{m >= 0} sum_{k >= 2} (1/k!) A^{n+1-(k+m)}_{k,m}`` (A.40), with ``A^p_{k,m}`` the ``h^p``
+    coefficient of ``d^{k-2}/dt^{k-2} sum_{i+j=m} (df_j/dtheta) f_i`` (A.38; Lemma A.1.3), ``d/dt`` along the
+    modified field ``f + h f_1 + ...`` (truncated where it cannot reach ``h^p``)."""
+    fs = [[_poly(e) for e in _FIELD]]
+    for n in range(1, orders + 1):
+        field = [sum((fs[q][i] * _poly(_H**q) for q in range(n)), _poly(0)) for i in range(2)]
+        total = [_poly(0), _poly(0)]
+        for m in range(n):
+            G = [_poly(0), _poly(0)]
+            for j in range(m + 1):
+                G = [g + d for g, d in zip(G, _derivative_along(fs[j], fs[m - j]))]
+            for k in range(2, n + 2 - m):
+                if k > 2:
+                    G = _derivative_along(G, field)
+                total = [t + a / sympy.factorial(k) for t, a in zip(total, _h_coefficient(G, n + 1 - k - m))]
+        fs.append([-t for t in total])
+    return fs
+
+
+def _a40_printed() -> dict:
+    fs = a40_recursion(_ORDERS)
+    return {f"f_{n}[{i}]": fs[n][i].as_expr() for n in range(1, _ORDERS + 1) for i in range(2)}
+
+
+def _a40_derived() -> dict:
+    flow = derive("euler", _ORDERS + 1).evaluate({"f": _FIELD}, {"theta": [_X, _Y]})
+    return {f"f_{n}[{i}]": sympy.expand(flow[i]).coeff(_H, n) for n in range(1, _ORDERS + 1) for i in range(2)}
 
 
 def entries() -> list[Entry]:
@@ -64,6 +113,14 @@ def entries() -> list[Entry]:
                                  ("theta", 2, "f[f,f]"): R(1, 12)},
                     r"f_1 = -\frac{1}{2}\frac{df}{d\theta}f, \quad f_2 = \frac{1}{3} \left(\frac{df}{d\theta} \right)^2 f "
                     r"+ \frac{1}{12} f^T \frac{df}{d^2\theta} f"),
+        value_entry("thesis-eqA.40", "thesis Eqs A.38-A.40 (with Lemma A.1.3)", "the recursion for explicit Euler's "
+                    "corrections f_n through the coefficients A^p_{k,m} of the time derivatives of sum_{i+j=m} f_j' f_i, "
+                    "evaluated as printed to f_4, against bea's modified field",
+                    "explicit Euler theta+ = theta + h f on the polynomial field f = (x y - y^2/2 + 1, x^2/3 - x + 2 y); "
+                    "f_1 ... f_4 exactly (f_3 and f_4, which the thesis does not print, included)",
+                    "bea derive --scheme euler --order 5", _a40_printed, _a40_derived,
+                    r"f_n = - \sum_{m \geq 0} \sum_{k=2}^{\infty} \frac{1}{k!} A_{k,m}^{n+1-(k+m)}, \quad "
+                    r"\frac{d^{k-2}}{dt^{k-2}} \sum_{i+j=m} \frac{df_j}{d\theta} f_i = \sum_p h^p A_{k,m}^p"),
         value_entry("thesis-thmA.1.2", "thesis Thm A.1.2 (Eq A.30; also Thm 4.8.1, Eq 4.57)",
                     "principal terms of the Euler update for any field: (-1)^n/(n+1) (df/dtheta)^n f, to order 20",
                     "explicit Euler theta+ = theta + h f; coefficient of f'^n f including its power of h",
