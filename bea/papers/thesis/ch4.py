@@ -57,6 +57,30 @@ def _two_player_fields() -> list[Entry]:
     return out
 
 
+_BLOCKS = {"f_phi": sympy.Matrix([[1, 2], [-1, 3]]), "f_theta": sympy.Matrix([[0, 1], [2, -1]]),
+           "g_phi": sympy.Matrix([[1, -2], [3, 1]]), "g_theta": sympy.Matrix([[2, 1], [0, -1]])}
+
+
+def _block_k_derived(scheme: str) -> dict:
+    """K = (J - J~) 2/h of the engine's modified Jacobian at the equilibrium 0 of the linear game f = f_phi phi +
+    f_theta theta, g = g_phi phi + g_theta theta with 2 x 2 blocks (non-symmetric; the products do not commute)."""
+    phi, theta = sympy.symbols("p1 p2"), sympy.symbols("q1 q2")
+    P, Q = sympy.Matrix(phi), sympy.Matrix(theta)
+    b = _BLOCKS
+    fields = {"f": list(b["f_phi"] * P + b["f_theta"] * Q), "g": list(b["g_phi"] * P + b["g_theta"] * Q)}
+    J = sympy.BlockMatrix([[b["f_phi"], b["f_theta"]], [b["g_phi"], b["g_theta"]]]).as_explicit()
+    modified = derive(scheme, 2, time="per-player").jacobian(fields, {"phi": list(phi), "theta": list(theta)},
+                                                             {str(v): 0 for v in phi + theta})
+    K = ((J - sympy.Matrix(modified)) * 2 / h).applyfunc(sympy.simplify)
+    return {f"2x2 blocks: K[{i},{j}]": K[i, j] for i in range(4) for j in range(4)}
+
+
+def _block_k_printed(rows) -> dict:
+    """A printed K, ``rows(f_phi, f_theta, g_phi, g_theta)`` a 2 x 2 nesting of block expressions, on the blocks."""
+    K = sympy.BlockMatrix(rows(*(_BLOCKS[n] for n in ("f_phi", "f_theta", "g_phi", "g_theta")))).as_explicit()
+    return {f"2x2 blocks: K[{i},{j}]": sympy.simplify(K[i, j]) for i in range(4) for j in range(4)}
+
+
 def _k_matrices() -> list[Entry]:
     f_phi, f_theta, g_phi, g_theta = sympy.symbols("f_phi f_theta g_phi g_theta")
     J = sympy.Matrix([[f_phi, f_theta], [g_phi, g_theta]])
@@ -72,17 +96,34 @@ def _k_matrices() -> list[Entry]:
            [v_theta * g_theta * g_phi + v_theta * g_phi * f_phi, v_theta * g_theta**2 + v_theta * g_phi * f_theta]]
     alt = [[v_phi / m * f_phi**2 + v_phi * f_theta * g_phi, v_phi / m * f_phi * f_theta + v_phi * f_theta * g_theta],
            [v_theta / k * g_theta * g_phi + v_theta * c * g_phi * f_phi, v_theta / k * g_theta**2 + v_theta * c * g_phi * f_theta]]
-    conv = PER_PLAYER + "; J~ = J - h/2 K at an equilibrium (f = g = 0), 1-D players, f_phi = df/dphi"
+    conv = PER_PLAYER + ("; J~ = J - h/2 K at an equilibrium (f = g = 0), f_phi = df/dphi; 1-D players symbolically, "
+                         "and 2 x 2 blocks (non-symmetric, non-commuting) on a linear game, exactly, the printed products "
+                         "in the printed order")
+
+    def sim_blocks(fp, ft, gp, gt):
+        return [[v_phi * (fp * fp + ft * gp), v_phi * (fp * ft + ft * gt)],
+                [v_theta * (gt * gp + gp * fp), v_theta * (gt * gt + gp * ft)]]
+
+    def alt_blocks(fp, ft, gp, gt):
+        return [[v_phi / m * fp * fp + v_phi * ft * gp, v_phi / m * fp * ft + v_phi * ft * gt],
+                [v_theta / k * gt * gp + v_theta * c * gp * fp, v_theta / k * gt * gt + v_theta * c * gp * ft]]
+
+    def with_blocks(run, scheme):
+        return lambda: {**run(), **_block_k_derived(scheme)}
     return [
         value_entry("thesis-eq4.25", "thesis Eq 4.25", "K of simultaneous updates in the modified Jacobian (Eq 4.24)",
                     conv, "bea derive --scheme simultaneous --order 2 --time per-player",
-                    lambda: {f"K[{i},{j}]": sim[i][j] for i in range(2) for j in range(2)}, derived("simultaneous"),
+                    lambda: {**{f"K[{i},{j}]": sim[i][j] for i in range(2) for j in range(2)},
+                             **_block_k_printed(sim_blocks)},
+                    with_blocks(derived("simultaneous"), "simultaneous"),
                     r"K_{sim} = \begin{bmatrix} v_\phi (f_\phi)^2 + v_\phi f_\theta g_\phi & v_\phi f_\phi f_\theta + "
                     r"v_\phi f_\theta g_\theta \\ v_\theta g_\theta g_\phi + v_\theta g_\phi f_\phi & v_\theta (g_\theta)^2 + "
                     r"v_\theta g_\phi f_\theta \end{bmatrix}"),
         value_entry("thesis-eq4.26", "thesis Eq 4.26", "K of alternating updates in the modified Jacobian (Eq 4.24)",
                     conv, "bea derive --scheme alternating --order 2 --time per-player",
-                    lambda: {f"K[{i},{j}]": alt[i][j] for i in range(2) for j in range(2)}, derived("alternating"),
+                    lambda: {**{f"K[{i},{j}]": alt[i][j] for i in range(2) for j in range(2)},
+                             **_block_k_printed(alt_blocks)},
+                    with_blocks(derived("alternating"), "alternating"),
                     r"K_{alt} = \begin{bmatrix} \frac{v_\phi}{m} (f_\phi)^2 + v_\phi f_\theta g_\phi & \frac{v_\phi}{m} "
                     r"f_\phi f_\theta + v_\phi f_\theta g_\theta \\ \frac{v_\theta}{k} g_\theta g_\phi + v_\theta (1 - "
                     r"\frac{2v_\phi}{v_\theta}) g_\phi f_\phi & \frac{v_\theta}{k} (g_\theta)^2 + v_\theta (1 - "
