@@ -66,15 +66,20 @@ def entries() -> list[Entry]:
         phi_dot = l1 * theta + h / 2 * (-theta**3 * l1 * l2 + phi * l1**2 + phi**2 * theta * l1 * l2)
         theta_dot = -l1 * phi - h / 2 * (-theta * l1**2 - theta**2 * phi * l1 * l2 + phi**3 * l1 * l2)
         return {"phi'": sympy.expand(phi_dot), "theta'": sympy.expand(theta_dot),
-                "d(theta^2 + phi^2)/dt": sympy.expand(h * theta**2 * l1**2 + h * phi**2 * l1**2)}
+                "d(theta^2 + phi^2)/dt": sympy.expand(h * theta**2 * l1**2 + h * phi**2 * l1**2),
+                "d(theta^2 + phi^2)/dt on the original flow (Eq 4.38)": sympy.Integer(0)}
 
     def b6_derived():
         Eg = ell.subs(x, theta * phi)
         fields = {"f": [Eg.diff(phi)], "g": [-Eg.diff(theta)]}            # B.203: phi ascends, theta descends
-        flow = derive("simultaneous", 2, v_phi=1, v_theta=1)
-        phi_dot, theta_dot = flow.evaluate(fields, {"phi": [phi], "theta": [theta]})
-        return {"phi'": sympy.expand(phi_dot), "theta'": sympy.expand(theta_dot),
-                "d(theta^2 + phi^2)/dt": sympy.expand(2 * theta * theta_dot + 2 * phi * phi_dot)}
+        out = {}
+        for order, suffix in ((2, ""), (1, " on the original flow (Eq 4.38)")):
+            flow = derive("simultaneous", order, v_phi=1, v_theta=1)
+            phi_dot, theta_dot = flow.evaluate(fields, {"phi": [phi], "theta": [theta]})
+            if order == 2:
+                out.update({"phi'": sympy.expand(phi_dot), "theta'": sympy.expand(theta_dot)})
+            out[f"d(theta^2 + phi^2)/dt{suffix}"] = sympy.expand(2 * theta * theta_dot + 2 * phi * phi_dot)
+        return out
 
     cg, cz = sympy.symbols("c_gamma c_zeta")
     lprime = sympy.Rational(1, 2)                                  # l'(0) for the library's l = -log(1 + e^-t)
@@ -119,7 +124,7 @@ def entries() -> list[Entry]:
                     r"\tilde{L}_1 = E - \frac{\zeta}{2} \|\nabla_\theta E\|^2, \quad \tilde{L}_2 = -E - \frac{\zeta}{2} "
                     r"\|\nabla_\phi E\|^2"),
         value_entry("thesis-b.6", "thesis App B.6 (Eqs B.211-B.217)", "Dirac-GAN: modified flows of simultaneous "
-                    "gradient descent and the growth of theta^2 + phi^2", "E = l(theta phi) + l(0), phi ascends, theta "
+                    "gradient descent and the growth of theta^2 + phi^2 (conserved by the original flow, Eq 4.38)", "E = l(theta phi) + l(0), phi ascends, theta "
                     "descends (B.203); both players use rate h; l a generic cubic", "bea stability --scheme simultaneous "
                     "--order 2 --problem dirac-gan --at phi=0 theta=0", b6_printed, b6_derived,
                     r"\dot{\phi} = l'\theta + \frac{h}{2} [-\theta^3 l' l'' + \phi l'^2 + \phi^2 \theta l' l''], \quad "
