@@ -82,7 +82,7 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-b.3": ["thesis App B.3", "thesis B.164", "thesis B.165"],
     "thesis-b.5": ["thesis App B.5", *(f"thesis B.{n}" for n in range(196, 201))],
     "thesis-b.6": ["thesis App B.6", *(f"thesis B.{n}" for n in range(211, 218)),
-                   "thesis Eq 4.38", "thesis Eq 4.39 (= B.217; its l' arguments are misprinted l'(phi, theta), "
+                   "thesis Eq 4.38", "thesis Sec 4.5.1 (Mescheder et al.: theta^2 + phi^2 grows over each step)", "thesis Eq 4.39 (= B.217; its l' arguments are misprinted l'(phi, theta), "
                    "l'(phi, theta^2))"],
     "thesis-b.6.3": ["thesis App B.6.3", "thesis B.223", "thesis B.224", "thesis Sec 4.5.1 (gamma > h v_phi/4)"],
     "wang-eq1": [*_eqs("wang", "1"), "wang Fig 1 (eta_eos = 0.01)"],

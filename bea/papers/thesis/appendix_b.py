@@ -7,10 +7,22 @@ import sympy
 from ...analysis.cancel import regularised
 from ...analysis.losses import potential
 from ...concrete.library import get_problem
+from ...concrete.step import step as step_of
 from ...engine.derive import derive
 from ..entry import R, PER_PLAYER, Entry, field_values, h, v_phi, v_theta, value_entry
 
 __all__ = ["entries"]
+
+_STARTS = ((1.0, 0.5), (-0.3, 2.0), (0.05, -0.1), (3.0, 3.0))          # (phi, theta)
+
+
+def _grows(phi0: float, theta0: float) -> bool:
+    """One simultaneous step (bea.step, h = 1/5) of Dirac-GAN with l(t) = -log(1 + e^-t) moves away from 0."""
+    phi, theta = sympy.symbols("phi theta")
+    lp = 1 / (1 + sympy.exp(theta * phi))                                # l'(theta phi)
+    after = step_of("simultaneous", {"f": [lp * theta], "g": [-lp * phi]}, {"phi": [phi], "theta": [theta]},
+                    [phi0, theta0], "1/5", v_phi=1, v_theta=1)
+    return bool(after @ after > phi0**2 + theta0**2)
 
 
 def entries() -> list[Entry]:
@@ -67,7 +79,8 @@ def entries() -> list[Entry]:
         theta_dot = -l1 * phi - h / 2 * (-theta * l1**2 - theta**2 * phi * l1 * l2 + phi**3 * l1 * l2)
         return {"phi'": sympy.expand(phi_dot), "theta'": sympy.expand(theta_dot),
                 "d(theta^2 + phi^2)/dt": sympy.expand(h * theta**2 * l1**2 + h * phi**2 * l1**2),
-                "d(theta^2 + phi^2)/dt on the original flow (Eq 4.38)": sympy.Integer(0)}
+                "d(theta^2 + phi^2)/dt on the original flow (Eq 4.38)": sympy.Integer(0),
+                "theta^2 + phi^2 grows over every simultaneous step (Mescheder et al.)": True}
 
     def b6_derived():
         Eg = ell.subs(x, theta * phi)
@@ -79,6 +92,8 @@ def entries() -> list[Entry]:
             if order == 2:
                 out.update({"phi'": sympy.expand(phi_dot), "theta'": sympy.expand(theta_dot)})
             out[f"d(theta^2 + phi^2)/dt{suffix}"] = sympy.expand(2 * theta * theta_dot + 2 * phi * phi_dot)
+        out["theta^2 + phi^2 grows over every simultaneous step (Mescheder et al.)"] = all(_grows(*start) for start in
+                                                                                          _STARTS)
         return out
 
     cg, cz = sympy.symbols("c_gamma c_zeta")
@@ -125,7 +140,8 @@ def entries() -> list[Entry]:
                     r"\|\nabla_\phi E\|^2"),
         value_entry("thesis-b.6", "thesis App B.6 (Eqs B.211-B.217)", "Dirac-GAN: modified flows of simultaneous "
                     "gradient descent and the growth of theta^2 + phi^2 (conserved by the original flow, Eq 4.38)", "E = l(theta phi) + l(0), phi ascends, theta "
-                    "descends (B.203); both players use rate h; l a generic cubic", "bea stability --scheme simultaneous "
+                    "descends (B.203); both players use rate h; l a generic cubic; the growth per discrete step from "
+                    "bea.step with l(t) = -log(1 + e^-t), h = 1/5, from four points", "bea stability --scheme simultaneous "
                     "--order 2 --problem dirac-gan --at phi=0 theta=0", b6_printed, b6_derived,
                     r"\dot{\phi} = l'\theta + \frac{h}{2} [-\theta^3 l' l'' + \phi l'^2 + \phi^2 \theta l' l''], \quad "
                     r"\dot{\theta} = -l'\phi - \frac{h}{2} [-\theta l'^2 - \theta^2 \phi l' l'' + \phi^3 l' l''], \quad "
