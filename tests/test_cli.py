@@ -129,7 +129,7 @@ BAD = [
     (["pf", "--problem", "quadratic", "--h", "1/10"], "h*lambda = 1"),
     (["pf", "--problem", "quadratic", "--h", "0"], "positive"),
     (["pf", "--problem", "quadratic"], "--h"),
-    (["pf", "--problem", "quadratic", "--h", "1/20", "--nonprincipal", "0"], "order >= 1"),
+    (["pf", "--problem", "quadratic", "--h", "1/20", "--nonprincipal", "0"], "nonprincipal must be an integer >= 1"),
     (["frobnicate"], "frobnicate"),
     ([], "command"),
 ]

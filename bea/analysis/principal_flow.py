@@ -32,7 +32,7 @@ import sympy
 
 from ..concrete.codegen import staged_field
 from ..concrete.problem import Problem
-from ..engine.derive import derive
+from ..engine.derive import check_order, derive
 from ..errors import ParameterError, ProblemError, SchemeError
 from ..exact import exact_number
 from ..printable import Printable
@@ -108,8 +108,7 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
         raise ParameterError(f"the step size h must be a positive number, got {h!r}")
     extra = None
     if nonprincipal is not None:
-        if isinstance(nonprincipal, bool) or not isinstance(nonprincipal, int) or nonprincipal < 1:
-            raise ParameterError(f"nonprincipal must be an order >= 1, got {nonprincipal!r}")
+        nonprincipal = check_order(nonprincipal, "nonprincipal")
         full = derive(definition, nonprincipal, time=time, **machine.params)
         extra = [t for t in full.terms if not t.tree.is_chain]
     return PrincipalFlow(machine, Problem(machine.blocks, fields, variables), step, step * times.pop(), method, extra,

@@ -140,11 +140,12 @@ def modify(scheme, order: int, *, terms: str = "all", time: str = "same", player
                    modifying=cancelled(terms), cancelling=terms)
 
 
-def check_order(order) -> int:
+def check_order(order, name: str = "order") -> int:
+    """``order`` as an int, or an :class:`OrderError` naming ``name`` unless it is an integer >= 1."""
     if isinstance(order, bool) or not isinstance(order, Integral):
-        raise OrderError(f"order must be an integer >= 1, got {order!r}")
+        raise OrderError(f"{name} must be an integer >= 1, got {order!r}")
     if order < 1:
-        raise OrderError(f"order must be an integer >= 1, got {order}")
+        raise OrderError(f"{name} must be an integer >= 1, got {order}")
     return int(order)
 
 

@@ -4,6 +4,8 @@ principal terms and the principal flow of gradient descent."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy
 
@@ -281,8 +283,10 @@ def _def33_printed() -> dict:
     return {f"third-order term {a}": float(t.xreplace(_AT33)) for a, t in zip("xy", term)}
 
 
+@functools.cache
 def _def33_derived_vector() -> np.ndarray:
-    """bea.principal_flow's field with the non-principal terms to order 3 minus the PF's, at the point (h = 1/4)."""
+    """bea.principal_flow's field with the non-principal terms to order 3 minus the PF's, at the point (h = 1/4);
+    computed once (tmlr-def3.3 and thesis-eq3.17 read it; callers do not modify it)."""
     fields, variables = {"f": [-_E33.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}
     at = [float(_AT33[_X]), float(_AT33[_Y])]
     with_term = principal_flow(fields, variables, R(1, 4), nonprincipal=3).field(at)
@@ -308,7 +312,9 @@ def _gradient33(quantity) -> np.ndarray:
     return np.array([(4 * central(R(1, 2000), a) - central(R(1, 1000), a)) / 3 for a in (0, 1)])
 
 
+@functools.cache
 def _eq317_terms() -> dict:
+    """The eigen-quantities both sides of thesis-eq3.17 use, computed once (17 spectral evaluations)."""
     s = _spectral33()
     dots = s.eigenvectors.T @ s.gradient                     # g . u_i >= 0 (bea.spectral's signs)
     v = (_X, _Y)
