@@ -61,12 +61,21 @@ ERRATA = {
     # Thesis A.112: each term of the sum lacks the projection u_i u_i^T that A.111 carries; with it, A.112 is the
     # PF (A.113, right).
     "thesis-eqA.112",
+    # Thesis B.75: the h^2 term of theta_{k,t} drops v_theta^2 (B.73 before it and B.77-B.82 after it have it).
+    "thesis-b.1",
+    # Thesis B.101 drops the 1/m of f_1's df/dphi f (B.102-B.104 have it); B.108 closes the bracket after the
+    # first term: (1/k) |grad_theta E|^2 should be (1/(4k)) |grad_theta E|^2 (B.112 is right).
+    "thesis-b.2.1",
+    # Thesis B.137-B.138 evaluate k_4 at the half step y + v h k_3/2 and B.154-B.155 expand that; B.157-B.161 (and
+    # so B.164-B.165) need Kutta's full step y + v h k_3: with the printed k_4 the update direction is
+    # f + 5/12 (...), not f + 1/2 (...).
+    "thesis-b.160",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 66 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 70 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -106,6 +115,15 @@ def test_derived_forms_of_the_errata():
     values, vectors = np.linalg.eigh(np.array([[1.0, 0.5], [0.5, 2.0]]))
     projected = sum(np.log(1 - lam / 4) * 4 * u * (u @ [0.5, 0.5]) for lam, u in zip(values, vectors.T))
     assert np.allclose([linear["A.112 x"], linear["A.112 y"]], projected, rtol=1e-12, atol=0)
+    k, m = sympy.symbols("k m")
+    b1 = entry("thesis-b.1").result["derived"]
+    assert sympy.simplify(b1["B.75 theta h^2 g[g]"] - (k - 1) / (2 * k) * v_theta**2) == 0
+    assert sympy.simplify(b1["B.75 theta h^2 g[g]"] - b1["B.82 theta h^2 g[g]"]) == 0
+    b21 = entry("thesis-b.2.1").result["derived"]
+    assert b21["B.101 phi h^1 f[f]"] == -v_phi / (2 * m) and b21["B.108 theta h^1 g[g]"] == -v_theta / (2 * k)
+    rk4 = entry("thesis-b.160").result["derived"]
+    assert rk4["B.154 k_phi h f[f]"] == v_phi and rk4["B.157 k_phi h f[f]"] == v_phi / 2
+    assert rk4["the step with k_4 at the full step is bea's rk4"] is True
     b5 = entry("thesis-b.5").result["derived"]
     assert b5["L1: coefficient of |grad_theta E|^2"] == zeta / 2
     # 5.36: the derived loss has self term h/4 |grad_phi E_phi|^2

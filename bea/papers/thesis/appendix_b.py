@@ -1,4 +1,4 @@
-"""Thesis App. B [Ros23]: the derivations behind Ch. 4 (Secs B.3, B.5, B.6)."""
+"""Thesis App. B [Ros23]: the derivations behind Ch. 4 (Secs B.1-B.3, B.5, B.6)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ from ...analysis.cancel import regularised
 from ...analysis.losses import potential
 from ...concrete.library import get_problem
 from ...concrete.step import step as step_of
+from ...analysis.gradient import gradient_system
+from ...engine.bseries import bseries, exact_flow, one_step_map
 from ...engine.derive import derive
-from ..entry import R, PER_PLAYER, Entry, field_values, h, v_phi, v_theta, value_entry
+from ...schemes.define import scheme
+from ...schemes.params import RATE
+from ..entry import (R, PER_PLAYER, Entry, P, field_of_loss, field_values, h, k, m, v_phi, v_theta,
+                     value_entry)
 
 __all__ = ["entries"]
 
@@ -23,6 +28,185 @@ def _grows(phi0: float, theta0: float) -> bool:
     after = step_of("simultaneous", {"f": [lp * theta], "g": [-lp * phi]}, {"phi": [phi], "theta": [theta]},
                     [phi0, theta0], "1/5", v_phi=1, v_theta=1)
     return bool(after @ after > phi0**2 + theta0**2)
+
+
+def _one_step_expansions() -> Entry:
+    """B.1: the modified flow's expansion over one step (Lemma B.1.1), m Euler steps (Lemma B.1.2), the alternating
+    players' one-step expansions (B.63-B.82) and the matching that gives f_1, g_1 (B.28-B.34, B.83-B.94).
+
+    Every derived number is a coefficient of a B-series from the engine: the exact flow of the field (f, g)
+    (bea.exact_flow), the one-step maps of euler and alternating (bea.one_step_map), the modified fields
+    (bea.derive) and their block times.
+    """
+    expansion = (("B.63 and B.81", "phi", 1, "f", v_phi), ("B.63 and B.81", "phi", 2, "f[f]", (m - 1) / (2 * m) * v_phi**2),
+                 ("B.82", "theta", 1, "g", v_theta), ("B.82", "theta", 2, "g[f]", v_theta * v_phi),
+                 ("B.82", "theta", 2, "g[g]", (k - 1) / (2 * k) * v_theta**2),
+                 ("B.75", "theta", 2, "g[g]", (k - 1) / (2 * k)))                   # B.75 drops v_theta^2
+    corrections = (("B.33", "phi", "f[f]", -R(1, 2)), ("B.33", "phi", "f[g]", -R(1, 2)),
+                   ("B.34", "theta", "g[f]", -R(1, 2)), ("B.34", "theta", "g[g]", -R(1, 2)))
+    alternating = (("B.93", "phi", "f[f]", -1 / (2 * m)), ("B.93", "phi", "f[g]", -R(1, 2)),
+                   ("B.94", "theta", "g[f]", v_phi / v_theta - R(1, 2)), ("B.94", "theta", "g[g]", -1 / (2 * k)))
+    names = {"phi": "f_1", "theta": "g_1"}
+
+    def printed():
+        out = {"B.13 phi tau_phi^2 f[f]": R(1, 2), "B.13 phi tau_phi^2 f[g]": R(1, 2)}
+        out.update({f"B.62 m = {n}: h^2 f[f] after m + 1 steps": R(n * (n + 1), 2) for n in (1, 2, 3)})
+        out.update({f"{eq} {b} h^{p} {t}": c for eq, b, p, t, c in expansion})
+        out.update({"B.83 tau_phi": v_phi * h, "B.84 tau_theta": v_theta * h})
+        out.update({f"{eq} {names[b]} {t}": c for eq, b, t, c in corrections + alternating})
+        return out
+
+    def derived():
+        field = exact_flow(bseries({"f": 1, "g": 1}, 2, kind="field", blocks={"phi": ["f"], "theta": ["g"]}))
+        out = {f"B.13 phi tau_phi^2 {t}": field.coefficient(t) for t in ("f[f]", "f[g]")}
+        euler = one_step_map("euler", 2)
+        out.update({f"B.62 m = {n}: h^2 f[f] after m + 1 steps": (euler ** (n + 1)).coefficient("f[f]")
+                    for n in (1, 2, 3)})
+        step = one_step_map("alternating", 2, time="per-player")
+        out.update({f"{eq} {b} h^{p} {t}": step.coefficient(t) for eq, b, p, t, _ in expansion})
+        flow = derive("alternating", 2, time="per-player")
+        out.update({"B.83 tau_phi": flow.time["phi"], "B.84 tau_theta": flow.time["theta"]})
+        for rows, scheme_name in ((corrections, "simultaneous"), (alternating, "alternating")):
+            modified = derive(scheme_name, 2, time="per-player")
+            rate = {"phi": v_phi, "theta": v_theta}
+            out.update({f"{eq} {names[b]} {t}": modified.coefficient(b, t) / rate[b] for eq, b, t, _ in rows})
+        return out
+
+    return value_entry(
+        "thesis-b.1", "thesis App B.1 (Lemmas B.1.1-B.1.2, Eqs B.13, B.28-B.34, B.62-B.94)", "the one-step "
+        "expansions behind Thms 4.2.1-4.2.2: the modified flow over tau_phi (B.13), m + 1 Euler steps (B.62), the "
+        "alternating players' steps phi_{m,t} (B.63, B.81) and theta_{k,t} (B.75, B.82), and the matching that gives "
+        "f_1, g_1 (B.33-B.34 simultaneous, B.93-B.94 alternating)",
+        PER_PLAYER + "; phi takes m steps of v_phi h/m, then theta k steps of v_theta h/k (B.35-B.36); f_1, g_1 are "
+        "the h-corrections of f~ = f + v_phi h f_1, g~ = g + v_theta h g_1; B.75's h^2 term is read with "
+        "dg/dtheta at t' replaced by its value at t-1 (the difference is O(h^3))",
+        "bea map --scheme alternating --order 2 --time per-player", printed, derived,
+        r"\phi(\tau + \tau_\phi) = \phi + \tau_\phi f + \tau_\phi^2 f_1 + \frac{\tau_\phi^2}{2} \frac{df}{d\phi} f + "
+        r"\frac{\tau_\phi^2}{2} \frac{df}{d\theta} g, \quad \theta_{k,t} = \theta_{t-1} + v_\theta h g + v_\theta v_\phi h^2 "
+        r"\frac{dg}{d\phi} f + \frac{k-1}{2k} v_\theta^2 h^2 \frac{dg}{d\theta} g \ \text{(B.82; B.75 prints } \frac{k-1}{2k} "
+        r"h^2 \text{)}, \quad f_1 = -\frac{1}{2m} \frac{df}{d\phi} f - \frac{1}{2} \frac{df}{d\theta} g, \quad "
+        r"g_1 = \left(\frac{v_\phi}{v_\theta} - \frac{1}{2}\right) \frac{dg}{d\phi} f - \frac{1}{2k} \frac{dg}{d\theta} g")
+
+
+def _common_payoff_losses() -> Entry:
+    """B.2.1: the common-payoff modified losses of alternating updates for any m, k (B.101-B.112), each printed step
+    compared through the field it states, against the engine's modified field (bea.derive)."""
+    E = "E"
+    f_1 = {"B.101": [(1, -v_phi / 2, "f[f]"), (1, -v_phi / 2, "f[g]")]}         # as printed (no 1/m)
+    steps = {  # printed potentials: (power, coefficient, P)
+        "B.104": {"phi": [(1, v_phi / (4 * m), P(E, "f")), (1, v_phi / 4, P(E, "g"))]},
+        "B.108": {"theta": [(1, v_theta / 4 * (1 - 2 * v_phi / v_theta), P(E, "f")), (1, v_theta / k, P(E, "g"))]},
+        "B.111-B.112": {"phi": [(0, 1, P(E)), (1, v_phi / (4 * m), P(E, "f")), (1, v_phi / 4, P(E, "g"))],
+                        "theta": [(0, 1, P(E)), (1, v_theta / 4 * (1 - 2 * v_phi / v_theta), P(E, "f")),
+                                  (1, v_theta / (4 * k), P(E, "g"))]},
+    }
+    g_1 = {"B.105": [(1, -v_theta / 2 * (1 - 2 * v_phi / v_theta), "g[f]"), (1, -v_theta / (2 * k), "g[g]")]}
+
+    def flow():
+        return derive("alternating", 2, time="per-player")
+
+    def printed():
+        system = gradient_system("common-payoff", flow().blocks)
+        out = {f"{eq} phi h^{p} {t}": c for eq, rows in f_1.items() for p, c, t in rows}
+        out.update({f"{eq} theta h^{p} {t}": c for eq, rows in g_1.items() for p, c, t in rows})
+        for eq, rows in steps.items():
+            out.update(field_of_loss(rows, system, 2, prefix=f"{eq} "))
+        return out
+
+    def derived():
+        values = field_values(flow())
+        out = {}
+        for eq, blocks, powers in (("B.101", ("phi",), {1}), ("B.105", ("theta",), {1}), ("B.104", ("phi",), {1}),
+                                   ("B.108", ("theta",), {1}), ("B.111-B.112", ("phi", "theta"), {0, 1})):
+            out.update({f"{eq} {key}": c for key, c in values.items()
+                        if key.split()[0] in blocks and int(key.split()[1][2:]) in powers})
+        return out
+
+    return value_entry(
+        "thesis-b.2.1", "thesis App B.2.1 (Eqs B.101-B.112)", "common-payoff game, alternating updates with m and k "
+        "steps: f_1 and g_1 written as gradients and the modified losses E~_phi = E + v_phi h/4 (|grad_phi E|^2/m + "
+        "|grad_theta E|^2), E~_theta = E + v_theta h/4 ((1 - 2 v_phi/v_theta) |grad_phi E|^2 + |grad_theta E|^2/k)",
+        PER_PLAYER + "; common payoff, f = -grad_phi E, g = -grad_theta E; each printed step compared through the "
+        "field it states (a potential through minus its gradient), term by term against the engine's order-2 field",
+        "bea loss --scheme alternating --order 2 --time per-player --system common-payoff", printed, derived,
+        r"f_1 = -\frac{1}{2} \left(\frac{df}{d\phi} f + \frac{df}{d\theta} g\right) \ \text{(B.101)}, \quad g_1 = "
+        r"-\nabla_\theta \left(\frac{1}{4} \left(1 - \frac{2v_\phi}{v_\theta}\right) \|\nabla_\phi E\|^2 + \frac{1}{k} "
+        r"\|\nabla_\theta E\|^2 \right) \ \text{(B.108)}, \quad \tilde{E}_\phi = E + \frac{v_\phi h}{4} \left("
+        r"\frac{1}{m} \|\nabla_\phi E\|^2 + \|\nabla_\theta E\|^2 \right), \quad \tilde{E}_\theta = E + "
+        r"\frac{v_\theta h}{4} \left(\left(1 - \frac{2v_\phi}{v_\theta}\right) \|\nabla_\phi E\|^2 + \frac{1}{k} "
+        r"\|\nabla_\theta E\|^2 \right)")
+
+
+def _rk4_stages(stage: int, last_half: bool):
+    """Two-player Runge-Kutta 4 (B.131-B.142) as a bea scheme returning ``y + v h k_stage`` (``stage`` 1-4) or the
+    step ``y + v h (k_1 + 2 k_2 + 2 k_3 + k_4)/6`` (``stage`` 0); ``last_half``: k_4 evaluated at the half step
+    ``y + v h k_3/2`` as B.137-B.138 print it, else at the full step ``y + v h k_3`` (Kutta's method)."""
+    @scheme(blocks={"phi": ("f",), "theta": ("g",)}, params={"v_phi": RATE, "v_theta": RATE},
+            rates={"phi": "v_phi", "theta": "v_theta"}, name=f"rk4-stage-{stage}")
+    def stages(y, F, h, v_phi, v_theta):
+        def increment(z):                               # (v_phi h k_phi, v_theta h k_theta) at the point z
+            return v_phi * h * F.f(z) + v_theta * h * F.g(z)
+        k1 = increment(y)
+        k2 = increment(y + k1 / 2)
+        k3 = increment(y + k2 / 2)
+        k4 = increment(y + k3 / 2) if last_half else increment(y + k3)
+        return y + ((k1, k2, k3, k4)[stage - 1] if stage else (k1 + 2 * k2 + 2 * k3 + k4) / 6)
+    return stages
+
+
+def _rk4_step_by_step() -> Entry:
+    """B.3.2 step by step: the stages k_i of two-player RK4 to first order (B.143-B.155), the update direction
+    (B.156-B.159) and the step (B.160-B.161), each from the one-step map (bea.one_step_map) of the stage written as
+    a scheme; the step against bea's built-in rk4."""
+    rates = {"phi": v_phi, "theta": v_theta}
+    half = {"phi": ("f[f]", "f[g]"), "theta": ("g[g]", "g[f]")}
+
+    def stage_rows(eqs, value):
+        return {f"{eq} k_{b} h {t}": value(b, t) for eq, b in eqs for t in half[b]}
+
+    stage_eqs = {2: (("B.147", "phi"), ("B.150", "theta")), 3: (("B.152", "phi"), ("B.153", "theta")),
+                 4: (("B.154", "phi"), ("B.155", "theta")), 0: (("B.157", "phi"), ("B.159", "theta"))}
+
+    def rate_of(tree):
+        return v_phi if tree[-2] == "f" else v_theta
+
+    def printed():
+        out = {}
+        for eqs in stage_eqs.values():
+            out.update(stage_rows(eqs, lambda b, t: rate_of(t) / 2))
+        out.update({f"B.160-B.161 {b} h^2 {t}": rates[b] * rate_of(t) / 2 for b in half for t in half[b]})
+        out["B.157 follows from B.154 as printed (k_4 at the half step of B.137)"] = True
+        out["the step with k_4 at the full step is bea's rk4"] = True
+        return out
+
+    def derived():
+        out = {}
+        for stage, eqs in stage_eqs.items():
+            series = one_step_map(_rk4_stages(stage, False), 2, time="per-player")
+            out.update(stage_rows(eqs, lambda b, t: series.coefficient(t) / rates[b]))
+        rk4 = one_step_map("rk4", 2, players=2, time="per-player")
+        out.update({f"B.160-B.161 {b} h^2 {t}": rk4.coefficient(t) for b in half for t in half[b]})
+        as_printed = one_step_map(_rk4_stages(0, True), 2, time="per-player")
+        out["B.157 follows from B.154 as printed (k_4 at the half step of B.137)"] = all(
+            as_printed.coefficient(t) == rates[b] * rate_of(t) / 2 for b in half for t in half[b])
+        full = one_step_map(_rk4_stages(0, False), 4, time="per-player")
+        out["the step with k_4 at the full step is bea's rk4"] = full.values == one_step_map(
+            "rk4", 4, players=2, time="per-player").values
+        return out
+
+    return value_entry(
+        "thesis-b.160", "thesis App B.3.2 (Eqs B.131-B.161)", "Runge-Kutta 4 for two players step by step: the "
+        "stages k_2, k_3, k_4 to first order (B.143-B.155), the update direction k = (k_1 + 2 k_2 + 2 k_3 + k_4)/6 "
+        "(B.156-B.159) and the one-step expansion (B.160-B.161)",
+        PER_PLAYER + "; each stage k_i = f + h (a df/dphi f + b df/dtheta g) + O(h^2), its two coefficients read from "
+        "the one-step map of y + v h k_i (the stages written as a bea scheme and traced by the engine); B.137-B.138 "
+        "print k_4 at the half step y + v h k_3/2, B.157-B.161 need the full step y + v h k_3 (Kutta's RK4, bea's rk4)",
+        "bea map --scheme rk4 --players 2 --order 2 --time per-player", printed, derived,
+        r"k_{4,\phi} = f\left(\phi_{t-1} + \frac{v_\phi h}{2} k_{3,\phi}, \theta_{t-1} + \frac{v_\theta h}{2} "
+        r"k_{3,\theta}\right) \ \text{(B.137)}, \quad k_{4,\phi} = f + \frac{v_\theta h}{2} \frac{df}{d\theta} g + "
+        r"\frac{v_\phi h}{2} \frac{df}{d\phi} f \ \text{(B.154)}, \quad k_\phi = f + \frac{v_\theta h}{2} \frac{df}{d\theta} g"
+        r" + \frac{v_\phi h}{2} \frac{df}{d\phi} f \ \text{(B.157)}, \quad \phi_t = \phi_{t-1} + v_\phi h f + \frac{1}{2} "
+        r"v_\phi v_\theta h^2 \frac{df}{d\theta} g + \frac{1}{2} v_\phi^2 h^2 \frac{df}{d\phi} f \ \text{(B.160)}")
 
 
 def entries() -> list[Entry]:
@@ -124,6 +308,9 @@ def entries() -> list[Entry]:
         return out
 
     return [
+        _one_step_expansions(),
+        _common_payoff_losses(),
+        _rk4_step_by_step(),
         value_entry("thesis-b.3", "thesis App B.3 (Eqs B.164-B.165)", "Runge-Kutta 4 for two players with different "
                     "learning rates: first-order drift from the interaction terms only",
                     PER_PLAYER + " (as in B.162-B.163, modified field f + tau_phi f_1); under the same-time convention "

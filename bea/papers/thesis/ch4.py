@@ -13,6 +13,7 @@ from ...analysis.cancel import cancel
 from ...analysis.gradient import gradient_system
 from ...analysis.principal_flow import principal_flow
 from ...analysis.stability import equilibrium_jacobian
+from ...concrete.library import get_problem
 from ...engine.derive import derive
 from ..entry import (PER_PLAYER, SAME, SINGLE, ZERO_SUM, Entry, P, Quoted, R, field_entry, h, k, loss_entry, m, v_phi,
                      v_theta, value_entry)
@@ -61,9 +62,10 @@ _BLOCKS = {"f_phi": sympy.Matrix([[1, 2], [-1, 3]]), "f_theta": sympy.Matrix([[0
            "g_phi": sympy.Matrix([[1, -2], [3, 1]]), "g_theta": sympy.Matrix([[2, 1], [0, -1]])}
 
 
-def _block_k_derived(scheme: str) -> dict:
-    """K = (J - J~) 2/h of the engine's modified Jacobian at the equilibrium 0 of the linear game f = f_phi phi +
-    f_theta theta, g = g_phi phi + g_theta theta with 2 x 2 blocks (non-symmetric; the products do not commute)."""
+def _block_jacobians(scheme: str) -> tuple[sympy.Matrix, sympy.Matrix]:
+    """``(J, J~)``: the Jacobians of the original flow and of the engine's order-2 modified flow at the equilibrium 0
+    of the linear game f = f_phi phi + f_theta theta, g = g_phi phi + g_theta theta with 2 x 2 blocks (non-symmetric;
+    the products do not commute)."""
     phi, theta = sympy.symbols("p1 p2"), sympy.symbols("q1 q2")
     P, Q = sympy.Matrix(phi), sympy.Matrix(theta)
     b = _BLOCKS
@@ -71,8 +73,64 @@ def _block_k_derived(scheme: str) -> dict:
     J = sympy.BlockMatrix([[b["f_phi"], b["f_theta"]], [b["g_phi"], b["g_theta"]]]).as_explicit()
     modified = derive(scheme, 2, time="per-player").jacobian(fields, {"phi": list(phi), "theta": list(theta)},
                                                              {str(v): 0 for v in phi + theta})
-    K = ((J - sympy.Matrix(modified)) * 2 / h).applyfunc(sympy.simplify)
+    return J, sympy.Matrix(modified)
+
+
+def _block_k_derived(scheme: str) -> dict:
+    """K = (J - J~) 2/h of the engine's modified Jacobian on the 2 x 2-block linear game (:func:`_block_jacobians`)."""
+    J, modified = _block_jacobians(scheme)
+    K = ((J - modified) * 2 / h).applyfunc(sympy.simplify)
     return {f"2x2 blocks: K[{i},{j}]": K[i, j] for i in range(4) for j in range(4)}
+
+
+def _traces() -> Entry:
+    """Thesis B.178, B.179 and B.192: the trace of the modified Jacobian, printed through traces of block products,
+    against the trace of the engine's modified Jacobian: on the 2 x 2-block linear game, and (B.179) on a zero-sum
+    quadratic game with 2-D players and a non-symmetric mixed block, and on Dirac-GAN."""
+    fp, ft, gp, gt = (_BLOCKS[n] for n in ("f_phi", "f_theta", "g_phi", "g_theta"))
+    A, B, C = sympy.Matrix([[2, 1], [1, 3]]), sympy.Matrix([[1, -1], [-1, 4]]), sympy.Matrix([[1, 2], [-3, 1]])
+    p, q = sympy.Matrix(sympy.symbols("p1 p2")), sympy.Matrix(sympy.symbols("q1 q2"))
+    E = ((p.T * A * p) / 2 + p.T * C * q - (q.T * B * q) / 2)[0]   # Hess_phi E = A, Hess_theta E = -B: Tr J = Tr A + Tr B
+    norm2 = lambda M: sum(x**2 for x in M)                                   # the squared Frobenius norm
+
+    def printed():
+        trace = (fp.trace() + gt.trace(), (fp * fp).trace(), (gt * gt).trace(), (ft * gp).trace())
+        tr_j, ff, gg, fg = trace
+        return {
+            "B.178 Tr J~ simultaneous, 2x2 blocks": tr_j - h / 2 * (v_phi * ff + v_theta * gg) - h / 2 * (v_phi + v_theta) * fg,
+            "B.192 Tr J~ alternating, 2x2 blocks": tr_j - h / 2 * (v_phi / m * ff + v_theta / k * gg)
+            - h / 2 * (v_theta - v_phi) * fg,
+            "B.179 Tr J~ zero-sum, 2-D players": (A.trace() + B.trace()) - h / 2 * (v_phi * norm2(A) + v_theta * norm2(B))
+            + h / 2 * (v_phi + v_theta) * norm2(C),
+            "B.179 Dirac-GAN Tr J~ (l'(0) = 1/2)": h * (v_phi + v_theta) * R(1, 2)**2 / 2,
+        }
+
+    def derived():
+        out = {"B.178 Tr J~ simultaneous, 2x2 blocks": _block_jacobians("simultaneous")[1].trace(),
+               "B.192 Tr J~ alternating, 2x2 blocks": _block_jacobians("alternating")[1].trace()}
+        flow = derive("simultaneous", 2, time="per-player")
+        fields = {"f": [E.diff(x) for x in p], "g": [-E.diff(x) for x in q]}
+        J = flow.jacobian(fields, {"phi": list(p), "theta": list(q)}, {str(x): 0 for x in list(p) + list(q)})
+        out["B.179 Tr J~ zero-sum, 2-D players"] = sympy.Matrix(J).trace()
+        game = get_problem("dirac-gan").instance({"phi": ("f",), "theta": ("g",)})
+        out["B.179 Dirac-GAN Tr J~ (l'(0) = 1/2)"] = flow.jacobian(game.fields, game.variables, {"phi": 0, "theta": 0}).trace()
+        return {name: sympy.simplify(value) for name, value in out.items()}
+
+    return value_entry(
+        "thesis-b.4", "thesis App B.4 (Eqs B.178, B.179, B.192)", "the trace of the modified Jacobian at an "
+        "equilibrium: Tr J~ = Tr J - h/2 (v_phi Tr (df/dphi)^2 + v_theta Tr (dg/dtheta)^2) - h/2 (v_phi + v_theta) "
+        "Tr (df/dtheta dg/dphi) (simultaneous, B.178), its zero-sum form with Frobenius norms (B.179, and Dirac-GAN's "
+        "h (v_phi + v_theta) |grad_phitheta E|^2/2 > 0), and the alternating form with (v_theta - v_phi) (B.192)",
+        PER_PLAYER + "; 2 x 2 blocks f_phi = [[1, 2], [-1, 3]], f_theta = [[0, 1], [2, -1]], g_phi = [[1, -2], [3, 1]], "
+        "g_theta = [[2, 1], [0, -1]] on a linear game; B.179 on E = p^T A p/2 + p^T C q - q^T B q/2 with A = [[2, 1], "
+        "[1, 3]], B = [[1, -1], [-1, 4]], C = [[1, 2], [-3, 1]] (zero-sum: f = grad_phi E, g = -grad_theta E) and on "
+        "Dirac-GAN (l = -log(1 + e^-t)); the traces of the engine's modified Jacobians, exact",
+        "bea stability --scheme simultaneous --order 2 --problem dirac-gan --at phi=0 theta=0", printed, derived,
+        r"\mathrm{Tr}(\tilde{J}) = \mathrm{Tr}(J) - \frac{h}{2} \left(v_\phi \mathrm{Tr}\left(\left(\frac{df}{d\phi}"
+        r"\right)^2\right) + v_\theta \mathrm{Tr}\left(\left(\frac{dg}{d\theta}\right)^2\right)\right) - \frac{h}{2}"
+        r"(v_\phi + v_\theta) \mathrm{Tr}\left(\frac{df}{d\theta} \frac{dg}{d\phi}\right), \quad \mathrm{Tr}(\tilde{J}) = "
+        r"\mathrm{Tr}(J) - \frac{h}{2} \left(v_\phi \|\nabla_\phi^2 E\|_2^2 + v_\theta \|\nabla_\theta^2 E\|_2^2 \right) + "
+        r"\frac{h}{2}(v_\phi + v_\theta) \|\nabla_{\phi,\theta} E\|_2^2")
 
 
 def _block_k_printed(rows) -> dict:
@@ -420,4 +478,4 @@ def _sec463() -> Entry:
 
 def entries() -> list[Entry]:
     """The Ch. 4 entries, in the thesis's order."""
-    return _two_player_fields() + _k_matrices() + _eq427_428() + _losses() + [_table41(), _sec463()] + _game_pf()
+    return _two_player_fields() + _k_matrices() + [_traces()] + _eq427_428() + _losses() + [_table41(), _sec463()] + _game_pf()
