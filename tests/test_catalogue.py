@@ -70,12 +70,15 @@ ERRATA = {
     # so B.164-B.165) need Kutta's full step y + v h k_3: with the printed k_4 the update direction is
     # f + 5/12 (...), not f + 1/2 (...).
     "thesis-b.160",
+    # Thesis Eq 2.42: theta_t - theta(h) is -(h^2 f_1 + h^2/2 Hess E grad E) (2.40 subtracted from 2.41), printed
+    # with + signs; setting it to zero gives 2.43 either way.
+    "thesis-eq2.43",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 70 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 74 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -124,6 +127,7 @@ def test_derived_forms_of_the_errata():
     rk4 = entry("thesis-b.160").result["derived"]
     assert rk4["B.154 k_phi h f[f]"] == v_phi and rk4["B.157 k_phi h f[f]"] == v_phi / 2
     assert rk4["the step with k_4 at the full step is bea's rk4"] is True
+    assert entry("thesis-eq2.43").result["derived"]["2.42 theta_t - theta(h): h^2 f[f] besides h^2 f_1"] == -R(1, 2)
     b5 = entry("thesis-b.5").result["derived"]
     assert b5["L1: coefficient of |grad_theta E|^2"] == zeta / 2
     # 5.36: the derived loss has self term h/4 |grad_phi E_phi|^2

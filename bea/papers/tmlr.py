@@ -116,6 +116,28 @@ def entries() -> list[Entry]:
                     "--at x=1 y=1 z=1 w=1 --h 1", _sec31_printed, _sec31_derived,
                     r"\lambda_i < 1/h: \alpha_{PF} \in \mathbb{R}, < 0; \quad 1/h < \lambda_i < 2/h: "
                     r"\mathrm{Re}\,\alpha_{PF} < 0; \quad 2/h < \lambda_i: \mathrm{Re}\,\alpha_{PF} > 0"),
+        value_entry("tmlr-def3.4", "TMLR Def 3.4", "the stability coefficient of eigendirection i, sc_i = "
+                    "alpha_PF(h lambda_i) (grad E . u_i): the PF's field is sum_i sc_i u_i, and sign(sc_i) = "
+                    "sign(alpha_PF(h lambda_i)) (real parts) as grad E . u_i >= 0",
+                    SINGLE + "; E = x^3/3 + x y^2/2 + y^2/2 at (1/2, 1/4) (lambda = 1.60, 0.90), h = 1 (one real, one "
+                    "complex direction); printed: sc_i from the exact eigenpairs (SymPy), u_i signed so grad E . u_i "
+                    ">= 0; derived: u_i^T of bea.principal_flow's field, u_i from bea.spectral (floats, 9 digits)",
+                    "bea pf --field f=-x^2-y^2/2 --field f=-x*y-y --var theta=x,y --at x=1/2 y=1/4 --h 1",
+                    _def34_printed, _def34_derived,
+                    r"sc_i = \frac{\log(1-h\lambda_i)}{h\lambda_i} (\nabla_{\theta} E^T u_i) = \alpha_{PF}(h\lambda_i) "
+                    r"\nabla_{\theta} E^T u_i, \quad \mathrm{sign}(sc_i) = \mathrm{sign}(\alpha_{PF}(h\lambda_i))"),
+        value_entry("tmlr-rem3.3", "TMLR Remark 3.3 (thesis Remark 3.3.3, Fig. 3.8)", "on the banana function the "
+                    "principal terms have a destabilising effect when h > 2/lambda_0, while the non-principal terms "
+                    "can have a stabilising effect",
+                    SINGLE + "; Rosenbrock's E = (1 - x)^2 + 100 (y - x^2)^2 at (-1, 1) (lambda_0 = 1001.6), at Fig. "
+                    "3.8's rates h = 0.0006, 0.0017, 0.005 (h lambda_0 = 0.60, 1.70, 5.01); destabilising: the PF's "
+                    "component along u_0 (signed so grad E . u_0 >= 0) has positive real part, i.e. climbs E; "
+                    "stabilising: the third-order non-principal term (bea.principal_flow(nonprincipal=3) minus the "
+                    "PF) points down along u_0",
+                    "bea pf --field f=2-2*x+400*x*(y-x^2) --field f=-200*(y-x^2) --var theta=x,y --at x=-1 y=1 --h "
+                    "0.005 --nonprincipal 3", _rem33_printed, _rem33_derived,
+                    r"h > 2/\lambda_0: \mathrm{Re}\,(u_0^T \dot{\theta}_{PF}) > 0, \quad u_0^T \left(-\frac{h^2}{12} "
+                    r"\nabla_{\theta} E^T (\nabla_{\theta}^3 E) \nabla_{\theta} E\right) < 0"),
         value_entry("tmlr-thm6.1", "TMLR Thm 6.1 (thesis Eqs A.152-A.153)", "the drift of one gradient-descent step "
                     "from the NGF is h^2/2 Hess E grad E at a point theta' near theta_{t-1}", SINGLE + "; E = x^4/4 + x y "
                     "+ y^2 from (1, 1/2), h = 1/10 and 1/4; bea.one_step_drift integrates the NGF (SciPy, rtol 1e-13) and "
@@ -295,6 +317,62 @@ def _def33_derived_vector() -> np.ndarray:
 
 def _def33_derived() -> dict:
     return {f"third-order term {a}": complex(d) for a, d in zip("xy", _def33_derived_vector())}
+
+
+def _def34_printed() -> dict:
+    """sc_i = log(1 - h lambda_i)/(h lambda_i) (g . u_i) from SymPy's exact eigenpairs (u_i signed: g . u_i >= 0)."""
+    g = sympy.Matrix([_E33.diff(v) for v in (_X, _Y)]).xreplace(_AT33)
+    out = {}
+    for lam, _, vectors in sorted(sympy.hessian(_E33, (_X, _Y)).xreplace(_AT33).eigenvects(), key=lambda e: -e[0]):
+        u = vectors[0] / vectors[0].norm()
+        u = u if g.dot(u) >= 0 else -u
+        i = len(out) // 2
+        alpha = sympy.log(1 - lam) / lam                                 # h = 1
+        out[f"sc_{i}"] = complex(sympy.N(alpha * g.dot(u), 30))
+        out[f"sign Re sc_{i} = sign Re alpha_PF(h lambda_{i})"] = True
+    return out
+
+
+def _def34_derived() -> dict:
+    s = spectral({"f": [-_E33.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}, {"x": _AT33[_X], "y": _AT33[_Y]}, 1)
+    field = principal_flow({"f": [-_E33.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}, 1).field(
+        [float(_AT33[_X]), float(_AT33[_Y])])
+    out = {}
+    for i in range(2):
+        sc = complex(s.eigenvectors[:, i] @ field)
+        alpha = complex(np.log(complex(1 - s.eigenvalues[i])) / s.eigenvalues[i])
+        out[f"sc_{i}"] = sc
+        out[f"sign Re sc_{i} = sign Re alpha_PF(h lambda_{i})"] = bool(np.sign(sc.real) == np.sign(alpha.real))
+    return out
+
+
+_BANANA = (1 - _X)**2 + 100 * (_Y - _X**2)**2
+_BANANA_RATES = ("0.0006", "0.0017", "0.005")                 # thesis Fig. 3.8
+
+
+def _rem33_printed() -> dict:
+    out = {}
+    for rate in _BANANA_RATES:
+        out[f"h = {rate}: h > 2/lambda_0"] = rate == "0.005"
+        out[f"h = {rate}: the principal terms climb E along u_0"] = rate == "0.005"
+    out["h = 0.005: the third-order non-principal term descends along u_0"] = True
+    return out
+
+
+def _rem33_derived() -> dict:
+    fields, variables, at = {"f": [-_BANANA.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}, [-1.0, 1.0]
+    out = {}
+    for rate in _BANANA_RATES:
+        step = sympy.Rational(rate)
+        s = spectral(fields, variables, {"x": -1, "y": 1}, step)
+        u0 = s.eigenvectors[:, int(np.argmax(s.eigenvalues))]               # grad E . u_0 >= 0 (bea.spectral)
+        pf = principal_flow(fields, variables, step)
+        out[f"h = {rate}: h > 2/lambda_0"] = bool(float(step) * max(s.eigenvalues) > 2)
+        out[f"h = {rate}: the principal terms climb E along u_0"] = bool(complex(u0 @ pf.field(at)).real > 0)
+        if rate == "0.005":
+            term = principal_flow(fields, variables, step, nonprincipal=3).field(at) - pf.field(at)
+            out["h = 0.005: the third-order non-principal term descends along u_0"] = bool(complex(u0 @ term).real < 0)
+    return out
 
 
 def _spectral33(dx=0, dy=0):
