@@ -154,6 +154,20 @@ def entries() -> list[Entry]:
                     _eq18_printed, _eq18_derived,
                     r"h(\theta) = \frac{2}{\|\nabla^2_\theta E \hat{g}(\theta)\|}, \quad h_p(\theta) = "
                     r"\frac{2}{\|\nabla^2_\theta E \hat{g}(\theta)\|^p}"),
+        value_entry("tmlr-eq21", "TMLR Eqs 20-21 (Sec 7)", "heavy ball v_t = m v_{t-1} - h grad E(theta_{t-1}), "
+                    "theta_t = theta_{t-1} + v_t (Eq 20), and DAL with momentum: the gradient scaled by "
+                    "1/(2 |Hess E g_hat|) instead of h (Eq 21)",
+                    SINGLE + "; E = x^4/4 + x y + y^2 at theta_{t-1} = (1, 1/2), theta_{t-2} = (9/10, 3/5) (v_{t-1} = "
+                    "theta_{t-1} - theta_{t-2}), m = beta = 9/10, h = 1/10; printed: the updates as printed, exactly; "
+                    "derived: one step of bea's heavy-ball scheme (bea.step, float64) with h = 1/10 and with h = "
+                    "bea.spectral's dal_momentum(beta, constant=1/2). The constant 1/2 is the paper's choice: Eq 18's "
+                    "signal-to-noise argument with the heavy-ball drift h^2/(2 (1 - beta)^2) Hess E grad E of thesis "
+                    "A.10 gives 2 (1 - beta), bea's default, which is DAL at beta = 0",
+                    "bea spectral --field f=-x^3-y --field f=-x-2*y --var theta=x,y --at x=1 y=1/2 --h 1/10",
+                    _eq21_printed, _eq21_derived,
+                    r"v_t = m v_{t-1} - h \nabla_{\theta} E(\theta_{t-1}), \quad \theta_t = \theta_{t-1} + v_t, \quad "
+                    r"v_t = m v_{t-1} - \frac{1}{2\|\nabla_{\theta}^2 E(\theta_{t-1}) \hat{g}(\theta_{t-1})\|} "
+                    r"\nabla_{\theta} E(\theta_{t-1})"),
         value_entry("tmlr-eq15", "TMLR Eq 15", "the loss along a flow of the form sum_i alpha(h lambda_i) (grad E . u_i) u_i "
                     "changes at the rate dE/dt = sum_i alpha(h lambda_i) (grad E . u_i)^2, for the PF alpha_PF(z) = "
                     "log(1 - z)/z (complex where h lambda > 1)", SINGLE + "; E = x^2/2 + 3 y^2/2 + x y/2 at (1, -1/2), h = "
@@ -441,6 +455,33 @@ def _eq18_printed() -> dict:
 def _eq18_derived() -> dict:
     s = spectral({"f": [-_E18.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}, _AT18, R(1, 10))
     return {"DAL": s.dal(1), "DAL-0.5": s.dal(0.5)}
+
+
+_BEFORE21, _MOMENTUM21 = {_X: R(9, 10), _Y: R(3, 5)}, R(9, 10)
+
+
+def _eq21_printed() -> dict:
+    """Eqs 20-21 as printed, exactly: v_t = m v_{t-1} - rate grad E, theta_t = theta_{t-1} + v_t."""
+    g = sympy.Matrix([_E18.diff(v) for v in (_X, _Y)]).xreplace(_AT18)
+    H = sympy.hessian(_E18, (_X, _Y)).xreplace(_AT18)
+    theta, velocity = sympy.Matrix([_AT18[_X], _AT18[_Y]]), sympy.Matrix([_AT18[_X] - _BEFORE21[_X], _AT18[_Y] - _BEFORE21[_Y]])
+    rate21 = 1 / (2 * (H * g).norm() / g.norm())
+    out = {"Eq 21 rate 1/(2 |Hess E g_hat|)": rate21}
+    for name, rate in (("Eq 20 (h = 1/10)", R(1, 10)), ("Eq 21", rate21)):
+        after = theta + _MOMENTUM21 * velocity - rate * g
+        out.update({f"{name}: theta_t {a}": after[k] for k, a in enumerate("xy")})
+    return out
+
+
+def _eq21_derived() -> dict:
+    fields, variables = {"f": [-_E18.diff(v) for v in (_X, _Y)]}, {"theta": [_X, _Y]}
+    rate = spectral(fields, variables, _AT18, R(1, 10)).dal_momentum(float(_MOMENTUM21), constant=0.5)
+    out = {"Eq 21 rate 1/(2 |Hess E g_hat|)": rate}
+    state, history = [float(_AT18[_X]), float(_AT18[_Y])], [[float(_BEFORE21[_X]), float(_BEFORE21[_Y])]]
+    for name, h_ in (("Eq 20 (h = 1/10)", R(1, 10)), ("Eq 21", rate)):
+        after = step_of("heavy-ball", fields, variables, state, h_, history=history, beta=_MOMENTUM21)
+        out.update({f"{name}: theta_t {a}": float(after[k]) for k, a in enumerate("xy")})
+    return out
 
 
 def _thm61_derived() -> dict:
