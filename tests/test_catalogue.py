@@ -73,12 +73,16 @@ ERRATA = {
     # Thesis Eq 2.42: theta_t - theta(h) is -(h^2 f_1 + h^2/2 Hess E grad E) (2.40 subtracted from 2.41), printed
     # with + signs; setting it to zero gives 2.43 either way.
     "thesis-eq2.43",
+    # Thesis Eq 5.42: with the printed losses (5.38, and the saturating E_theta = -E log(1 - D(G(z)))) the
+    # saturating interaction term is -(1/B^2) sum c^sat grad D_i . grad D_j(t-1): 5.42 lacks the minus sign
+    # (5.40-5.41, the non-saturating one, are right; the two generator gradients have opposite signs).
+    "thesis-eq5.40",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 75 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 76 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -128,6 +132,10 @@ def test_derived_forms_of_the_errata():
     assert rk4["B.154 k_phi h f[f]"] == v_phi and rk4["B.157 k_phi h f[f]"] == v_phi / 2
     assert rk4["the step with k_4 at the full step is bea's rk4"] is True
     assert entry("thesis-eq2.43").result["derived"]["2.42 theta_t - theta(h): h^2 f[f] besides h^2 f_1"] == -R(1, 2)
+    gan = entry("thesis-eq5.40").result
+    for name, printed in gan["printed"].items():
+        expected = -printed if name.startswith("5.42") else printed
+        assert abs(gan["derived"][name] - expected) < 1e-12, name
     b5 = entry("thesis-b.5").result["derived"]
     assert b5["L1: coefficient of |grad_theta E|^2"] == zeta / 2
     # 5.36: the derived loss has self term h/4 |grad_phi E_phi|^2

@@ -91,6 +91,8 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-eq5.13": _eqs("thesis", "5.13", "5.14", "5.15", "5.16"),
     "thesis-eq5.22": _eqs("thesis", "5.22", "5.23"),
     "thesis-eq5.36": _eqs("thesis", "5.36", "5.37"),
+    "thesis-eq5.40": [*_eqs("thesis", "5.38", "5.39", "5.40", "5.41", "5.42", "5.43"), "thesis App C.4.1",
+                      *(f"thesis C.{n}" for n in range(93, 106))],
     "thesis-b.1": ["thesis App B.1", "thesis Lemma B.1.1", "thesis Lemma B.1.2", "thesis B.13", "thesis B.23",
                    *(f"thesis B.{n}" for n in range(24, 35)), "thesis B.62", "thesis B.63",
                    *(f"thesis B.{n}" for n in range(74, 95))],
