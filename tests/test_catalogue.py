@@ -77,12 +77,15 @@ ERRATA = {
     # saturating interaction term is -(1/B^2) sum c^sat grad D_i . grad D_j(t-1): 5.42 lacks the minus sign
     # (5.40-5.41, the non-saturating one, are right; the two generator gradients have opposite signs).
     "thesis-eq5.40",
+    # Thesis C.16: the Taylor term of theta(tau + 2h) is (2h)^2/2 theta'' = 2 h^2 theta'', printed 4 h^2 (C.18, which
+    # the matching uses, is right).
+    "thesis-c.1",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 76 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 77 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -132,6 +135,8 @@ def test_derived_forms_of_the_errata():
     assert rk4["B.154 k_phi h f[f]"] == v_phi and rk4["B.157 k_phi h f[f]"] == v_phi / 2
     assert rk4["the step with k_4 at the full step is bea's rk4"] is True
     assert entry("thesis-eq2.43").result["derived"]["2.42 theta_t - theta(h): h^2 f[f] besides h^2 f_1"] == -R(1, 2)
+    assert entry("thesis-c.1").result["derived"][
+        "C.16 n = 2: h^2 coefficient of theta'' = F'F (F the mean field) in theta(tau + 2h)"] == 2
     gan = entry("thesis-eq5.40").result
     for name, printed in gan["printed"].items():
         expected = -printed if name.startswith("5.42") else printed

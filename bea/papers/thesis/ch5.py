@@ -8,6 +8,7 @@ import sympy
 
 from ...analysis.gradient import gradient_system
 from ...analysis.losses import modified_loss
+from ...engine.bseries import exact_flow, one_step_map
 from ...engine.derive import derive
 from ...schemes.builtins import make_scheme
 from ...schemes.define import repeat
@@ -153,6 +154,7 @@ def entries() -> list[Entry]:
                    r"\tilde{E}_{\theta,t} = E_{\theta} + h \left(\frac{1}{2} \|\nabla_{\theta} E_{\theta}\|^2 + \frac{1}{2} "
                    r"\nabla_{\phi} E_{\theta}^T \nabla_{\phi} E_{\phi}(\phi_{t-1}, \theta_{t-1}) \right)",
                    system="general", params={"v_phi": 1, "v_theta": 1}, frozen=True),
+        _sgd_steps(),
         _gan_interaction(),
     ]
 
@@ -209,6 +211,56 @@ def _engine_interaction(generator_loss: str) -> list:
         for k, value in enumerate(problem.differential(tree)[:len(_PHI)]):
             total[k] += c * value
     return [float(sympy.N(v.xreplace(_GAN_POINT), 30)) for v in total]
+
+
+def _sgd_steps() -> Entry:
+    """App C.1-C.2: n SGD steps expanded (C.13-C.14, C.54-C.55), the modified flow over the time n h (C.16-C.18,
+    C.56-C.58) and the matching that gives f_1 (C.22-C.23, C.61-C.64), for n = 2, 3, 4: the steps from
+    bea.one_step_map, the flow from bea.exact_flow of the batch fields, f_1 from bea.derive."""
+    counts = (2, 3, 4)
+
+    def pairs(n):
+        return [(i, j) for i in range(1, n + 1) for j in range(1, n + 1)]
+
+    def printed():
+        out = {"C.16 n = 2: h^2 coefficient of theta'' = F'F (F the mean field) in theta(tau + 2h)": 4}
+        for n in counts:
+            out.update({f"C.54-C.55 n = {n}: h^2 f{i}[f{j}] in theta_(t+n-1)": int(i > j) for i, j in pairs(n)})
+            out[f"C.57 n = {n}: h^2 coefficient of F'F in theta(tau + n h)"] = R(n**2, 2)
+            eq = "C.22-C.23" if n == 2 else "C.63-C.64"
+            out.update({f"{eq} n = {n}: f_1 f{i}[f{j}]": -R(1, 2 * n**2) + R(int(i > j), n**2) for i, j in pairs(n)})
+        return out
+
+    def derived():
+        out = {}
+        for n in counts:
+            labels = [f"f{i}" for i in range(1, n + 1)]
+            step, flow = one_step_map("sgd", 2, n=n), exact_flow(labels, 2)
+            modified = derive("sgd", 2, n=n)
+            out.update({f"C.54-C.55 n = {n}: h^2 f{i}[f{j}] in theta_(t+n-1)": step.coefficient(f"f{i}[f{j}]")
+                        for i, j in pairs(n)})
+            # the flow of sum_i f_i for h is that of F = sum_i f_i / n for n h; F'F = sum_ij f_i[f_j] / n^2
+            out[f"C.57 n = {n}: h^2 coefficient of F'F in theta(tau + n h)"] = flow.coefficient("f1[f1]") * n**2
+            if n == 2:
+                out["C.16 n = 2: h^2 coefficient of theta'' = F'F (F the mean field) in theta(tau + 2h)"] = (
+                    flow.coefficient("f1[f1]") * n**2)
+            eq = "C.22-C.23" if n == 2 else "C.63-C.64"
+            out.update({f"{eq} n = {n}: f_1 f{i}[f{j}]": modified.coefficient("theta", f"f{i}[f{j}]") / n
+                        for i, j in pairs(n)})
+        return out
+
+    return value_entry(
+        "thesis-c.1", "thesis App C.1-C.2 (Eqs C.4-C.64)", "n SGD steps step by step: the steps to h^2, theta_(t+n-1) = "
+        "theta_(t-1) + n h F + h^2 sum_(mu > tau) f_mu' f_tau (C.13-C.14, C.54-C.55), the modified flow over n h, theta + "
+        "n h F + n^2 h^2 (f_1 + F'F/2) (C.16-C.18, C.56-C.57), and f_1 = -F'F/2 + (1/n^2) sum_(mu > tau) f_mu' f_tau "
+        "(C.22-C.23, C.61-C.64)",
+        "batch X^(t+mu) -> field f_(mu+1) (so f2[f1] = df(X^(t+1))/dtheta f(X^t)); F = sum_i f_i / n; the flow theta' = "
+        "F + n h f_1 over T = n h (bea's sgd time); n = 2, 3, 4; f_1 read off bea's field as its h^1 part over n",
+        "bea map --scheme sgd --order 2 --param n=2", printed, derived,
+        r"\theta(\tau + 2h) = \theta(\tau) + 2h\dot{\theta}(\tau) + 4h^2\ddot{\theta}(\tau) \ \text{(C.16)}, \quad "
+        r"\theta_{t+n-1} = \theta_{t-1} + nhf + h^2 \sum_{\tau=0}^{n-1} \sum_{\mu=\tau+1}^{n-1} \frac{df(\cdot; X^{t+\mu})}"
+        r"{d\theta} f(\theta_{t-1}; X^{t+\tau}), \quad f_1 = -\frac{1}{2} \frac{df}{d\theta} f + \frac{1}{n^2} "
+        r"\sum_{\tau=0}^{n-1} \sum_{\mu=\tau+1}^{n-1} \frac{df(\cdot; X^{t+\mu})}{d\theta} f(\theta_{t-1}; X^{t+\tau})")
 
 
 def _gan_interaction() -> Entry:
