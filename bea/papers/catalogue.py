@@ -77,6 +77,8 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-sec4.6.3": ["thesis Sec 4.6.3", *_eqs("thesis", "4.40", "4.41"),
                         "thesis Table 4.2 (the rows cancelling the interaction terms, S and A)"],
     "thesis-def4.8.1": ["thesis Def 4.8.1", *_eqs("thesis", "4.67")],
+    "thesis-sec4.8.1": ["thesis Sec 4.8.1", *_eqs("thesis", "4.68", "4.69", "4.70", "4.71", "4.72", "4.73"),
+                        "thesis Sec 4.8.1 (the zero-sum case after Eq 4.74)"],
     "thesis-eq4.74": _eqs("thesis", "4.74"),
     "thesis-eqA.28": ["thesis A.22", "thesis A.28"],
     "thesis-eqA.40": ["thesis A.38", "thesis A.39", "thesis A.40", "thesis Lemma A.1.3", "thesis A.46"],

@@ -428,7 +428,69 @@ def _game_pf() -> list[Entry]:
         roots = [r for r in sympy.solve(sympy.Eq(modulus, 1), h) if r != 0]
         return {"largest convergent h": sympy.simplify(roots[0])}
 
+    zero_sum_steps = (R(1, 10), R(1, 4))
+
+    def zero_sum_game():
+        """E = phi^2/20 + phi theta - theta^2/20, f = -grad_phi E, g = grad_theta E (Sec 4.8.1's zero-sum case):
+        H = [[1/10, 1], [-1, 1/10]], eigenvalues 1/10 +- i (x_k > 0: a strict local Nash equilibrium at 0)."""
+        phi, theta = sympy.symbols("phi theta")
+        E = phi**2 / 20 + phi * theta - theta**2 / 20
+        return {"f": [-E.diff(phi)], "g": [E.diff(theta)]}, {"phi": [phi], "theta": [theta]}
+
+    def jacobian_printed():
+        """log(1 - h lambda_k)/h for the eigenvalues lambda_k of H (4.68-4.72), and the real part of h times it by
+        4.73, log sqrt((1 - h x)^2 + h^2 y^2); the zero-sum statements after 4.74."""
+        out = {}
+        for i, game in enumerate(games):
+            fs, vs = fields(game)
+            psi = sympy.Matrix([vs["phi"][0], vs["theta"][0]])
+            H = -sympy.Matrix([fs["f"][0], fs["g"][0]]).jacobian(psi)
+            rates = sorted(((complex(sympy.N(sympy.log(1 - step * lam) / step, 30)), lam)
+                            for lam in H.eigenvals(multiple=True)), key=lambda pair: pair[0].imag)
+            for j, (rate, lam) in enumerate(rates):
+                out[f"game {i + 1}: (1/h) log(1 - h lambda_{j})"] = rate
+                x, y = sympy.re(lam), sympy.im(lam)
+                out[f"game {i + 1}: Re log(1 - h lambda_{j}) (4.73)"] = float(sympy.N(sympy.log(sympy.sqrt(
+                    (1 - step * x)**2 + step**2 * y**2)), 30))
+        out["zero-sum, x_k > 0: the original flow is attracted"] = True
+        for s_ in zero_sum_steps:
+            bound = R(1, 1) / R(1, 10) * 2 / (1 + 10**2)                 # 4.74 with x = 1/10, y = 1
+            out[f"zero-sum, x_k > 0: the PF is attracted at h = {s_}"] = bool(s_ < bound)
+        return out
+
+    def jacobian_derived():
+        """bea's PF eigenvalues (1/h) log mu_k of its Jacobian at the game's critical point, and its real part times
+        h; the zero-sum game's flows from the engine (the order-1 flow's Jacobian, the PF's convergence)."""
+        out = {}
+        for i, game in enumerate(games):
+            fs, vs = fields(game)
+            psi = [vs["phi"][0], vs["theta"][0]]
+            critical = sympy.solve([fs["f"][0], fs["g"][0]], psi, dict=True)[0]
+            values = principal_flow(fs, vs, step, method="jordan").eigenvalues([float(critical[v]) for v in psi])
+            for j, value in enumerate(sorted(values, key=lambda z: z.imag)):
+                out[f"game {i + 1}: (1/h) log(1 - h lambda_{j})"] = complex(value)
+                out[f"game {i + 1}: Re log(1 - h lambda_{j}) (4.73)"] = float(step * value.real)
+        fs, vs = zero_sum_game()
+        J = derive("simultaneous", 1, v_phi=1, v_theta=1).jacobian(fs, vs, {"phi": 0, "theta": 0})
+        out["zero-sum, x_k > 0: the original flow is attracted"] = all(sympy.re(v) < 0 for v in J.eigenvals())
+        for s_ in zero_sum_steps:
+            out[f"zero-sum, x_k > 0: the PF is attracted at h = {s_}"] = principal_flow(fs, vs, s_).converges([0.0, 0.0])
+        return out
+
     return [
+        value_entry("thesis-sec4.8.1", "thesis Sec 4.8.1 (Eqs 4.68-4.73)", "the game PF's Jacobian at a critical "
+                    "point, (1/h) P^-1 log(I - h J) P, has the eigenvalues (1/h) log(1 - h lambda_k) of H = -du/dpsi "
+                    "(also for a defective H: I - h J_k is triangular), with real part (1/h) log sqrt((1 - h x_k)^2 + "
+                    "h^2 y_k^2) (4.73); in a zero-sum game a strict Nash equilibrium (x_k > 0), attracting the original "
+                    "flow, need not attract the PF",
+                    "simultaneous Euler, same learning rate h; the three linear games of thesis-def4.8.1 (the last "
+                    "defective) at h = 1/4, eigenvalues of bea's PF Jacobian at each critical point (floats, 9 digits); "
+                    "the zero-sum game E = phi^2/20 + phi theta - theta^2/20 with f = -grad_phi E, g = grad_theta E (H "
+                    "has eigenvalues 1/10 +- i), at h = 1/10 and 1/4 (Eq 4.74's bound: 20/101)",
+                    "bea pf --field f=-phi/10+theta+1/5 --field g=-phi+theta/20-1/10 --at phi=1/2 theta=-1/3 --h 1/4",
+                    jacobian_printed, jacobian_derived,
+                    r"\frac{1}{h} P^{-1} \log(I - hJ) P, \quad \Re[\log(1 - h(x_k + iy_k))] = \log \sqrt{(1 - hx_k)^2 + "
+                    r"h^2y_k^2}"),
         value_entry("thesis-def4.8.1", "thesis Def 4.8.1 (Eq 4.67)", "the game PF through the Jordan normal form",
                     "simultaneous Euler, same learning rate h; H = -Jacobian of (f, g) = P^-1 J P; three linear games "
                     "(one with a defective Jacobian), h = 1/4, at (1/2, -1/3); agreement to 1e-12",
