@@ -80,12 +80,15 @@ ERRATA = {
     # Thesis C.16: the Taylor term of theta(tau + 2h) is (2h)^2/2 theta'' = 2 h^2 theta'', printed 4 h^2 (C.18, which
     # the matching uses, is right).
     "thesis-c.1",
+    # Wang & Roberts App. B.2: a gradient step moves theta_1 by -eta z' theta_2 (descent); printed +eta z' theta_2
+    # (Eq 2's 1 - s eta z' + eta^2 z'^2 uses the descent sign; gamma_r1 is the same either way).
+    "wang-appB",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 78 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 81 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -137,6 +140,7 @@ def test_derived_forms_of_the_errata():
     assert entry("thesis-eq2.43").result["derived"]["2.42 theta_t - theta(h): h^2 f[f] besides h^2 f_1"] == -R(1, 2)
     assert entry("thesis-c.1").result["derived"][
         "C.16 n = 2: h^2 coefficient of theta'' = F'F (F the mean field) in theta(tau + 2h)"] == 2
+    assert abs(entry("wang-appB").result["derived"]["B.2 Delta t1/(eta z' t2)"] + 1) < 1e-12
     gan = entry("thesis-eq5.40").result
     for name, printed in gan["printed"].items():
         expected = -printed if name.startswith("5.42") else printed

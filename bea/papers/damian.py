@@ -10,7 +10,8 @@ from __future__ import annotations
 import sympy
 
 from ..analysis.eos import constants, constrained, iterates, two_cycle
-from .entry import Entry, R, value_entry
+from ..analysis.spectral import spectral
+from .entry import Entry, R, spectral_gradient, value_entry
 
 __all__ = ["entries"]
 
@@ -24,6 +25,13 @@ ETA, X0, Y0, STEPS = R(1, 20), R(1, 10), R(1, 2), 10
 def entries() -> list[Entry]:
     """The entries of [DNL23], in the paper's order."""
     return [
+        value_entry("damian-lemma2", "Damian et al. Lemma 2", "where the top eigenvalue of the Hessian is simple, the "
+                    "sharpness S = lambda_max(Hess L) is differentiable and grad S = grad^3 L(u, u), u its unit "
+                    "eigenvector", PUBLISHED + "; L = x^4/4 + x y^2 + y^2/2 + x y at (1, 1/2) (Hess L = [[3, 2], [2, 3]], "
+                    "S = 5, u = (1, 1)/sqrt 2); printed: grad^3 L(u, u) exactly (SymPy); derived: the gradient of "
+                    "bea.spectral's sharpness by Richardson-extrapolated central differences (9 digits)",
+                    "bea eos constants --loss 'x^4/4 + x*y^2 + y^2/2 + x*y' --var x,y --at x=1 y=1/2 --h 1/10",
+                    _lemma2_printed, _lemma2_derived, r"\nabla S(\theta) = \nabla^3 L(\theta)(u, u)"),
         value_entry("damian-eq3", "Damian et al. Sec 4.1 (Eq 3) and App. B", "on the toy L = a^2 (1 + b)/2 - b: "
                     "alpha = -grad L . grad S_perp = 1, beta = |grad S_perp|^2 = 1, delta^2 = 2 alpha/beta; gradient "
                     "descent is exactly the four-stage map x+ = -(1 + eta y) x, y+ = y + eta (alpha - beta x^2/2) "
@@ -42,6 +50,28 @@ def entries() -> list[Entry]:
                     _app_f_printed, _app_f_derived,
                     r"S_\infty = \frac{2}{\eta} + F''(\delta) - \frac{F'(\delta)}{\delta}"),
     ]
+
+
+_x2, _y2 = sympy.symbols("x y")
+_LEMMA2 = _x2**4 / 4 + _x2 * _y2**2 + _y2**2 / 2 + _x2 * _y2
+_AT2 = {_x2: 1, _y2: R(1, 2)}
+
+
+def _lemma2_printed() -> dict:
+    """grad^3 L(u, u) at the point, u the top eigenvector of the exact Hessian."""
+    v = (_x2, _y2)
+    hessian = sympy.hessian(_LEMMA2, v).xreplace(_AT2)
+    (top, _, (vector,)) = max(hessian.eigenvects(), key=lambda e: e[0])
+    u = vector / vector.norm()
+    return {f"grad S {a}": sum(_LEMMA2.diff(v[i], v[j], v[k]).xreplace(_AT2) * u[i] * u[j] for i in range(2)
+                               for j in range(2)) for k, a in enumerate("xy")}
+
+
+def _lemma2_derived() -> dict:
+    fields, variables = {"f": [-_LEMMA2.diff(v) for v in (_x2, _y2)]}, {"theta": [_x2, _y2]}
+    gradient = spectral_gradient(lambda s: s.sharpness, lambda shift: spectral(
+        fields, variables, {"x": _AT2[_x2] + shift[0], "y": _AT2[_y2] + shift[1]}, R(1, 10)))
+    return {f"grad S {a}": float(gradient[k]) for k, a in enumerate("xy")}
 
 
 def _eq3_printed() -> dict:

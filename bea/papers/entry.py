@@ -28,8 +28,8 @@ from ..printable import Printable
 from ..printing.notation import key_latex, text_safe
 
 __all__ = ["Entry", "Quoted", "FLOAT_DIGITS", "UnknownEntry", "field_entry", "loss_entry", "value_entry", "P", "agree", "key",
-           "field_values", "field_of_loss", "SINGLE", "ZERO_SUM", "PER_PLAYER", "SAME", "h", "v_phi", "v_theta",
-           "m", "k", "R"]
+           "field_values", "field_of_loss", "spectral_gradient", "SINGLE", "ZERO_SUM", "PER_PLAYER", "SAME", "h",
+           "v_phi", "v_theta", "m", "k", "R"]
 
 h, v_phi, v_theta, m, k = sympy.symbols("h v_phi v_theta m k")
 R = sympy.Rational
@@ -245,6 +245,20 @@ def _command(cmd, scheme, order, time, params, players) -> str:
     if params:
         parts.append("--param " + " ".join(f"{k}={v}" for k, v in params.items()))
     return " ".join(parts)
+
+
+def spectral_gradient(quantity, spectral_at, dimension: int = 2):
+    """``[d quantity/d x_i]`` (rows: the direction ``i``) of ``quantity(Spectral)``, a quantity of :func:`bea.spectral`'s
+    result at the point shifted by ``spectral_at(shift)``: central differences at steps 1/1000 and 1/2000,
+    Richardson-extrapolated (error O(step^4)), each shift exact so the engine sees rational points."""
+    import numpy as np
+
+    def central(step, axis):
+        shift = [0] * dimension
+        shift[axis] = step
+        plus, minus = quantity(spectral_at(shift)), quantity(spectral_at([-x for x in shift]))
+        return (plus - minus) / (2 * float(step))
+    return np.array([(4 * central(R(1, 2000), a) - central(R(1, 1000), a)) / 3 for a in range(dimension)])
 
 
 def P(loss: str, *children: str, frozen: bool = False) -> Potential:

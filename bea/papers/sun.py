@@ -8,6 +8,7 @@ from __future__ import annotations
 import sympy
 
 from ..analysis.eos import S_GRID, amplification, cnn_curvatures, nesterov_parameters, weight_decay_bounds
+from ..analysis.principal_flow import principal_flow
 from .entry import Entry, Quoted, R, value_entry
 
 __all__ = ["entries"]
@@ -30,6 +31,16 @@ def entries() -> list[Entry]:
                     "--dx dx --param kappa=kappa", _ftcs_printed, _ftcs_derived,
                     r"A(\omega) = 1 - \frac{2\kappa\Delta t}{(\Delta x)^2}[1 - \cos(\omega\Delta x)], \quad "
                     r"\Delta t < \frac{(\Delta x)^2}{2\kappa}"),
+        value_entry("sun-eq13", "Sun et al. Thm 5.3 (Eq 13) and Sec 5.4", "one forward-Euler step (Eq 11) of the "
+                    "linearised PDE on a Fourier mode: K_hat+ = A K_hat - (a/2) dt I_bar with the amplifier A = 1 - dt "
+                    "(alpha + a beta |I_hat|^2/2); in the not-activated regime (r' = 0: only the decay acts) it is "
+                    "stable iff alpha < 2/dt",
+                    "w -> infinity; one mode with |I_hat|^2 = s, as the field -(alpha + a beta s/2) K_hat - (a/2) "
+                    "I_bar; the exact one-step map of gradient descent from bea.principal_flow's affine map; the "
+                    "regime bound from bea.eos.weight_decay_bounds with zero curvature",
+                    "bea eos weight-decay --curvatures 0 --dt 1/10", _eq13_printed, _eq13_derived,
+                    r"\hat{K}^{n+1}(\omega) = A(\omega)\hat{K}^n(\omega) - \frac{a}{2}\Delta t\bar{I}, \quad A(\omega) = 1 - "
+                    r"\Delta t\left(\alpha + \frac{1}{2}a\beta|\hat{I}(\omega)|^2\right); \quad \alpha < \frac{2}{\Delta t}"),
         value_entry("sun-eq14", "Sun et al. Thm 5.4 (Eq 14)", "the weight decays alpha for which gradient descent on "
                     "the linearised CNN is stable: alpha_min = -a beta max|I_hat|^2/2 < alpha < alpha_max = 2/dt - "
                     "a beta min|I_hat|^2/2",
@@ -72,6 +83,21 @@ def _ftcs_derived() -> dict:
     for value, name in ((R(2, 5), "stable at r = 0.4 (Fig. 1 left)"), (R(4, 5), "stable at r = 0.8 (Fig. 1 right)")):
         out[name] = bool(amplification({-1: value, 0: 1 - 2 * value, 1: value}, 1, 1).bound <= 1)
     return out
+
+
+_a, _beta, _s, _ibar, _k = sympy.symbols("a beta s I_bar K")
+
+
+def _eq13_printed() -> dict:
+    return {"A": 1 - _dt * (_alpha + _a * _beta * _s / 2), "offset": -_a / 2 * _dt * _ibar,
+            "largest stable alpha, not activated, dt = 1/10": 2 / _DT14}
+
+
+def _eq13_derived() -> dict:
+    field = {"f": [-(_alpha + _a * _beta * _s / 2) * _k - _a / 2 * _ibar]}
+    M, c = principal_flow(field, {"theta": [_k]}, R(1, 10)).affine_map([0], exact=True, h=_dt)
+    return {"A": sympy.expand(M[0, 0]), "offset": sympy.expand(c[0]),
+            "largest stable alpha, not activated, dt = 1/10": weight_decay_bounds([0], _DT14).alpha_max}
 
 
 _DT14 = R(1, 10)

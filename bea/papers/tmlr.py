@@ -14,7 +14,7 @@ from ..analysis.principal_flow import principal_flow
 from ..analysis.spectral import spectral
 from ..concrete.step import step as step_of
 from ..engine.derive import derive, principal
-from .entry import SINGLE, Entry, R, field_entry, h, value_entry
+from .entry import SINGLE, Entry, R, field_entry, h, spectral_gradient, value_entry
 
 __all__ = ["entries", "chain_coefficients", "chain_terms"]
 
@@ -395,13 +395,8 @@ def _spectral33(dx=0, dy=0):
 
 
 def _gradient33(quantity) -> np.ndarray:
-    """``[d quantity/dx, d quantity/dy]`` (rows: the derivative direction) of ``quantity(Spectral)`` at the
-    point, by central differences at steps 1/1000 and 1/2000, Richardson-extrapolated (error O(step^4))."""
-    def central(step, axis):
-        shift = (step, 0) if axis == 0 else (0, step)
-        plus, minus = quantity(_spectral33(*shift)), quantity(_spectral33(-shift[0], -shift[1]))
-        return (plus - minus) / (2 * float(step))
-    return np.array([(4 * central(R(1, 2000), a) - central(R(1, 1000), a)) / 3 for a in (0, 1)])
+    """``[d quantity/dx, d quantity/dy]`` of ``quantity(Spectral)`` at the point (:func:`spectral_gradient`)."""
+    return spectral_gradient(quantity, lambda shift: _spectral33(*shift))
 
 
 @functools.cache

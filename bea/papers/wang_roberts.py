@@ -9,6 +9,7 @@ from __future__ import annotations
 import sympy
 
 from ..analysis.eos import alignment, dln_ratios, rotation
+from ..concrete.step import step as step_of
 from ..engine.derive import derive
 from .entry import Entry, Quoted, R, value_entry
 
@@ -42,6 +43,19 @@ def entries() -> list[Entry]:
                     "bea eos rotation --loss (t1*t2)^2 --var t1,t2 --at t1=-1/10 t2=10 --h 0.013",
                     _regimes_printed, _regimes_derived,
                     r"\eta_{\gamma_\beta = 1} z' = \frac{2\theta_1\theta_2}{\theta_1^2 + \theta_2^2}"),
+        value_entry("wang-appB", "Wang & Roberts App. B (Eqs 4-6, B.2)", "the Hessian of L = z(t1 t2), [[z'' t2^2, "
+                    "z'' t1 t2 + z'], [z'' t1 t2 + z', z'' t1^2]] (Eq 4), its eigenvalues (z''(t1^2 + t2^2) +- sqrt(z''^2 "
+                    "(t1^2 - t2^2)^2 + 4 (z' + z'' Theta)^2))/2 (Eq 5), and one gradient step: Delta t1 = eta z' t2 (as "
+                    "printed) and r1 = t2^2 - t1^2 scaled by exactly gamma_r1 = 1 - eta^2 z'^2",
+                    "z = Theta^2 + Theta^4/10 at (t1, t2) = (1/2, 3) (z'' not constant), eta = 0.011; the Hessian as "
+                    "minus the engine's exact Jacobian of gradient descent's order-1 field, its eigenvalues exactly; "
+                    "the step from bea.step (float64, 9 digits)",
+                    "bea eos alignment --z Theta^2+Theta^4/10 --var t1,t2 --at t1=1/2 t2=3 --h 0.011",
+                    _app_b_printed, _app_b_derived,
+                    r"H(\Theta) = \begin{bmatrix} z''\theta_2^2 & z''\theta_1\theta_2 + z' \\ z''\theta_1\theta_2 + z' & "
+                    r"z''\theta_1^2 \end{bmatrix}, \quad \lambda_{1,2} = \frac{z''(\theta_1^2 + \theta_2^2) \pm "
+                    r"\sqrt{z''^2(\theta_1^2 - \theta_2^2)^2 + 4(z' + z''\Theta)^2}}{2}, \quad \Delta\theta_1 = "
+                    r"\eta z'\theta_2, \quad \gamma_{r_1} = 1 - \eta^2 z'^2"),
         value_entry("wang-eq14", "Wang & Roberts App. C Eq 14", "the top eigenvector of the n-parameter network "
                     "z(t_1 ... t_n): R_n(k) = |u_1/u_k| = f(t_k)/f(t_1), f(t) = |t| (lambda_1 + z' Theta/t^2), with "
                     "lambda_1 the sharpness", "n = 3 at (1/10, 3, 10) and n = 4 at (1/5, 2, 5, 8); z = Theta^2, "
@@ -92,6 +106,33 @@ def _eq1_derived() -> dict:
         if name == "z = Theta^2":
             out["eta_eos at the start (Fig. 1)"] = 2 / top
     return out
+
+
+_Z_APP_B, _AT_B, _ETA_B = _T**2 + _T**4 / 10, (R(1, 2), 3), R(11, 1000)
+
+
+def _app_b_printed() -> dict:
+    t1, t2 = _AT_B
+    Theta = t1 * t2
+    z1, z2 = (_Z_APP_B.diff(_T, n).subs(_T, Theta) for n in (1, 2))
+    root = sympy.sqrt(z2**2 * (t1**2 - t2**2)**2 + 4 * (z1 + z2 * Theta)**2)
+    return {"Eq 4 H[0,0]": z2 * t2**2, "Eq 4 H[0,1]": z2 * t1 * t2 + z1, "Eq 4 H[1,1]": z2 * t1**2,
+            "Eq 5 lambda_1": (z2 * (t1**2 + t2**2) + root) / 2, "Eq 5 lambda_2": (z2 * (t1**2 + t2**2) - root) / 2,
+            "B.2 Delta t1/(eta z' t2)": 1, "B.2 gamma_r1": 1 - _ETA_B**2 * z1**2}
+
+
+def _app_b_derived() -> dict:
+    E = _Z_APP_B.subs(_T, _t1 * _t2)
+    fields, variables = {"f": [-E.diff(_t1), -E.diff(_t2)]}, {"theta": [_t1, _t2]}
+    H = -sympy.Matrix(derive("euler", 1).jacobian(fields, variables, dict(zip((_t1, _t2), _AT_B))))
+    low, high = sorted(H.eigenvals(multiple=True), key=float)
+    before = [float(x) for x in _AT_B]
+    after = step_of("euler", fields, variables, before, _ETA_B)
+    z1 = float(_Z_APP_B.diff(_T).subs(_T, _AT_B[0] * _AT_B[1]))
+    r1 = lambda t: t[1]**2 - t[0]**2
+    return {"Eq 4 H[0,0]": H[0, 0], "Eq 4 H[0,1]": H[0, 1], "Eq 4 H[1,1]": H[1, 1], "Eq 5 lambda_1": high,
+            "Eq 5 lambda_2": low, "B.2 Delta t1/(eta z' t2)": float((after[0] - before[0]) / (float(_ETA_B) * z1 * before[1])),
+            "B.2 gamma_r1": float(r1(after) / r1(before))}
 
 
 def _eq2_printed() -> dict:
