@@ -24,9 +24,9 @@ def _eqs(source: str, *numbers: str) -> list[str]:
 
 
 CONTENTS: dict[str, list[str]] = {
-    "tmlr-eq3": [*_eqs("tmlr", "3"), *_eqs("thesis", "3.3")],
+    "tmlr-eq3": [*_eqs("tmlr", "3"), *_eqs("thesis", "2.34", "3.3")],
     "thesis-cor2.1": ["thesis Cor 2.1", "thesis Remark 2.3.1 (applied to the NGF)"],
-    "thesis-eq2.36": _eqs("thesis", "2.36"),
+    "thesis-eq2.36": _eqs("thesis", "2.35", "2.36"),
     "thesis-eq2.43": _eqs("thesis", *(f"2.{n}" for n in range(37, 44))),
     "tmlr-eq8": [*_eqs("tmlr", "8"), *_eqs("thesis", "3.4"), "thesis A.29"],
     "tmlr-thm3.1": ["tmlr Thm 3.1", *_eqs("tmlr", "9"), "tmlr Cor 3.1", *_eqs("tmlr", "10", "11"), "thesis Thm 3.3.1",
@@ -76,6 +76,8 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-table4.1": ["thesis Table 4.1"],
     "thesis-sec4.6.3": ["thesis Sec 4.6.3", *_eqs("thesis", "4.40", "4.41"),
                         "thesis Table 4.2 (the rows cancelling the interaction terms, S and A)"],
+    "thesis-sec4.6": ["thesis Sec 4.6 (CO: c = s = v h/4 doubles the self terms)", *_eqs("thesis", "4.42", "4.43"),
+                      "thesis Sec 4.6 (alternating: the generator's interaction term when v_phi/v_theta > 0.5)"],
     "thesis-def4.8.1": ["thesis Def 4.8.1", *_eqs("thesis", "4.67")],
     "thesis-sec4.8.1": ["thesis Sec 4.8.1", *_eqs("thesis", "4.68", "4.69", "4.70", "4.71", "4.72", "4.73"),
                         "thesis Sec 4.8.1 (the zero-sum case after Eq 4.74)"],
@@ -99,14 +101,14 @@ CONTENTS: dict[str, list[str]] = {
                    *(f"thesis C.{n}" for n in range(31, 65))],
     "thesis-eq5.40": [*_eqs("thesis", "5.38", "5.39", "5.40", "5.41", "5.42", "5.43"), "thesis App C.4.1",
                       *(f"thesis C.{n}" for n in range(93, 106))],
-    "thesis-b.1": ["thesis App B.1", "thesis Lemma B.1.1", "thesis Lemma B.1.2", "thesis B.13", "thesis B.23",
+    "thesis-b.1": ["thesis App B.1", *_eqs("thesis", "4.21", "4.22"), "thesis Lemma B.1.1", "thesis Lemma B.1.2", "thesis B.13", "thesis B.23",
                    *(f"thesis B.{n}" for n in range(24, 35)), "thesis B.62", "thesis B.63",
                    *(f"thesis B.{n}" for n in range(74, 95))],
     "thesis-b.2.1": ["thesis App B.2.1", *(f"thesis B.{n}" for n in range(101, 113))],
     "thesis-b.160": ["thesis App B.3.2", *(f"thesis B.{n}" for n in range(131, 164))],
     "thesis-b.3": ["thesis App B.3", "thesis B.164", "thesis B.165"],
     "thesis-b.5": ["thesis App B.5", *(f"thesis B.{n}" for n in range(196, 201))],
-    "thesis-b.6": ["thesis App B.6", *(f"thesis B.{n}" for n in range(211, 218)),
+    "thesis-b.6": ["thesis App B.6", *(f"thesis B.{n}" for n in range(211, 218)), *_eqs("thesis", "4.35", "4.36", "4.37"),
                    "thesis Eq 4.38", "thesis Sec 4.5.1 (Mescheder et al.: theta^2 + phi^2 grows over each step)", "thesis Eq 4.39 (= B.217; its l' arguments are misprinted l'(phi, theta), "
                    "l'(phi, theta^2))"],
     "thesis-b.6.3": ["thesis App B.6.3", "thesis B.223", "thesis B.224", "thesis Sec 4.5.1 (gamma > h v_phi/4)"],

@@ -9,8 +9,9 @@ import numpy as np
 import sympy
 
 from ...algebra.trees import parse_tree
-from ...analysis.cancel import cancel
+from ...analysis.cancel import cancel, regularised
 from ...analysis.gradient import gradient_system
+from ...analysis.losses import modified_loss
 from ...analysis.principal_flow import principal_flow
 from ...analysis.stability import equilibrium_jacobian
 from ...concrete.library import get_problem
@@ -538,6 +539,54 @@ def _sec463() -> Entry:
                        r"\frac{v_\theta h}{4}\left(1 - \frac{2 v_\phi}{v_\theta}\right)")
 
 
+def _sec46() -> Entry:
+    """Sec 4.6 on CO and alternating updates: the regularisers of Eqs 4.42-4.43 with c = v h/4 and s = v h/4 remove
+    the interaction terms and double the self terms (bea.regularised, read by bea.modified_loss); in alternating
+    updates the generator's interaction term -v_theta h/4 (1 - 2 v_phi/v_theta) |grad_phi E|^2 minimises the
+    discriminator's gradient norm exactly when v_phi/v_theta > 1/2 (bea.modified_loss of alternating)."""
+    E, ratio = "E", sympy.Symbol("r", positive=True)
+
+    def coefficient(loss, block, tree):
+        return sum((c for power, c, p in loss.terms[block] if power == 1 and [str(t) for t in p.children] == [tree]),
+                   sympy.Integer(0))
+
+    def printed():
+        return {"CO-like, phi: |grad_phi E|^2 (self, doubled)": 2 * v_phi / 4,
+                "CO-like, phi: |grad_theta E|^2 (interaction, cancelled)": 0,
+                "CO-like, theta: |grad_theta E|^2 (self, doubled)": 2 * v_theta / 4,
+                "CO-like, theta: |grad_phi E|^2 (interaction, cancelled)": 0,
+                "alternating: the generator's term minimises |grad_phi E|^2 when v_phi/v_theta >": R(1, 2)}
+
+    def derived():
+        regularisers = {"f": [(v_phi / 4, P(E, "g")), (v_phi / 4, P(E, "f"))],
+                        "g": [(v_theta / 4, P(E, "g")), (v_theta / 4, P(E, "f"))]}
+        loss = modified_loss(regularised("simultaneous", 2, "zero-sum", regularisers, time="per-player"), "zero-sum")
+        out = {"CO-like, phi: |grad_phi E|^2 (self, doubled)": coefficient(loss, "phi", "f"),
+               "CO-like, phi: |grad_theta E|^2 (interaction, cancelled)": coefficient(loss, "phi", "g"),
+               "CO-like, theta: |grad_theta E|^2 (self, doubled)": coefficient(loss, "theta", "g"),
+               "CO-like, theta: |grad_phi E|^2 (interaction, cancelled)": coefficient(loss, "theta", "f")}
+        alternating = modified_loss(derive("alternating", 2, time="per-player", m=1, k=1), "zero-sum")
+        generator = coefficient(alternating, "theta", "f").subs(v_phi, ratio * v_theta)      # r = v_phi/v_theta
+        where = sympy.solveset(generator.subs(v_theta, 1) > 0, ratio, sympy.Interval.open(0, sympy.oo))
+        out["alternating: the generator's term minimises |grad_phi E|^2 when v_phi/v_theta >"] = (
+            where.inf if isinstance(where, sympy.Interval) and where.sup == sympy.oo else sympy.nan)
+        return out
+
+    return value_entry(
+        "thesis-sec4.6", "thesis Sec 4.6 (Eqs 4.42-4.43 and the alternating-updates paragraph)", "explicit "
+        "regularisers E_phi = -E + c1 |grad_theta E|^2 + s1 |grad_phi E|^2, E_theta = E + s2 |grad_theta E|^2 + c2 "
+        "|grad_phi E|^2 (CO's form): with c = s = v h/4 the interaction terms cancel and the self terms double; in "
+        "alternating updates the generator's interaction term minimises the discriminator's gradient norm when "
+        "v_phi/v_theta > 0.5",
+        ZERO_SUM + "; " + PER_PLAYER + "; the modified losses, at h^1 over h, of simultaneous updates on the "
+        "regularised losses (bea.regularised: the substitution law), and of alternating updates with m = k = 1",
+        "bea cancel --scheme simultaneous --order 2 --system zero-sum --terms interaction --time per-player",
+        printed, derived,
+        r"E_\phi = -E + c_1 \|\nabla_{\theta} E\|^2 + s_1 \|\nabla_{\phi} E\|^2, \quad E_{\theta} = E + s_2 "
+        r"\|\nabla_{\theta} E\|^2 + c_2 \|\nabla_{\phi} E\|^2; \quad s_1 = \frac{v_{\phi}h}{4}, \ s_2 = "
+        r"\frac{v_{\theta}h}{4}; \quad \frac{v_\phi}{v_\theta} > 0.5")
+
+
 def entries() -> list[Entry]:
     """The Ch. 4 entries, in the thesis's order."""
-    return _two_player_fields() + _k_matrices() + [_traces()] + _eq427_428() + _losses() + [_table41(), _sec463()] + _game_pf()
+    return _two_player_fields() + _k_matrices() + [_traces()] + _eq427_428() + _losses() + [_table41(), _sec463(), _sec46()] + _game_pf()
