@@ -25,6 +25,7 @@ def _eqs(source: str, *numbers: str) -> list[str]:
 
 CONTENTS: dict[str, list[str]] = {
     "tmlr-eq3": [*_eqs("tmlr", "3"), *_eqs("thesis", "2.34", "3.3")],
+    "thesis-eq2.19": _eqs("thesis", "2.19"),
     "thesis-cor2.1": ["thesis Cor 2.1", "thesis Remark 2.3.1 (applied to the NGF)"],
     "thesis-eq2.36": _eqs("thesis", "2.35", "2.36"),
     "thesis-eq2.43": _eqs("thesis", *(f"2.{n}" for n in range(37, 44))),
@@ -55,7 +56,7 @@ CONTENTS: dict[str, list[str]] = {
     "tmlr-rem6.1": ["tmlr Remark 6.1", *_eqs("tmlr", "17"), "thesis Remark 3.7.1", *_eqs("thesis", "3.19")],
     "tmlr-thm6.1": ["tmlr Thm 6.1", "thesis Thm 3.7.1", "thesis A.152", "thesis A.153"],
     "tmlr-eq18": _eqs("tmlr", "18", "19") + _eqs("thesis", "3.20", "3.21"),
-    "tmlr-eq21": [*_eqs("tmlr", "20", "21"), *_eqs("thesis", "3.22", "3.23")],
+    "tmlr-eq21": [*_eqs("tmlr", "20", "21"), *_eqs("thesis", "3.22", "3.23"), "thesis Eq 2.16 (the momentum update)"],
     "thesis-thm4.2.1": ["thesis Thm 4.2.1", *_eqs("thesis", "4.15", "4.16"), "thesis B.7", "thesis B.8"],
     "thesis-thm4.2.2": ["thesis Thm 4.2.2", *_eqs("thesis", "4.19", "4.20"), "thesis B.37", "thesis B.38"],
     "thesis-eq4.25": [*_eqs("thesis", "4.25"), *(f"thesis B.{n}" for n in range(166, 178))],

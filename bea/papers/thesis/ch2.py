@@ -1,4 +1,5 @@
-"""Thesis Ch. 2 [Ros23]: the NGF's equilibria (Cor 2.1) and the worked construction of the IGR flow (Eqs 2.37-2.43)."""
+"""Thesis Ch. 2 [Ros23]: momentum's first-order flow (Eq 2.19), the NGF's equilibria (Cor 2.1) and the worked
+construction of the IGR flow (Eqs 2.37-2.43)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,19 @@ def _ngf_jacobian(point) -> sympy.Matrix:
     """The Jacobian of the engine's order-1 field of gradient descent (the NGF, f = -grad E) at ``point``."""
     field = [-_LOSS.diff(v) for v in (_x, _y)]
     return derive("euler", 1).jacobian({"f": field}, {"theta": [_x, _y]}, dict(zip(("x", "y"), point)))
+
+
+def _eq219() -> Entry:
+    """Eq 2.19 (Kunin et al.): momentum (Eq 2.16) follows theta' = -grad E/(1 - beta) to first order: the h^0 part of
+    bea's modified field of heavy ball on its slow manifold."""
+    beta = sympy.Symbol("beta")
+    return value_entry(
+        "thesis-eq2.19", "thesis Eq 2.19 (with Eq 2.16)", "momentum v_t = beta v_{t-1} - h grad E, theta_t = theta_{t-1} "
+        "+ v_t follows to first order the flow theta' = -grad E/(1 - beta)",
+        SINGLE + "; heavy ball's iterates on its slow manifold (the previous iterate on the modified flow), f = -grad E",
+        "bea derive --scheme heavy-ball --order 1", lambda: {"theta' : coefficient of -grad E": 1 / (1 - beta)},
+        lambda: {"theta' : coefficient of -grad E": derive("heavy-ball", 1).coefficient("theta", "f")},
+        r"\dot{\theta} = -\frac{1}{1-\beta} \nabla_{\theta} E")
 
 
 def _cor21() -> Entry:
@@ -85,4 +99,4 @@ def _eq243() -> Entry:
 
 def entries() -> list[Entry]:
     """The Ch. 2 entries."""
-    return [_cor21(), _eq243()]
+    return [_eq219(), _cor21(), _eq243()]
