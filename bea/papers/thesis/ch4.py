@@ -15,7 +15,7 @@ from ...analysis.losses import modified_loss
 from ...analysis.principal_flow import principal_flow
 from ...analysis.stability import equilibrium_jacobian
 from ...concrete.library import get_problem
-from ...engine.derive import derive
+from ...engine.derive import derive, principal
 from ..entry import (PER_PLAYER, SAME, SINGLE, ZERO_SUM, Entry, P, Quoted, R, field_entry, h, k, loss_entry, m, v_phi,
                      v_theta, value_entry)
 
@@ -377,6 +377,41 @@ def _table41() -> Entry:
                        r"\text{Cor 4.7.2} & \frac{v_\phi v_\theta h^2}{4} & -\frac{v_\phi v_\theta h^2}{4} \end{array}")
 
 
+def _eq461() -> Entry:
+    """Sec 4.8 (Eqs 4.58-4.66): the game's principal terms sum_p (1/(p+1)) h^p H^p u with H = -du/dpsi (4.61), summed
+    in the Jordan basis to (1/h) log(I - h J) J^-1 (4.64-4.66): the printed closed form's Taylor coefficients against
+    bea's principal terms of simultaneous updates (equal rates), chain by chain, both labels."""
+    order, x = 8, sympy.Symbol("x")
+
+    def printed():
+        series = sympy.series(sympy.log(1 - x) / x, x, 0, order).removeO()
+        # (1/h) log(I - hH) H^-1 (-u) = sum_p c_p h^p H^p (-u), and H^p = (-du/dpsi)^p
+        return {f"h^{p} (du/dpsi)^{p} u: every chain of {p + 1} nodes": -series.coeff(x, p) * (-1) ** p
+                for p in range(order)}
+
+    def derived():
+        flow = principal("simultaneous", order, v_phi=1, v_theta=1)
+        out = {}
+        for p in range(order):
+            values = {t.coefficient for t in flow.terms if t.power == p}
+            count = sum(1 for t in flow.terms if t.power == p)
+            out[f"h^{p} (du/dpsi)^{p} u: every chain of {p + 1} nodes"] = (
+                values.pop() if len(values) == 1 and count == 2 ** (p + 1) else sympy.nan)
+        return out
+
+    return value_entry(
+        "thesis-eq4.61", "thesis Sec 4.8 (Eqs 4.58-4.66)", "the principal terms of simultaneous Euler updates in a "
+        "two-player game, psi' = sum_p (1/(p+1)) h^p H^p u (H = -du/dpsi, u = (f, g)), and their sum through the "
+        "Jordan form J = P H P^-1: (1/h) P^-1 log(I - h J) J^-1 P (-u)",
+        "simultaneous Euler with the same learning rate h for both players (v_phi = v_theta = 1); the closed form's "
+        "Taylor coefficients in h against each of the 2^(p+1) chains of p + 1 nodes (labels f, g) of bea's principal "
+        "terms, to h^7",
+        "bea principal --scheme simultaneous --order 8 --param v_phi=1 v_theta=1", printed, derived,
+        r"\begin{bmatrix} \dot{\phi} \\ \dot{\theta} \end{bmatrix} = \sum_{p=0}^{\infty} \frac{1}{p+1} h^p "
+        r"\mathbf{H}^p \begin{bmatrix} f \\ g \end{bmatrix} = \frac{1}{h} \mathbf{P}^{-1} \log(\mathbf{I} - h\mathbf{J}) "
+        r"\mathbf{J}^{-1} \mathbf{P} \begin{bmatrix} -f \\ -g \end{bmatrix}")
+
+
 def _game_pf() -> list[Entry]:
     games = [  # (f, g) linear in (phi, theta), rational; the last is defective
         ([R(-1, 10), 1, R(1, 5)], [-1, R(1, 20), R(-1, 10)]),
@@ -589,4 +624,4 @@ def _sec46() -> Entry:
 
 def entries() -> list[Entry]:
     """The Ch. 4 entries, in the thesis's order."""
-    return _two_player_fields() + _k_matrices() + [_traces()] + _eq427_428() + _losses() + [_table41(), _sec463(), _sec46()] + _game_pf()
+    return _two_player_fields() + _k_matrices() + [_traces()] + _eq427_428() + _losses() + [_table41(), _sec463(), _sec46(), _eq461()] + _game_pf()
