@@ -1,6 +1,6 @@
 """Thesis App. A [Ros23]: the principal terms of the Euler update for any field (Thm A.1.2), the recursion for
-their coefficients (Eq A.42), the drift of heavy ball from its flow (A.154-A.161) and the loss change over one
-gradient-descent step (A.162-A.165).
+their coefficients (Eq A.42), the error over several steps (A.1.8), the drift of heavy ball from its flow
+(A.154-A.161) and the loss change over one gradient-descent step (A.162-A.165).
 """
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from __future__ import annotations
 import sympy
 
 from ...analysis.drift import loss_change, momentum_drift
+from ...engine.bseries import bseries, exact_flow, one_step_map
 from ...engine.derive import derive
-from ..entry import Entry, R, field_entry, h, value_entry
+from ..entry import SINGLE, Entry, R, field_entry, h, value_entry
 from ..tmlr import chain_coefficients, chain_terms
 
 __all__ = ["entries"]
@@ -61,6 +62,37 @@ def _a40_printed() -> dict:
 def _a40_derived() -> dict:
     flow = derive("euler", _ORDERS + 1).evaluate({"f": _FIELD}, {"theta": [_X, _Y]})
     return {f"f_{n}[{i}]": sympy.expand(flow[i]).coeff(_H, n) for n in range(1, _ORDERS + 1) for i in range(2)}
+
+
+def _several_steps() -> Entry:
+    """A.1.8 (A.142-A.151): a flow built by BEA to follow one gradient-descent step with error O(h^p) follows 2 (and
+    n) steps with an error of the same order.  The modified field to order p - 1 (bea.derive), its exact flow for n h
+    and n steps of the method as B-series (bea.exact_flow, bea.one_step_map, composed), compared tree by tree: the
+    lowest power of h at which they differ."""
+    counts = (1, 2, 3)
+
+    def printed():
+        return {f"p = {p}: lowest power of h in theta(n h) - theta_(t+n-1), n = {n}": p for p in (3, 4, 5) for n in counts}
+
+    def derived():
+        out = {}
+        for p in (3, 4, 5):
+            flow = derive("euler", p - 1)
+            field = bseries({t.tree: t.coefficient for t in flow.terms}, p, kind="field")   # the flow's own terms
+            continuous, discrete = exact_flow(field), one_step_map("euler", p)
+            for n in counts:
+                flows, steps = continuous ** n, discrete ** n
+                orders = [t.order for t in flows.universe if flows.coefficient(t) != steps.coefficient(t)]
+                out[f"p = {p}: lowest power of h in theta(n h) - theta_(t+n-1), n = {n}"] = min(orders) if orders else sympy.nan
+        return out
+
+    return value_entry(
+        "thesis-a.1.8", "thesis App A.1.8 (Eqs A.142-A.151)", "a flow that follows one gradient-descent step with an "
+        "error O(h^p) follows two steps (and n) with an error of the same order",
+        SINGLE + "; the modified fields of orders 2, 3, 4 (errors O(h^3), O(h^4), O(h^5) after one step); exact "
+        "B-series: the flow's for time n h and n steps, the first tree at which they differ",
+        "bea map --scheme euler --order 3", printed, derived,
+        r"\|\theta(2h; \theta_{t-1}) - \theta_{t+1}\| \leq \mathcal{O}(h^p) + \mathcal{O}(h^p) = \mathcal{O}(h^p)")
 
 
 def entries() -> list[Entry]:
@@ -150,4 +182,5 @@ def entries() -> list[Entry]:
                     a165_printed, a165_derived,
                     r"E(\theta_{t+1}) \approx E(\theta_t) - h \sum_i (\nabla E^T u_i)^2 + \frac{h^2}{2} \sum_i \lambda_i "
                     r"(\nabla E^T u_i)^2 \approx E(\theta_t) + \sum_i (1 - h/(2\lambda_i)) (\nabla E^T u_i)^2"),
+        _several_steps(),
     ]
