@@ -248,6 +248,7 @@ def _eq15_printed() -> dict:
             z = step * lam
             total += sympy.log(1 - z) / z * (g.dot(u)) ** 2        # principal branch: log(-r) = log r + i pi
         out[f"dE/dt along the PF, h = {step}"] = complex(sympy.N(total, 30))
+    out["dE/dt along the NGF (alpha = -1; thesis Eq 2.3: -|grad E|^2)"] = -g.dot(g)
     return out
 
 
@@ -259,6 +260,9 @@ def _eq15_derived() -> dict:
         g = [float(E.diff(v).subs({x: 1, y: R(-1, 2)})) for v in (x, y)]
         field = pf.field([1.0, -0.5])
         out[f"dE/dt along the PF, h = {step}"] = complex(g[0] * field[0] + g[1] * field[1])
+    ngf = derive("euler", 1).evaluate({"f": [-E.diff(x), -E.diff(y)]}, {"theta": [x, y]}).xreplace({x: 1, y: R(-1, 2)})
+    gradient = sympy.Matrix([E.diff(v) for v in (x, y)]).xreplace({x: 1, y: R(-1, 2)})
+    out["dE/dt along the NGF (alpha = -1; thesis Eq 2.3: -|grad E|^2)"] = gradient.dot(ngf)
     return out
 
 
