@@ -11,7 +11,7 @@ import sympy
 
 from ..analysis.eos import constants, constrained, iterates, two_cycle
 from ..analysis.spectral import spectral
-from .entry import Entry, R, spectral_gradient, value_entry
+from .entry import Entry, R, per_axis, spectral_gradient, value_entry
 
 __all__ = ["entries"]
 
@@ -71,7 +71,7 @@ def _lemma2_derived() -> dict:
     fields, variables = {"f": [-_LEMMA2.diff(v) for v in (_x2, _y2)]}, {"theta": [_x2, _y2]}
     gradient = spectral_gradient(lambda s: s.sharpness, lambda shift: spectral(
         fields, variables, {"x": _AT2[_x2] + shift[0], "y": _AT2[_y2] + shift[1]}, R(1, 10)))
-    return {f"grad S {a}": float(gradient[k]) for k, a in enumerate("xy")}
+    return per_axis("grad S", gradient, float)
 
 
 def _eq3_printed() -> dict:

@@ -28,7 +28,7 @@ from ..printable import Printable
 from ..printing.notation import key_latex, text_safe
 
 __all__ = ["Entry", "Quoted", "FLOAT_DIGITS", "UnknownEntry", "field_entry", "loss_entry", "value_entry", "P", "agree", "key",
-           "field_values", "field_of_loss", "spectral_gradient", "SINGLE", "ZERO_SUM", "PER_PLAYER", "SAME", "h",
+           "field_values", "field_of_loss", "per_axis", "spectral_gradient", "SINGLE", "ZERO_SUM", "PER_PLAYER", "SAME", "h",
            "v_phi", "v_theta", "m", "k", "R"]
 
 h, v_phi, v_theta, m, k = sympy.symbols("h v_phi v_theta m k")
@@ -245,6 +245,11 @@ def _command(cmd, scheme, order, time, params, players) -> str:
     if params:
         parts.append("--param " + " ".join(f"{k}={v}" for k, v in params.items()))
     return " ".join(parts)
+
+
+def per_axis(name: str, vector, convert=lambda v: v) -> dict:
+    """``{"<name> x": convert(vector[0]), "<name> y": convert(vector[1])}``: a vector on the plane as named values."""
+    return {f"{name} {axis}": convert(value) for axis, value in zip("xy", vector)}
 
 
 def spectral_gradient(quantity, spectral_at, dimension: int = 2):

@@ -14,7 +14,7 @@ from ..analysis.principal_flow import principal_flow
 from ..analysis.spectral import spectral
 from ..concrete.step import step as step_of
 from ..engine.derive import derive, principal
-from .entry import SINGLE, Entry, R, field_entry, h, spectral_gradient, value_entry
+from .entry import SINGLE, Entry, R, field_entry, h, per_axis, spectral_gradient, value_entry
 
 __all__ = ["entries", "chain_coefficients", "chain_terms"]
 
@@ -320,7 +320,7 @@ def _def33_printed() -> dict:
     g = [_E33.diff(a) for a in v]
     term = [-R(1, 4)**2 / 12 * sum(g[i] * g[j] * _E33.diff(v[i], v[j], v[k]) for i in range(2) for j in range(2))
             for k in range(2)]
-    return {f"third-order term {a}": float(t.xreplace(_AT33)) for a, t in zip("xy", term)}
+    return per_axis("third-order term", term, lambda t: float(t.xreplace(_AT33)))
 
 
 @functools.cache
@@ -334,7 +334,7 @@ def _def33_derived_vector() -> np.ndarray:
 
 
 def _def33_derived() -> dict:
-    return {f"third-order term {a}": complex(d) for a, d in zip("xy", _def33_derived_vector())}
+    return per_axis("third-order term", _def33_derived_vector(), complex)
 
 
 def _def34_printed() -> dict:
@@ -424,10 +424,11 @@ def _eq317_printed() -> dict:
     first = sum(dots[i] ** 2 * t["uTu"][i] for i in range(2))
     rewritten = sum(t["grad lambda (g.u)^2"][i] - 2 * s.eigenvalues[i] ** 2 * dots[i] * s.eigenvectors[:, i]
                     for i in range(2))
-    out = {f"3.17 '=': grad E^T grad^3 E grad E {a}": float(first[k]) for k, a in enumerate("xy")}
-    out.update({f"3.17 'approx': grad lambda_{i} {a}": float(t["uTu"][i][k]) for i in range(2) for k, a in enumerate("xy")})
-    out.update({f"3.18 '=': sum_i grad lambda_i (g . u_i)^2 {a}": float(rewritten[k]) for k, a in enumerate("xy")})
-    out.update({f"3.17-3.18 end to end: grad E^T grad^3 E grad E {a}": float(rewritten[k]) for k, a in enumerate("xy")})
+    out = per_axis("3.17 '=': grad E^T grad^3 E grad E", first, float)
+    for i in range(2):
+        out.update(per_axis(f"3.17 'approx': grad lambda_{i}", t["uTu"][i], float))
+    out.update(per_axis("3.18 '=': sum_i grad lambda_i (g . u_i)^2", rewritten, float))
+    out.update(per_axis("3.17-3.18 end to end: grad E^T grad^3 E grad E", rewritten, float))
     return out
 
 
@@ -436,11 +437,11 @@ def _eq317_derived() -> dict:
     t = _eq317_terms()
     term = -12 / R(1, 4) ** 2 * _def33_derived_vector()                      # the difference is -(h^2/12) D^3E(g, g)
     diagonal = sum(t["grad lambda"][i] * t["dots"][i] ** 2 for i in range(2))
-    out = {f"3.17 '=': grad E^T grad^3 E grad E {a}": complex(term[k]) for k, a in enumerate("xy")}
-    out.update({f"3.17 'approx': grad lambda_{i} {a}": float(t["grad lambda"][i][k]) for i in range(2)
-                for k, a in enumerate("xy")})
-    out.update({f"3.18 '=': sum_i grad lambda_i (g . u_i)^2 {a}": float(diagonal[k]) for k, a in enumerate("xy")})
-    out.update({f"3.17-3.18 end to end: grad E^T grad^3 E grad E {a}": complex(term[k]) for k, a in enumerate("xy")})
+    out = per_axis("3.17 '=': grad E^T grad^3 E grad E", term, complex)
+    for i in range(2):
+        out.update(per_axis(f"3.17 'approx': grad lambda_{i}", t["grad lambda"][i], float))
+    out.update(per_axis("3.18 '=': sum_i grad lambda_i (g . u_i)^2", diagonal, float))
+    out.update(per_axis("3.17-3.18 end to end: grad E^T grad^3 E grad E", term, complex))
     return out
 
 
@@ -468,7 +469,7 @@ def _eq21_printed() -> dict:
     out = {"Eq 21 rate 1/(2 |Hess E g_hat|)": rate21}
     for name, rate in (("Eq 20 (h = 1/10)", R(1, 10)), ("Eq 21", rate21)):
         after = theta + _MOMENTUM21 * velocity - rate * g
-        out.update({f"{name}: theta_t {a}": after[k] for k, a in enumerate("xy")})
+        out.update(per_axis(f"{name}: theta_t", after))
     return out
 
 
@@ -479,7 +480,7 @@ def _eq21_derived() -> dict:
     state, history = [float(_AT18[_X]), float(_AT18[_Y])], [[float(_BEFORE21[_X]), float(_BEFORE21[_Y])]]
     for name, h_ in (("Eq 20 (h = 1/10)", R(1, 10)), ("Eq 21", rate)):
         after = step_of("heavy-ball", fields, variables, state, h_, history=history, beta=_MOMENTUM21)
-        out.update({f"{name}: theta_t {a}": float(after[k]) for k, a in enumerate("xy")})
+        out.update(per_axis(f"{name}: theta_t", after, float))
     return out
 
 
@@ -501,14 +502,13 @@ def _a112_printed() -> dict:
     g = np.array([float(_E112.diff(v).xreplace(_AT112)) for v in (_X, _Y)])
     a112 = sum(np.log(1 - step * lam) / step * offset for lam in values)
     a113 = sum(np.log(1 - step * lam) / (step * lam) * (g @ u) * u for lam, u in zip(values, vectors.T))
-    return {**{f"A.112 {a}": float(a112[k]) for k, a in enumerate("xy")},
-            **{f"A.113 {a}": float(a113[k]) for k, a in enumerate("xy")}}
+    return {**per_axis("A.112", a112, float), **per_axis("A.113", a113, float)}
 
 
 def _a112_derived() -> dict:
     fields = {"f": [-_E112.diff(v) for v in (_X, _Y)]}
     field = principal_flow(fields, {"theta": [_X, _Y]}, R(1, 4)).field([float(_AT112[_X]), float(_AT112[_Y])])
-    return {f"A.11{n} {a}": complex(field[k]) for n in (2, 3) for k, a in enumerate("xy")}
+    return {**per_axis("A.112", field, complex), **per_axis("A.113", field, complex)}
 
 
 _E169 = _X**2 / 2 + _X * _Y + 3 * _Y**2 / 2
