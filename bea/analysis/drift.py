@@ -171,8 +171,9 @@ def loss_change(scheme, loss, variables, at, order: int = 3, h=None, **params) -
 
     References: [Ros23, App. A.2.1 and A.2.3], [RWQD23, Sec 3.1].
     """
-    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise BeaError(f"order must be an integer >= 1, got {order!r}")
+    from ..engine.derive import check_order          # the engine is loaded by the step map below anyway
+
+    order = check_order(order)
     block, state, E, fields = loss_fields(loss, variables, "the loss change")
     problem = Problem({block: ("f",)}, fields, variables)
     point = problem.point(at, complete=True)

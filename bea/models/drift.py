@@ -75,8 +75,9 @@ def model_drift(fields: Mapping[str, Callable], state, h, backend, beta=None, ve
 def model_loss_change(scheme, loss: Callable, state, backend, order: int = 3, **params) -> LossChange:
     """:class:`~bea.analysis.drift.LossChange` (coefficients as floats) of one step of ``scheme`` on the
     model with loss ``loss(theta)`` (see the module docstring)."""
-    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise BeaError(f"order must be an integer >= 1, got {order!r}")
+    from ..engine.derive import check_order          # the engine is loaded by the step map below anyway
+
+    order = check_order(order)
     model = ModelFields({"theta": ("f",)}, descent_field(loss, backend), backend)
     (y,), bound = model.bind(state)
     step_map = one_field_map(scheme, order, **params)
