@@ -85,6 +85,7 @@ CONTENTS: dict[str, list[str]] = {
     "thesis-sec4.6.3": ["thesis Sec 4.6.3", *_eqs("thesis", "4.40", "4.41"),
                         "thesis Table 4.2 (the rows cancelling the interaction terms, S and A)"],
     "thesis-sec4.6": ["thesis Sec 4.6 (CO: c = s = v h/4 doubles the self terms)", *_eqs("thesis", "4.42", "4.43"),
+                      "thesis Table 4.2 (the CO row: Eqs 4.42-4.43 with c = s)",
                       "thesis Sec 4.6 (alternating: the generator's interaction term when v_phi/v_theta > 0.5)"],
     "thesis-b.7": ["thesis App B.7", *(f"thesis B.{n}" for n in range(225, 239)), "thesis Sec 4.8.2 (the PF is exact on "
                    "the linear game of Eq 4.23)"],
@@ -131,7 +132,8 @@ CONTENTS: dict[str, list[str]] = {
                      *(f"thesis B.{n}" for n in range(101, 113))],
     "thesis-b.160": ["thesis App B.3.2", *(f"thesis B.{n}" for n in range(131, 164))],
     "thesis-b.3": ["thesis App B.3", "thesis B.164", "thesis B.165"],
-    "thesis-b.5": ["thesis App B.5", *(f"thesis B.{n}" for n in range(193, 201))],
+    "thesis-b.5": ["thesis App B.5", *(f"thesis B.{n}" for n in range(193, 201)),
+                   "thesis Table 4.2 (the SGA row: B.5's derived losses at zeta = 1)"],
     "thesis-b.6": ["thesis App B.6", *(f"thesis B.{n}" for n in range(201, 218)), *_eqs("thesis", "4.35", "4.36", "4.37"),
                    "thesis Eq 4.38", "thesis Sec 4.5.1 (Mescheder et al.: theta^2 + phi^2 grows over each step)", "thesis Eq 4.39 (= B.217; its l' arguments are misprinted l'(phi, theta), "
                    "l'(phi, theta^2))"],
@@ -146,7 +148,8 @@ CONTENTS: dict[str, list[str]] = {
     "damian-eq3": ["damian Sec 4.1", *_eqs("damian", "3"), "damian App B"],
     "damian-appF": ["damian App F.2 (limiting sharpness)"],
     "sun-eq3": [*_eqs("sun", "1", "2", "3"), "sun Sec 3.1 (CFL condition)", "sun Fig 1"],
-    "sun-eq13": ["sun Thm 5.3", *_eqs("sun", "11", "13"), "sun Sec 5.4 (not-activated regime: alpha < 2/dt)"],
+    "sun-eq13": ["sun Thm 5.3", *_eqs("sun", "11", "13"), "sun Sec 5.4 (not-activated regime: alpha < 2/dt)",
+                 "sun Table 3 (activated and not-activated bounds)", "sun Sec 5.4 (dt < 0.1 at alpha = 20)"],
     "sun-eq14": ["sun Thm 5.4", *_eqs("sun", "14")],
     "sun-table2": ["sun Table 2", "sun Sec 5.3"],
     "sun-eq18": ["sun Thm 5.6", *_eqs("sun", "18", "75"), "sun Table 9"],

@@ -9,6 +9,7 @@ import sympy
 
 from ..analysis.eos import S_GRID, amplification, cnn_curvatures, nesterov_parameters, weight_decay_bounds
 from ..analysis.principal_flow import principal_flow
+from ..analysis.stability_region import stability_region
 from .entry import Entry, Quoted, R, value_entry
 
 __all__ = ["entries"]
@@ -34,10 +35,12 @@ def entries() -> list[Entry]:
         value_entry("sun-eq13", "Sun et al. Thm 5.3 (Eq 13) and Sec 5.4", "one forward-Euler step (Eq 11) of the "
                     "linearised PDE on a Fourier mode: K_hat+ = A K_hat - (a/2) dt I_bar with the amplifier A = 1 - dt "
                     "(alpha + a beta |I_hat|^2/2); in the not-activated regime (r' = 0: only the decay acts) it is "
-                    "stable iff alpha < 2/dt",
+                    "stable iff alpha < 2/dt (so dt < 0.1 at Sec 5.4's alpha = 20), in the activated one (Table 3) iff "
+                    "alpha < 2/dt - I_bar^2/8",
                     "w -> infinity; one mode with |I_hat|^2 = s, as the field -(alpha + a beta s/2) K_hat - (a/2) "
                     "I_bar; the exact one-step map of gradient descent from bea.principal_flow's affine map; the "
-                    "regime bound from bea.eos.weight_decay_bounds with zero curvature",
+                    "regime bounds from bea.eos.weight_decay_bounds with curvature 0 (not activated) and I_bar^2/8 (activated, "
+                    "I_bar = 2), the step bound from gradient descent's stability interval (bea.stability_region)",
                     "bea eos weight-decay --curvatures 0 --dt 1/10", _eq13_printed, _eq13_derived,
                     r"\hat{K}^{n+1}(\omega) = A(\omega)\hat{K}^n(\omega) - \frac{a}{2}\Delta t\bar{I}, \quad A(\omega) = 1 - "
                     r"\Delta t\left(\alpha + \frac{1}{2}a\beta|\hat{I}(\omega)|^2\right); \quad \alpha < \frac{2}{\Delta t}"),
@@ -90,14 +93,19 @@ _a, _beta, _s, _ibar, _k = sympy.symbols("a beta s I_bar K")
 
 def _eq13_printed() -> dict:
     return {"A": 1 - _dt * (_alpha + _a * _beta * _s / 2), "offset": -_a / 2 * _dt * _ibar,
-            "largest stable alpha, not activated, dt = 1/10": 2 / _DT14}
+            "largest stable alpha, not activated, dt = 1/10": 2 / _DT14,
+            "largest stable alpha, activated (Table 3), I_bar = 2, dt = 1/10": 2 / _DT14 - R(2)**2 / 8,
+            "largest stable dt at alpha = 20 (Sec 5.4), not activated": Quoted("0.1")}
 
 
 def _eq13_derived() -> dict:
     field = {"f": [-(_alpha + _a * _beta * _s / 2) * _k - _a / 2 * _ibar]}
     M, c = principal_flow(field, {"theta": [_k]}, R(1, 10)).affine_map([0], exact=True, h=_dt)
     return {"A": sympy.expand(M[0, 0]), "offset": sympy.expand(c[0]),
-            "largest stable alpha, not activated, dt = 1/10": weight_decay_bounds([0], _DT14).alpha_max}
+            "largest stable alpha, not activated, dt = 1/10": weight_decay_bounds([0], _DT14).alpha_max,
+            "largest stable alpha, activated (Table 3), I_bar = 2, dt = 1/10": weight_decay_bounds([R(2)**2 / 8],
+                                                                                             _DT14).alpha_max,
+            "largest stable dt at alpha = 20 (Sec 5.4), not activated": stability_region("euler").intervals[0][1] / 20}
 
 
 _DT14 = R(1, 10)

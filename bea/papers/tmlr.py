@@ -73,9 +73,11 @@ def entries() -> list[Entry]:
                     _rem34_derived,
                     r"\lambda_0 < 2/h: \text{gradient descent converges; otherwise it diverges}"),
         value_entry("tmlr-eq16", "TMLR Eq 16", "the PF Jacobian at a critical point has eigenvalues log(1-h lambda)/h "
-                    "(as series in h lambda, to order 20)", SINGLE, "bea principal --scheme euler --order 20",
-                    lambda: _series_of(sympy.log(1 - sympy.Symbol("z")), 21, start=1),
-                    _eq16_derived,
+                    "(as series in h lambda, to order 20, and the closed form itself at h lambda = 1/2, 3/2, 5/2)",
+                    SINGLE + "; the series from bea's principal terms; the closed form (principal branch) against the "
+                    "eigenvalues of bea.principal_flow's Jacobian at the minimum of E = lambda theta^2/2, h = 1/4 "
+                    "(floats, 9 digits)", "bea principal --scheme euler --order 20",
+                    _eq16_printed, _eq16_derived,
                     r"J_{PF}(\theta^*) = \sum_{i=0}^{D-1} \frac{\log(1-h\lambda_i^*)}{h} u_i^* u_i^{*T}"),
         value_entry("tmlr-sec3.2-jacobians", "TMLR Sec 3.2 (after Eq 16)", "Jacobian eigenvalues at a critical point: "
                     "NGF -lambda, IGR flow -lambda - h^2 lambda^2/2 (as printed)", SINGLE,
@@ -623,13 +625,29 @@ def _series_of(expr, n: int, start: int = 0) -> dict:
     return {f"z^{p}": series.coeff(z, p) for p in range(start, n)}
 
 
+_EQ16_STEP, _EQ16_Z = R(1, 4), (R(1, 2), R(3, 2), R(5, 2))
+
+
+def _eq16_printed() -> dict:
+    out = _series_of(sympy.log(1 - sympy.Symbol("z")), 21, start=1)
+    out.update({f"(1/h) log(1 - h lambda) at h lambda = {z}, h = {_EQ16_STEP}": complex(sympy.N(sympy.log(1 - z) / _EQ16_STEP, 30))
+                for z in _EQ16_Z})
+    return out
+
+
 def _eq16_derived() -> dict:
-    """The Jacobian of the PF field at a critical point of E = lambda theta^2/2: d/dtheta of sum_p c_p h^p lambda^p (lambda theta)."""
+    """The Jacobian of the PF field at a critical point of E = lambda theta^2/2: d/dtheta of sum_p c_p h^p lambda^p
+    (lambda theta) as a series; and the eigenvalue of bea.principal_flow's Jacobian there, at each h lambda."""
     flow = principal("euler", 20)
     z = sympy.Symbol("z")
     # chain f'^p f on f = -lambda theta has Jacobian (-lambda)^(p+1); times h the eigenvalue is a series in z = h lambda
     eig = sum(t.coefficient * (-z) ** (t.power + 1) for t in flow.terms)
-    return {f"z^{p}": eig.coeff(z, p) for p in range(1, 21)}
+    out = {f"z^{p}": eig.coeff(z, p) for p in range(1, 21)}
+    theta = sympy.Symbol("theta")
+    for value in _EQ16_Z:
+        pf = principal_flow({"f": [-(value / _EQ16_STEP) * theta]}, {"theta": [theta]}, _EQ16_STEP)
+        out[f"(1/h) log(1 - h lambda) at h lambda = {value}, h = {_EQ16_STEP}"] = complex(pf.eigenvalues([0.0])[0])
+    return out
 
 
 def _sec32_derived() -> dict:
