@@ -204,6 +204,11 @@ def test_cli_list_and_show(capsys):
     covering = {c: e["id"] for e in listed for c in e["covers"]}
     assert covering["thesis B.213"] == "thesis-b.6" and covering["tmlr Eq 16"] == "tmlr-eq16"
     assert covering["sun Table 9"] == "sun-eq18" and covering["wang Eq 14"] == "wang-eq14"
+    assert covering["thesis B.177"] == "thesis-eq4.25" and covering["thesis B.160"] == "thesis-b.160"
+    assert covering["thesis Eq 5.42"] == "thesis-eq5.40" and covering["tmlr Eq 21"] == "tmlr-eq21"
+    assert covering["thesis C.16"] == "thesis-c.1" and covering["damian Lemma 2"] == "damian-lemma2"
+    every = [c for e in listed for c in e["covers"]]
+    assert len(every) == len(set(every)), "an item is covered twice"
     assert main(["paper", "show", "thesis-eq5.36", "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["status"] == "erratum" and "printed" in shown and "derived" in shown
