@@ -43,7 +43,7 @@ def entries() -> list[Entry]:
                     "bea eos rotation --loss (t1*t2)^2 --var t1,t2 --at t1=-1/10 t2=10 --h 0.013",
                     _regimes_printed, _regimes_derived,
                     r"\eta_{\gamma_\beta = 1} z' = \frac{2\theta_1\theta_2}{\theta_1^2 + \theta_2^2}"),
-        value_entry("wang-appB", "Wang & Roberts App. B (Eqs 4-6, B.2)", "the Hessian of L = z(t1 t2), [[z'' t2^2, "
+        value_entry("wang-appB", "Wang & Roberts App. B (Eqs 4-5, B.2)", "the Hessian of L = z(t1 t2), [[z'' t2^2, "
                     "z'' t1 t2 + z'], [z'' t1 t2 + z', z'' t1^2]] (Eq 4), its eigenvalues (z''(t1^2 + t2^2) +- sqrt(z''^2 "
                     "(t1^2 - t2^2)^2 + 4 (z' + z'' Theta)^2))/2 (Eq 5), and one gradient step: Delta t1 = eta z' t2 (as "
                     "printed) and r1 = t2^2 - t1^2 scaled by exactly gamma_r1 = 1 - eta^2 z'^2",
