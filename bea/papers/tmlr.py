@@ -140,6 +140,16 @@ def entries() -> list[Entry]:
                     "0.005 --nonprincipal 3", _rem33_printed, _rem33_derived,
                     r"h > 2/\lambda_0: \mathrm{Re}\,(u_0^T \dot{\theta}_{PF}) > 0, \quad u_0^T \left(-\frac{h^2}{12} "
                     r"\nabla_{\theta} E^T (\nabla_{\theta}^3 E) \nabla_{\theta} E\right) < 0"),
+        value_entry("tmlr-sec4.2", "TMLR Sec 4.2 (thesis Sec 3.4.2)", "around critical points: the PF is repelled by "
+                    "a sharp minimum (lambda_0* > 2/h), and a saddle repels it not only along its negative curvature "
+                    "but also along eigendirections with lambda > 2/h, where the NGF and the IGR flow are attracted",
+                    SINGLE + "; E = x^2/2 + 5 y^2 (minimum) and E = -x^2/2 + 5 y^2 (saddle) at 0, h = 1/4 (h lambda = "
+                    "2.5 along y) and h = 1/8 (1.25); attraction along a direction read from the sign of the real part "
+                    "of bea.principal_flow's Jacobian eigenvalue there (the y-direction's multiplier 1 - 10 h is "
+                    "negative: its log has imaginary part pi/h), and from the engine's order-1 and order-2 fields",
+                    "bea pf --field f=x --field f=-10*y --var theta=x,y --at x=0 y=0 --h 1/4",
+                    _sec42_printed, _sec42_derived,
+                    r"\mathrm{Re}\,\frac{\log(1 - h\lambda)}{h} > 0 \iff h\lambda > 2 \ (\lambda > 0) \ \text{or} \ \lambda < 0"),
         value_entry("tmlr-thm6.1", "TMLR Thm 6.1 (thesis Eqs A.152-A.153)", "the drift of one gradient-descent step "
                     "from the NGF is h^2/2 Hess E grad E at a point theta' near theta_{t-1}", SINGLE + "; E = x^4/4 + x y "
                     "+ y^2 from (1, 1/2), h = 1/10 and 1/4; bea.one_step_drift integrates the NGF (SciPy, rtol 1e-13) and "
@@ -392,6 +402,45 @@ def _rem33_derived() -> dict:
         if rate == "0.005":
             term = principal_flow(fields, variables, step, nonprincipal=3).field(at) - pf.field(at)
             out["h = 0.005: the third-order non-principal term descends along u_0"] = bool(complex(u0 @ term).real < 0)
+    return out
+
+
+_SEC42 = {"minimum": _X**2 / 2 + 5 * _Y**2, "saddle": -_X**2 / 2 + 5 * _Y**2}
+_SEC42_STEPS = (R(1, 4), R(1, 8))
+
+
+def _sec42_printed() -> dict:
+    out = {}
+    for step in _SEC42_STEPS:
+        out[f"minimum, h = {step}: the PF is attracted"] = step * 10 < 2
+        out[f"saddle, h = {step}: the PF is repelled along y (lambda = 10)"] = step * 10 > 2
+        out[f"saddle, h = {step}: the PF is repelled along x (lambda = -1)"] = True
+    out["saddle: the NGF is attracted along y"] = True
+    out["saddle, h = 1/4: the IGR flow is attracted along y"] = True
+    return out
+
+
+def _sec42_derived() -> dict:
+    out = {}
+    variables = {"theta": [_X, _Y]}
+    for name, E in _SEC42.items():
+        fields = {"f": [-E.diff(_X), -E.diff(_Y)]}
+        for step in _SEC42_STEPS:
+            pf = principal_flow(fields, variables, step)
+            if name == "minimum":
+                out[f"minimum, h = {step}: the PF is attracted"] = pf.converges([0.0, 0.0])
+                continue
+            values = pf.eigenvalues([0.0, 0.0])
+            along_y = [v for v in values if abs(v.imag) > 1e-9]           # multiplier 1 - 10 h < 0
+            along_x = [v for v in values if abs(v.imag) <= 1e-9]
+            out[f"saddle, h = {step}: the PF is repelled along y (lambda = 10)"] = bool(along_y and along_y[0].real > 0)
+            out[f"saddle, h = {step}: the PF is repelled along x (lambda = -1)"] = bool(along_x and along_x[0].real > 0)
+        if name == "saddle":
+            for label, order, step in (("NGF", 1, None), ("IGR flow", 2, R(1, 4))):
+                J = derive("euler", order).jacobian(fields, variables, {"x": 0, "y": 0})
+                rate_y = J[1, 1].subs(h, step) if step is not None else J[1, 1]
+                key = "saddle: the NGF is attracted along y" if step is None else f"saddle, h = {step}: the IGR flow is attracted along y"
+                out[key] = bool(rate_y < 0)
     return out
 
 
