@@ -140,6 +140,15 @@ def entries() -> list[Entry]:
                     "0.005 --nonprincipal 3", _rem33_printed, _rem33_derived,
                     r"h > 2/\lambda_0: \mathrm{Re}\,(u_0^T \dot{\theta}_{PF}) > 0, \quad u_0^T \left(-\frac{h^2}{12} "
                     r"\nabla_{\theta} E^T (\nabla_{\theta}^3 E) \nabla_{\theta} E\right) < 0"),
+        value_entry("tmlr-rem4.1", "TMLR Remark 4.1 (thesis Remark 3.4.1)", "run for n h from a gradient-descent "
+                    "iterate, the PF need not stay real when it is complex (h lambda_0 > 1): nothing makes theta(h), "
+                    "theta(2h) real, although the iterates are; on a quadratic they are (the PF is exact there)",
+                    SINGLE + "; E = x^3/3 + x y^2/2 + y^2/2 from (1/2, 1/4) (lambda_0 = 1.60) and the quadratic E = "
+                    "4 x^2/5 + 7 y^2/10 (lambda = 1.6, 1.4) from the same point, h = 1; bea.principal_flow's trajectory "
+                    "(imaginary parts above 1e-6 count as complex; on the quadratic it equals the iterates to 1e-9)",
+                    "bea pf --field f=-x^2-y^2/2 --field f=-x*y-y --var theta=x,y --at x=1/2 y=1/4 --h 1 --steps 2",
+                    _rem41_printed, _rem41_derived,
+                    r"\theta(0) = \theta_t: \ \theta(h), \dots, \theta(nh) \in \mathbb{C}^D \ (\lambda_0 > 1/h)"),
         value_entry("tmlr-sec4.2", "TMLR Sec 4.2 (thesis Sec 3.4.2)", "around critical points: the PF is repelled by "
                     "a sharp minimum (lambda_0* > 2/h), and a saddle repels it not only along its negative curvature "
                     "but also along eigendirections with lambda > 2/h, where the NGF and the IGR flow are attracted",
@@ -403,6 +412,22 @@ def _rem33_derived() -> dict:
             term = principal_flow(fields, variables, step, nonprincipal=3).field(at) - pf.field(at)
             out["h = 0.005: the third-order non-principal term descends along u_0"] = bool(complex(u0 @ term).real < 0)
     return out
+
+
+def _rem41_printed() -> dict:
+    return {"non-quadratic: theta(h), theta(2h) real": False, "quadratic: theta(h), theta(2h) real": True,
+            "quadratic: theta(n h) = the n-th iterate, n <= 2": True}
+
+
+def _rem41_derived() -> dict:
+    start, variables = np.array([0.5, 0.25]), {"theta": [_X, _Y]}
+    cubic = principal_flow({"f": [-_E33.diff(v) for v in (_X, _Y)]}, variables, 1, method="eig").trajectory(start, 2)
+    quadratic = principal_flow({"f": [-R(8, 5) * _X, -R(7, 5) * _Y]}, variables, 1)
+    path = quadratic.trajectory(start, 2)
+    return {"non-quadratic: theta(h), theta(2h) real": bool(np.all(np.abs(cubic[1:].imag) < 1e-6)),
+            "quadratic: theta(h), theta(2h) real": bool(np.all(np.abs(path[1:].imag) < 1e-9)),
+            "quadratic: theta(n h) = the n-th iterate, n <= 2": bool(np.allclose(path, quadratic.iterates(start, 2),
+                                                                               rtol=0, atol=1e-9))}
 
 
 _SEC42 = {"minimum": _X**2 / 2 + 5 * _Y**2, "saddle": -_X**2 / 2 + 5 * _Y**2}
