@@ -146,7 +146,7 @@ def entries() -> list[Entry]:
                     SINGLE + "; E = x^3/3 + x y^2/2 + y^2/2 from (1/2, 1/4) (lambda_0 = 1.60) and the quadratic E = "
                     "4 x^2/5 + 7 y^2/10 (lambda = 1.6, 1.4) from the same point, h = 1; bea.principal_flow's trajectory "
                     "(imaginary parts above 1e-6 count as complex; on the quadratic it equals the iterates to 1e-9)",
-                    "bea pf --field f=-x^2-y^2/2 --field f=-x*y-y --var theta=x,y --at x=1/2 y=1/4 --h 1 --steps 2",
+                    "bea pf --field f=-x^2-y^2/2 --field f=-x*y-y --var theta=x,y --at x=1/2 y=1/4 --h 1 --steps 2 --method eig",
                     _rem41_printed, _rem41_derived,
                     r"\theta(0) = \theta_t: \ \theta(h), \dots, \theta(nh) \in \mathbb{C}^D \ (\lambda_0 > 1/h)"),
         value_entry("tmlr-sec4.2", "TMLR Sec 4.2 (thesis Sec 3.4.2)", "around critical points: the PF is repelled by "
