@@ -83,12 +83,15 @@ ERRATA = {
     # Wang & Roberts App. B.2: a gradient step moves theta_1 by -eta z' theta_2 (descent); printed +eta z' theta_2
     # (Eq 2's 1 - s eta z' + eta^2 z'^2 uses the descent sign; gamma_r1 is the same either way).
     "wang-appB",
+    # Wang & Roberts Sec 3.2: for z = Theta^2, lambda_max >= 6 |t1 t2| > 2 |z'|, so eta_eos < 1/|z'| holds at every
+    # point and cannot imply t2^2 > 2 t1^2: at (1, 1) eta_eos = 1/3 < 1/2 with t2^2 = t1^2.
+    "wang-sec3.2",
 }
 
 
 def test_every_required_entry_exists_in_order():
     assert list(CATALOGUE) == ORDER
-    assert len(ORDER) == 88 and "thesis-b.3" in ORDER
+    assert len(ORDER) == 89 and "thesis-b.3" in ORDER
     for source in ("tmlr", "thesis", "wang", "damian", "sun"):
         assert any(i.startswith(source) for i in ORDER), source
 
@@ -141,6 +144,8 @@ def test_derived_forms_of_the_errata():
     assert entry("thesis-c.1").result["derived"][
         "C.16 n = 2: h^2 coefficient of theta'' = F'F (F the mean field) in theta(tau + 2h)"] == 2
     assert abs(entry("wang-appB").result["derived"]["B.2 Delta t1/(eta z' t2)"] + 1) < 1e-12
+    from bea.papers.wang_roberts import _hessian, _T
+    assert 2 / max(_hessian(_T**2, (1, 1)).eigenvals(multiple=True)) == R(1, 3)
     gan = entry("thesis-eq5.40").result
     for name, printed in gan["printed"].items():
         expected = -printed if name.startswith("5.42") else printed

@@ -148,6 +148,7 @@ CONTENTS: dict[str, list[str]] = {
     "wang-eq2": _eqs("wang", "2"),
     "wang-regimes": ["wang Sec 3.1 (eta at gamma_beta = 1)", "wang Sec 3.2 (regimes 1 and 2)", "wang Fig 1"],
     "wang-appB": ["wang App B", "wang Eq 4", "wang Eq 5", "wang App B.2 (Delta theta_1, gamma_r1)"],
+    "wang-sec3.2": ["wang Sec 3.2 (eta_(gamma_beta = 0) = 1/z' and the unstable regime's assumption)"],
     "wang-eq14": ["wang App C", *_eqs("wang", "14")],
     "damian-lemma2": ["damian Lemma 2", "damian Sec 1 (the missing Taylor term equals grad S)"],
     "damian-eq3": ["damian Sec 4.1", *_eqs("damian", "3"), "damian App B"],

@@ -56,6 +56,13 @@ def entries() -> list[Entry]:
                     r"z''\theta_1^2 \end{bmatrix}, \quad \lambda_{1,2} = \frac{z''(\theta_1^2 + \theta_2^2) \pm "
                     r"\sqrt{z''^2(\theta_1^2 - \theta_2^2)^2 + 4(z' + z''\Theta)^2}}{2}, \quad \Delta\theta_1 = "
                     r"\eta z'\theta_2, \quad \gamma_{r_1} = 1 - \eta^2 z'^2"),
+        value_entry("wang-sec3.2", "Wang & Roberts Sec 3.2 (the unstable regime's assumption)", "gamma_beta = 0 at "
+                    "eta = 1/z' (one step makes t1^2 = t2^2), and the unstable regime's assumption eta_eos < eta_(gamma_beta "
+                    "= 0) = 1/z' => t2^2 > 2 t1^2",
+                    "z = Theta^2; at Fig. 1's start (-0.1, 10) and at (1, 1); eta_eos = 2/lambda_max from the engine's "
+                    "exact Hessian, the step from bea.step at eta = 1/|z'|; the implication evaluated as printed",
+                    ALIGNMENT, _sec32_printed, _sec32_derived,
+                    r"\eta_{\mathrm{eos}} < \eta_{\gamma_\beta = 0} = 1/z' \implies \theta_2^2 > 2\theta_1^2"),
         value_entry("wang-eq14", "Wang & Roberts App. C Eq 14", "the top eigenvector of the n-parameter network "
                     "z(t_1 ... t_n): R_n(k) = |u_1/u_k| = f(t_k)/f(t_1), f(t) = |t| (lambda_1 + z' Theta/t^2), with "
                     "lambda_1 the sharpness", "n = 3 at (1/10, 3, 10) and n = 4 at (1/5, 2, 5, 8); z = Theta^2, "
@@ -88,12 +95,12 @@ def _eq1_printed() -> dict:
     return out
 
 
-def _hessian(z):
-    """The exact Hessian of ``z(t1 t2)`` at the start: minus the Jacobian of gradient descent's field (the engine's
-    exact Jacobian of the order-1 modified field, i.e. of ``f = -grad E``)."""
+def _hessian(z, at=START):
+    """The exact Hessian of ``z(t1 t2)`` at ``at`` (the start): minus the Jacobian of gradient descent's field (the
+    engine's exact Jacobian of the order-1 modified field, i.e. of ``f = -grad E``)."""
     E = z.subs(_T, _t1 * _t2)
     jacobian = derive("euler", 1).jacobian({"f": [-E.diff(_t1), -E.diff(_t2)]}, {"theta": [_t1, _t2]},
-                                           dict(zip((_t1, _t2), START)))
+                                           dict(zip((_t1, _t2), at)))
     return -sympy.Matrix(jacobian)
 
 
@@ -105,6 +112,29 @@ def _eq1_derived() -> dict:
         out[f"R_2, {name}"] = sympy.Abs(vector[0] / vector[1])
         if name == "z = Theta^2":
             out["eta_eos at the start (Fig. 1)"] = 2 / top
+    return out
+
+
+_SEC32_POINTS = {"Fig. 1's start": START, "(1, 1)": (1, 1)}
+
+
+def _sec32_printed() -> dict:
+    out = {"one step at eta = 1/|z'| makes t1^2 = t2^2 (Fig. 1's start)": True}
+    out.update({f"{name}: eta_eos < 1/|z'| implies t2^2 > 2 t1^2": True for name in _SEC32_POINTS})
+    return out
+
+
+def _sec32_derived() -> dict:
+    E = (_T**2).subs(_T, _t1 * _t2)
+    fields, variables = {"f": [-E.diff(_t1), -E.diff(_t2)]}, {"theta": [_t1, _t2]}
+    t1, t2 = START
+    eta = 1 / abs(2 * t1 * t2)                                              # z' = 2 Theta
+    after = step_of("euler", fields, variables, [float(t1), float(t2)], eta)
+    out = {"one step at eta = 1/|z'| makes t1^2 = t2^2 (Fig. 1's start)": bool(abs(after[1]**2 - after[0]**2) < 1e-12)}
+    for name, (a, b) in _SEC32_POINTS.items():
+        eta_eos = 2 / max(_hessian(_T**2, (a, b)).eigenvals(multiple=True), key=float)
+        assumption = bool(eta_eos < 1 / abs(2 * a * b))
+        out[f"{name}: eta_eos < 1/|z'| implies t2^2 > 2 t1^2"] = (not assumption) or bool(b**2 > 2 * a**2)
     return out
 
 
