@@ -152,6 +152,7 @@ CONTENTS: dict[str, list[str]] = {
     "wang-eq14": ["wang App C", *_eqs("wang", "14")],
     "damian-lemma2": ["damian Lemma 2", "damian Sec 1 (the missing Taylor term equals grad S)"],
     "damian-eq3": ["damian Sec 4.1", *_eqs("damian", "3"), "damian App B"],
+    "damian-sec4.1": ["damian Sec 4.1 (the four stages of the edge-of-stability cycle)"],
     "damian-appF": ["damian App F.2 (limiting sharpness)"],
     "sun-eq3": [*_eqs("sun", "1", "2", "3"), "sun Sec 3.1 (CFL condition)", "sun Fig 1"],
     "sun-eq13": ["sun Thm 5.3", *_eqs("sun", "11", "13"), "sun Sec 5.4 (not-activated regime: alpha < 2/dt)",

@@ -41,6 +41,17 @@ def entries() -> list[Entry]:
                     "bea eos predicted --loss 'a^2*(1 + b)/2 - b' --var a,b --at a=1/10 b=79/2 --h 1/20 --steps 10",
                     _eq3_printed, _eq3_derived,
                     r"x_{t+1} = -(1 + \eta y_t) x_t, \quad y_{t+1} = y_t + \eta\left(\alpha - \frac{\beta}{2} x_t^2\right)"),
+        value_entry("damian-sec4.1", "Damian et al. Sec 4.1 (the four stages)", "along gradient descent near the edge: "
+                    "while S < 2/eta (y < 0) the unstable coordinate x shrinks (stages 1 and 4); once S > 2/eta (y > 0) "
+                    "|x| grows (stage 2); once x^2 > delta^2 = 2 alpha/beta, y (the sharpness) decreases (stage 3: "
+                    "self-stabilisation), and below it progressive sharpening raises it",
+                    PUBLISHED + "; the toy of App. B (alpha = beta = 1, delta^2 = 2), eta = 1/20, 400 steps of gradient "
+                    "descent (bea.eos.iterates) from x = 1/10, y = -1/2; each stage's rule checked at every step the "
+                    "trajectory is in it, and the trajectory visits every stage",
+                    "bea eos iterates --loss 'a^2*(1 + b)/2 - b' --var a,b --at a=1/10 b=77/2 --h 1/20 --steps 400",
+                    _stages_printed, _stages_derived,
+                    r"y_t < 0: |x_{t+1}| < |x_t|, \quad y_t > 0: |x_{t+1}| > |x_t|, \quad x_t^2 > \delta^2: y_{t+1} < y_t, "
+                    r"\quad x_t^2 < \delta^2: y_{t+1} > y_t"),
         value_entry("damian-appF", "Damian et al. App. F.2", "the limiting sharpness of a period-2 orbit +-delta along "
                     "u of an even loss F: S_inf = 2/eta + F''(delta) - F'(delta)/delta; a sub-quadratic F settles "
                     "below 2/eta", PUBLISHED + "; F(x) = S x^2/2 - x^4/4 with S = 23/5, eta = 1/2 (eta S = 2.3), "
@@ -95,6 +106,33 @@ def _eq3_derived() -> dict:
     out = {"alpha": c.alpha, "beta": c.beta, "delta^2": c.delta**2, f"x after {STEPS} steps": path[-1][0],
            f"y after {STEPS} steps": path[-1][1] - float(edge)}
     out.update({f"constrained b_{t}": b for t, (_, b) in enumerate(constrained(TOY, variables, [0, 1], R(1, 2), 6))})
+    return out
+
+
+_STAGE_RULES = ("y < 0: |x| shrinks (stages 1, 4)", "y > 0: |x| grows (stage 2)",
+                "x^2 > delta^2: y decreases (stage 3)", "x^2 < delta^2: y increases (stages 1, 2, 4)",
+                "every stage is visited")
+
+
+def _stages_printed() -> dict:
+    return {rule: True for rule in _STAGE_RULES}
+
+
+def _stages_derived() -> dict:
+    """The rules on gradient descent's own iterates (bea.eos.iterates) on the toy, in x = a, y = b - (2/eta - 1)."""
+    import numpy as np
+
+    eta, delta2 = R(1, 20), 2
+    edge = 2 / eta - 1
+    path = np.array(iterates(TOY, {"theta": [_a, _b]}, [R(1, 10), edge - R(1, 2)], eta, 400).path, dtype=float)
+    x, y = path[:, 0], path[:, 1] - float(edge)
+    now, shrinks, falls = slice(None, -1), np.abs(x[1:]) < np.abs(x[:-1]), y[1:] < y[:-1]
+    checks = {"y < 0: |x| shrinks (stages 1, 4)": (y[now] < 0, shrinks),
+              "y > 0: |x| grows (stage 2)": (y[now] > 0, ~shrinks),
+              "x^2 > delta^2: y decreases (stage 3)": (x[now] ** 2 > delta2, falls),
+              "x^2 < delta^2: y increases (stages 1, 2, 4)": (x[now] ** 2 < delta2, ~falls)}
+    out = {rule: bool(np.all(then[when])) for rule, (when, then) in checks.items()}
+    out["every stage is visited"] = all(bool(np.any(when)) for when, _ in checks.values())
     return out
 
 
