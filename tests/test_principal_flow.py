@@ -264,3 +264,32 @@ def test_bad_input():
     with pytest.raises(bea.BeaError, match="one time"):
         principal_flow({"f": [theta], "g": [phi]}, {"phi": [phi], "theta": [theta]}, "1/10",
                        time="per-player", learning_rates=(1, 2))
+
+
+def test_jordan_on_a_non_affine_field_agrees_with_its_exact_route_and_with_eig():
+    """Away from affine fields the Jordan method diagonalises the step map in 30 digits where its eigenvalues are
+    simple; that agrees with SymPy's exact Jordan form and with the eig method, in the real and the complex regime,
+    and along a trajectory; a repeated eigenvalue takes the exact route."""
+    from bea.analysis.pf_methods import Jordan, _simple_eigensystem
+
+    E = x**3 / 3 + x * y**2 / 2 + y**2 / 2
+    fields, variables = {"f": [-E.diff(v) for v in (x, y)]}, {"theta": [x, y]}
+    for h in ("1/4", "1"):                                    # h lambda_0 = 0.4 and 1.6 at the first point
+        pf = principal_flow(fields, variables, h, method="jordan")
+        eig = principal_flow(fields, variables, h, method="eig")
+        for point in ([0.5, 0.25], [-0.3, 0.7], [1.1, -0.2]):
+            M, c = pf.affine_map(point, exact=True)
+            assert _simple_eigensystem(M - sympy.eye(2)) is not None
+            fast, exact = pf.field(point), Jordan(pf).exact_field(M, c, None)
+            assert np.allclose(fast, exact, rtol=1e-14, atol=0)
+            assert np.allclose(fast, eig.field(point), rtol=1e-9, atol=1e-12)
+    pf = principal_flow(fields, variables, 1, method="jordan")
+    start = np.array([0.5, 0.25])
+    assert np.allclose(pf.trajectory(start, 1), principal_flow(fields, variables, 1, method="eig").trajectory(start, 1),
+                       rtol=1e-9, atol=1e-12)
+    cubic = {"f": [-(x**3 + x), -(y**3 + y)]}                 # N = -h diag(1 + 3 x^2, 1 + 3 y^2): repeated at x = y
+    pf = principal_flow(cubic, variables, "1/4", method="jordan")
+    M, _ = pf.affine_map([0.5, 0.5], exact=True)
+    assert _simple_eigensystem(M - sympy.eye(2)) is None
+    assert np.allclose(pf.field([0.5, 0.5]), principal_flow(cubic, variables, "1/4", method="eig").field([0.5, 0.5]),
+                       rtol=1e-12)

@@ -7,8 +7,9 @@ step map's eigenvalues and logarithms at a nearby earlier point) instead of jump
 principal cut.  The three agree wherever the step map is diagonalisable and well conditioned;
 they differ in what they need and how they fail:
 
-* ``jordan`` -- exact: SymPy's Jordan form of the exact step map, ``phi`` on each block
-  [Hig08, Def 1.2]; works for defective and singular Jacobians ([Ros23, Def 4.8.1]);
+* ``jordan`` -- the Jordan form of the exact step map, ``phi`` on each block [Hig08, Def 1.2]: exact
+  (SymPy) for affine fields and where eigenvalues repeat, a 30-digit eigendecomposition where they are simple;
+  works for defective and singular Jacobians ([Ros23, Def 4.8.1]);
 * ``schur`` -- the last column of ``log [[M, c], [0, 1]]`` by SciPy's Schur-Pade logarithm on a
   rotated cut, backward error checked [Hig08, Sec 11.5];
 * ``eig`` -- the eigendecomposition ``M - I = V diag(nu) V^-1`` ([RWQD23, Def 3.1]); it falls back
@@ -23,6 +24,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from ..errors import ProblemError
 from ..exact import mp_number
 from .matrix_functions import (BACKWARD_ERROR, backward_error, check_regular, continued_log, jordan_blocks,
                                jordan_function, log_column, phi_derivative, phi_values)
@@ -51,9 +53,16 @@ class PFMethod:
         return logs
 
 
+SEPARATION = 1e-6
+"""Eigenvalues of ``N = M - I`` further apart than this (relative to ``max(1, |nu|)``) are simple: ``N``'s Jordan
+form is diagonal and the 30-digit eigendecomposition is its Jordan basis; closer ones take SymPy's exact form."""
+
+
 class Jordan(PFMethod):
-    """``(1/T) phi(N) c`` with ``phi`` applied exactly on the Jordan blocks of ``N = M - I``; for affine
-    fields ``N`` does not depend on ``y`` and ``phi(N)`` is computed once, exactly."""
+    """``(1/T) phi(N) c`` with ``phi`` applied on the Jordan blocks of ``N = M - I``: for affine fields ``N``
+    does not depend on ``y`` and ``phi(N)`` is computed once, exactly; elsewhere, where ``N``'s eigenvalues are
+    simple (:data:`SEPARATION`), its Jordan form is diagonal and is found in 30 digits (mpmath), else SymPy's exact
+    Jordan form is used (defective or nearly defective ``N``)."""
 
     name = "jordan"
 
@@ -63,7 +72,27 @@ class Jordan(PFMethod):
             _, c = pf.affine_map(y)
             return self._constant_phi @ c / pf._T
         M, c = pf.affine_map(y, exact=True)
-        P, J = (M - sympy.eye(M.rows)).jordan_form()
+        simple = _simple_eigensystem(M - sympy.eye(M.rows))
+        if simple is None:
+            return self.exact_field(M, c, branch)
+        values, V = simple
+        mu = np.array([complex(1 + v) for v in values])
+        logs = self._continued(mu, branch)
+        with mpmath.workdps(30):                   # V diag(phi(nu_i)) V^-1 c, phi on each logarithm's branch
+            w = mpmath.lu_solve(V, mpmath.matrix([mp_number(x, 30) for x in c]))
+            for i, (nu, m, log) in enumerate(zip(values, mu, logs)):
+                turns = int(round((log - np.log(m)).imag / (2 * np.pi)))
+                w[i] *= _phi(nu, turns)
+            return np.array([complex(x) for x in V * w]) / pf._T
+
+    def exact_field(self, M: sympy.Matrix, c: sympy.Matrix, branch) -> np.ndarray:
+        """The field from SymPy's exact Jordan form of ``N = M - I`` (``M``, ``c`` exact)."""
+        pf = self.pf
+        try:
+            P, J = (M - sympy.eye(M.rows)).jordan_form()
+        except (OverflowError, RecursionError):
+            raise ProblemError("SymPy cannot find the exact Jordan form of the step map at this point; use "
+                               "method='schur' or 'eig'") from None
         lam = [J[i, i] for i in range(J.rows)]
         mu = np.array([complex(sympy.N(1 + x, 20)) for x in lam])
         logs = self._continued(mu, branch)
@@ -79,6 +108,25 @@ class Jordan(PFMethod):
         M, _ = self.pf.affine_map([0] * len(self.pf.problem.state), exact=True)
         Phi = jordan_function(M - sympy.eye(M.rows), phi_derivative)
         return np.array([[complex(sympy.N(x, 20)) for x in row] for row in Phi.tolist()])
+
+
+def _simple_eigensystem(N: sympy.Matrix):
+    """``(values, vectors)`` of the exact matrix ``N`` in 30 digits (mpmath) when its eigenvalues are simple
+    (pairwise further apart than :data:`SEPARATION`), else ``None``."""
+    with mpmath.workdps(30):
+        values, vectors = mpmath.eig(mpmath.matrix([[mp_number(x, 30) for x in row] for row in N.tolist()]))
+        scale = max([1] + [abs(v) for v in values])
+        if any(abs(a - b) <= SEPARATION * scale for i, a in enumerate(values) for b in values[i + 1:]):
+            return None
+        return values, vectors
+
+
+def _phi(nu, turns: int):
+    """``(log(1 + nu) + 2 pi i turns)/nu`` in mpmath (``1 - nu/2 + nu^2/3`` near ``nu = 0`` on the principal
+    branch, the removable singularity)."""
+    if turns == 0 and abs(nu) < mpmath.mpf("1e-10"):
+        return 1 - nu / 2 + nu * nu / 3
+    return (mpmath.log(1 + nu) + 2j * mpmath.pi * turns) / nu
 
 
 class Schur(PFMethod):
