@@ -61,7 +61,9 @@ def principal_flow(fields, variables, h, method: str = "jordan", learning_rates=
     h
         the step size (exact; a float reads as the decimal it prints as).
     method
-        ``jordan`` (exact, SymPy's Jordan form; defective and singular Jacobians too),
+        ``jordan`` (the Jordan form of the exact step map: SymPy's exact form for affine fields and
+        repeated eigenvalues, a 30-digit eigendecomposition where they are simple; defective and
+        singular Jacobians too),
         ``schur`` (``scipy.linalg.logm`` of the augmented map), ``eig`` (eigendecomposition,
         the logarithm continued along trajectories) -- :mod:`bea.analysis.pf_methods`.
     learning_rates
