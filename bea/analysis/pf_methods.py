@@ -77,12 +77,11 @@ class Jordan(PFMethod):
             return self.exact_field(M, c, branch)
         values, V = simple
         mu = np.array([complex(1 + v) for v in values])
-        logs = self._continued(mu, branch)
+        turns = _turns(mu, self._continued(mu, branch))
         with mpmath.workdps(30):                   # V diag(phi(nu_i)) V^-1 c, phi on each logarithm's branch
-            w = mpmath.lu_solve(V, mpmath.matrix([mp_number(x, 30) for x in c]))
-            for i, (nu, m, log) in enumerate(zip(values, mu, logs)):
-                turns = int(round((log - np.log(m)).imag / (2 * np.pi)))
-                w[i] *= _phi(nu, turns)
+            w = mpmath.lu_solve(V, _mp_matrix(c))
+            for i, (nu, turn) in enumerate(zip(values, turns)):
+                w[i] *= _phi(nu, turn)
             return np.array([complex(x) for x in V * w]) / pf._T
 
     def exact_field(self, M: sympy.Matrix, c: sympy.Matrix, branch) -> np.ndarray:
@@ -95,11 +94,10 @@ class Jordan(PFMethod):
                                "method='schur' or 'eig'") from None
         lam = [J[i, i] for i in range(J.rows)]
         mu = np.array([complex(sympy.N(1 + x, 20)) for x in lam])
-        logs = self._continued(mu, branch)
-        turns = {x: int(round((log - np.log(m)).imag / (2 * np.pi))) for x, m, log in zip(lam, mu, logs)}
+        turns = dict(zip(lam, _turns(mu, self._continued(mu, branch))))
         F = jordan_blocks(J, lambda j, x: phi_derivative(j, x, turns[x]))
         with mpmath.workdps(30):                   # P F P^-1 c in 30 digits: exact P, F, c evaluated once
-            P_, F_, c_ = (mpmath.matrix([[mp_number(x, 30) for x in row] for row in A.tolist()]) for A in (P, F, c))
+            P_, F_, c_ = (_mp_matrix(A) for A in (P, F, c))
             value = P_ * (F_ * mpmath.lu_solve(P_, c_))
             return np.array([complex(x) for x in value]) / pf._T
 
@@ -114,11 +112,21 @@ def _simple_eigensystem(N: sympy.Matrix):
     """``(values, vectors)`` of the exact matrix ``N`` in 30 digits (mpmath) when its eigenvalues are simple
     (pairwise further apart than :data:`SEPARATION`), else ``None``."""
     with mpmath.workdps(30):
-        values, vectors = mpmath.eig(mpmath.matrix([[mp_number(x, 30) for x in row] for row in N.tolist()]))
+        values, vectors = mpmath.eig(_mp_matrix(N))
         scale = max([1] + [abs(v) for v in values])
         if any(abs(a - b) <= SEPARATION * scale for i, a in enumerate(values) for b in values[i + 1:]):
             return None
         return values, vectors
+
+
+def _mp_matrix(A: sympy.Matrix) -> mpmath.matrix:
+    """An exact SymPy matrix (or column) in 30 digits (inside ``mpmath.workdps(30)``)."""
+    return mpmath.matrix([[mp_number(x, 30) for x in row] for row in A.tolist()])
+
+
+def _turns(mu: np.ndarray, logs: np.ndarray) -> list[int]:
+    """How many turns of ``2 pi i`` each continued logarithm ``logs`` lies off the principal ``log mu``."""
+    return [int(round((log - np.log(m)).imag / (2 * np.pi))) for m, log in zip(mu, logs)]
 
 
 def _phi(nu, turns: int):

@@ -500,12 +500,7 @@ def _eq317_printed() -> dict:
     first = sum(dots[i] ** 2 * t["uTu"][i] for i in range(2))
     rewritten = sum(t["grad lambda (g.u)^2"][i] - 2 * s.eigenvalues[i] ** 2 * dots[i] * s.eigenvectors[:, i]
                     for i in range(2))
-    out = per_axis("3.17 '=': grad E^T grad^3 E grad E", first, float)
-    for i in range(2):
-        out.update(per_axis(f"3.17 'approx': grad lambda_{i}", t["uTu"][i], float))
-    out.update(per_axis("3.18 '=': sum_i grad lambda_i (g . u_i)^2", rewritten, float))
-    out.update(per_axis("3.17-3.18 end to end: grad E^T grad^3 E grad E", rewritten, float))
-    return out
+    return _eq317_values(first, t["uTu"], rewritten, rewritten, float)
 
 
 def _eq317_derived() -> dict:
@@ -513,18 +508,29 @@ def _eq317_derived() -> dict:
     t = _eq317_terms()
     term = -12 / R(1, 4) ** 2 * _def33_derived_vector()                      # the difference is -(h^2/12) D^3E(g, g)
     diagonal = sum(t["grad lambda"][i] * t["dots"][i] ** 2 for i in range(2))
-    out = per_axis("3.17 '=': grad E^T grad^3 E grad E", term, complex)
+    return _eq317_values(term, t["grad lambda"], diagonal, term, complex)
+
+
+def _eq317_values(first, approx, rewritten, end, convert) -> dict:
+    """The quantities of thesis Eqs 3.17-3.18 by name, either side: the first '=' and the chain's end (``convert``:
+    float for the printed side, complex for the engine's field), the 'approx' per eigenvalue and 3.18's '='."""
+    out = per_axis("3.17 '=': grad E^T grad^3 E grad E", first, convert)
     for i in range(2):
-        out.update(per_axis(f"3.17 'approx': grad lambda_{i}", t["grad lambda"][i], float))
-    out.update(per_axis("3.18 '=': sum_i grad lambda_i (g . u_i)^2", diagonal, float))
-    out.update(per_axis("3.17-3.18 end to end: grad E^T grad^3 E grad E", term, complex))
+        out.update(per_axis(f"3.17 'approx': grad lambda_{i}", approx[i], float))
+    out.update(per_axis("3.18 '=': sum_i grad lambda_i (g . u_i)^2", rewritten, float))
+    out.update(per_axis("3.17-3.18 end to end: grad E^T grad^3 E grad E", end, convert))
     return out
 
 
-def _eq18_printed() -> dict:
+def _drift18() -> tuple:
+    """``(grad E, |Hess E g_hat|)`` at the point of TMLR Eqs 18-21, exactly."""
     g = sympy.Matrix([_E18.diff(v) for v in (_X, _Y)]).xreplace(_AT18)
     H = sympy.hessian(_E18, (_X, _Y)).xreplace(_AT18)
-    drift = (H * g).norm() / g.norm()
+    return g, (H * g).norm() / g.norm()
+
+
+def _eq18_printed() -> dict:
+    _, drift = _drift18()
     return {"DAL": 2 / drift, "DAL-0.5": 2 / sympy.sqrt(drift)}
 
 
@@ -538,10 +544,9 @@ _BEFORE21, _MOMENTUM21 = {_X: R(9, 10), _Y: R(3, 5)}, R(9, 10)
 
 def _eq21_printed() -> dict:
     """Eqs 20-21 as printed, exactly: v_t = m v_{t-1} - rate grad E, theta_t = theta_{t-1} + v_t."""
-    g = sympy.Matrix([_E18.diff(v) for v in (_X, _Y)]).xreplace(_AT18)
-    H = sympy.hessian(_E18, (_X, _Y)).xreplace(_AT18)
+    g, drift = _drift18()
     theta, velocity = sympy.Matrix([_AT18[_X], _AT18[_Y]]), sympy.Matrix([_AT18[_X] - _BEFORE21[_X], _AT18[_Y] - _BEFORE21[_Y]])
-    rate21 = 1 / (2 * (H * g).norm() / g.norm())
+    rate21 = 1 / (2 * drift)
     out = {"Eq 21 rate 1/(2 |Hess E g_hat|)": rate21}
     for name, rate in (("Eq 20 (h = 1/10)", R(1, 10)), ("Eq 21", rate21)):
         after = theta + _MOMENTUM21 * velocity - rate * g

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import sympy
 
 from ...analysis.cancel import regularised
@@ -102,6 +104,7 @@ def _common_payoff_losses() -> Entry:
     }
     g_1 = {"B.105": [(1, -v_theta / 2 * (1 - 2 * v_phi / v_theta), "g[f]"), (1, -v_theta / (2 * k), "g[g]")]}
 
+    @functools.cache
     def flow():
         return derive("alternating", 2, time="per-player")
 
@@ -114,12 +117,11 @@ def _common_payoff_losses() -> Entry:
         return out
 
     def derived():
-        values = field_values(flow())
         out = {}
         for eq, blocks, powers in (("B.101", ("phi",), {1}), ("B.105", ("theta",), {1}), ("B.104", ("phi",), {1}),
                                    ("B.108", ("theta",), {1}), ("B.111-B.112", ("phi", "theta"), {0, 1})):
-            out.update({f"{eq} {key}": c for key, c in values.items()
-                        if key.split()[0] in blocks and int(key.split()[1][2:]) in powers})
+            out.update({key: c for key, c in field_values(flow(), powers=powers, prefix=f"{eq} ").items()
+                        if key.split()[1] in blocks})
         return out
 
     return value_entry(
