@@ -489,8 +489,9 @@ def _game_pf() -> list[Entry]:
                 out[f"game {i + 1}: Re log(1 - h lambda_{j}) (4.73)"] = float(sympy.N(sympy.log(sympy.sqrt(
                     (1 - step * x)**2 + step**2 * y**2)), 30))
         out["zero-sum, x_k > 0: the original flow is attracted"] = True
+        x_k, y_k = R(1, 10), 1                                          # H's eigenvalues x_k +- i y_k
+        bound = 1 / x_k * 2 / (1 + (y_k / x_k) ** 2)                      # Eq 4.74: 20/101
         for s_ in zero_sum_steps:
-            bound = R(1, 1) / R(1, 10) * 2 / (1 + 10**2)                 # 4.74 with x = 1/10, y = 1
             out[f"zero-sum, x_k > 0: the PF is attracted at h = {s_}"] = bool(s_ < bound)
         return out
 
