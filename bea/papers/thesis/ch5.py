@@ -197,20 +197,24 @@ def _printed_interaction(weight) -> list:
     return [float(sympy.N((-term.diff(p) / 2).xreplace(_GAN_POINT), 30)) for p in _PHI]
 
 
-def _engine_interaction(generator_loss: str) -> list:
-    """The h^1 part of phi' from the interaction row of the engine's frozen modified loss (bea.modified_loss of
-    simultaneous updates, general game), turned into a field by the engine and evaluated on the GAN."""
-    losses = _gan_losses()
+def _engine_interaction(generator_losses) -> dict:
+    """``{generator loss: [p1, p2]}``: the h^1 part of phi' from the interaction row of the engine's frozen modified
+    loss (bea.modified_loss of simultaneous updates, general game), turned into a field by the engine once and
+    evaluated on the GAN with each generator loss."""
     flow = derive("simultaneous", 2, v_phi=1, v_theta=1)
     loss = modified_loss(flow, "general", frozen=True)
-    rows = [row for row in loss.terms["phi"] if row[0] == 1 and any(row[2].frozen)]
-    fields = {"f": [-losses["E_phi"].diff(p) for p in _PHI], "g": [-losses[generator_loss].diff(t) for t in _THETA]}
-    problem = flow.problem(fields, {"phi": list(_PHI), "theta": list(_THETA)})
-    total = [sympy.Integer(0)] * len(_PHI)
-    for (power, tree), c in loss.field("phi", rows).items():
-        for k, value in enumerate(problem.differential(tree)[:len(_PHI)]):
-            total[k] += c * value
-    return [float(sympy.N(v.xreplace(_GAN_POINT), 30)) for v in total]
+    terms = loss.field("phi", [row for row in loss.terms["phi"] if row[0] == 1 and any(row[2].frozen)])
+    losses = _gan_losses()
+    out = {}
+    for name in generator_losses:
+        fields = {"f": [-losses["E_phi"].diff(p) for p in _PHI], "g": [-losses[name].diff(t) for t in _THETA]}
+        problem = flow.problem(fields, {"phi": list(_PHI), "theta": list(_THETA)})
+        total = [sympy.Integer(0)] * len(_PHI)
+        for (power, tree), c in terms.items():
+            for k, value in enumerate(problem.differential(tree)[:len(_PHI)]):
+                total[k] += c * value
+        out[name] = [float(sympy.N(v.xreplace(_GAN_POINT), 30)) for v in total]
+    return out
 
 
 def _sgd_steps() -> Entry:
@@ -276,7 +280,7 @@ def _gan_interaction() -> Entry:
 
     def derived():
         return {f"{eqs[k]} {k}: h^1 interaction part of phi' {p}": v
-                for k in weights for p, v in zip(("p1", "p2"), _engine_interaction(k))}
+                for k, values in _engine_interaction(weights).items() for p, v in zip(("p1", "p2"), values)}
 
     return value_entry(
         "thesis-eq5.40", "thesis Sec 5.3.1 (Eqs 5.38-5.43) and App C.4.1 (Eqs C.93-C.105)", "the discriminator's "
